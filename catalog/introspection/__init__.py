@@ -1,0 +1,58 @@
+"""Turn a target database into a SchemaModel: one module per dialect behind one function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from catalog.introspection import mysql, postgres, sqlite
+from catalog.introspection.dsn import InvalidDSN, Target, parse_dsn
+from catalog.introspection.errors import IntrospectionError
+from catalog.introspection.limits import Limits
+from catalog.introspection.model import SchemaModel
+
+# Each module offers the same three functions: introspect, probe, read_only_role_sql.
+DIALECTS: dict[str, ModuleType] = {
+    "postgresql": postgres,
+    "mysql": mysql,
+    "sqlite": sqlite,
+}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What "test connection" reports: who we are on the server and what we could write."""
+
+    server_version: str
+    write_privileges: tuple[str, ...]  # human-readable; empty when the role is read-only
+    read_only_sql: str  # GRANT statements for a read-only role, for the warning
+
+    @property
+    def can_write(self) -> bool:
+        return bool(self.write_privileges)
+
+
+def _target(dsn: str) -> Target:
+    try:
+        return parse_dsn(dsn)
+    except InvalidDSN as exc:
+        raise IntrospectionError(str(exc)) from None
+
+
+def introspect(dsn: str, *, limits: Limits = Limits()) -> SchemaModel:
+    target = _target(dsn)
+    return DIALECTS[target.dialect].introspect(target, limits=limits)
+
+
+def probe(dsn: str, *, limits: Limits = Limits()) -> Probe:
+    target = _target(dsn)
+    module = DIALECTS[target.dialect]
+    version, privileges = module.probe(target, limits=limits)
+    return Probe(
+        server_version=version,
+        write_privileges=tuple(privileges),
+        read_only_sql=module.read_only_role_sql(target),
+    )
+
+
+__all__ = ["DIALECTS", "IntrospectionError", "Limits", "Probe", "SchemaModel", "introspect", "probe"]

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Timeouts for target sessions, in seconds: a slow target never hangs a worker."""
+
+    connect_timeout: float = 10.0
+    statement_timeout: float = 60.0
+    lock_timeout: float = 5.0

@@ -1,0 +1,254 @@
+"""The schema model: a plain, immutable picture of one target database.
+
+Everything between the target database and the page flows through these
+frozen dataclasses: introspection builds them, rules, diffs and ERDs read
+them, snapshots store them. No Django here (a test keeps it so).
+
+Observations (row estimates, counters) ride along on the model but are left
+out of the canonical document, so they never change the fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
+from typing import Any
+
+# Table kinds.
+TABLE = "table"
+PARTITIONED = "partitioned"
+VIEW = "view"
+MATERIALIZED_VIEW = "materialized_view"
+FOREIGN = "foreign"
+BASE_KINDS = frozenset({TABLE, PARTITIONED})
+VIEW_KINDS = frozenset({VIEW, MATERIALIZED_VIEW})
+
+# Type families: the dialect-neutral shape of a column type, set by each
+# dialect's introspection so that rules never parse type names.
+INTEGER = "integer"
+DECIMAL = "decimal"
+FLOAT = "float"
+MONEY = "money"
+TEXT = "text"
+BOOLEAN = "boolean"
+DATE = "date"
+TIMESTAMP = "timestamp"  # without time zone (MySQL datetime)
+TIMESTAMPTZ = "timestamptz"  # with time zone (MySQL timestamp)
+TIME = "time"
+TIMETZ = "timetz"
+INTERVAL = "interval"
+UUID = "uuid"
+JSON = "json"
+BINARY = "binary"
+ENUM = "enum"
+ARRAY = "array"
+OTHER = "other"
+TYPE_FAMILIES = frozenset(
+    {INTEGER, DECIMAL, FLOAT, MONEY, TEXT, BOOLEAN, DATE, TIMESTAMP, TIMESTAMPTZ, TIME,
+     TIMETZ, INTERVAL, UUID, JSON, BINARY, ENUM, ARRAY, OTHER}
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str  # as the dialect prints it: "character varying(255)", "int(11)"
+    type_family: str  # one of TYPE_FAMILIES
+    nullable: bool = True
+    default: str | None = None
+    comment: str | None = None
+    identity: str | None = None  # "always", "by default", "auto_increment"
+    generated: str | None = None  # generation expression
+    ident: str | None = None  # stable identity that survives a rename (PostgreSQL attnum)
+    # Text width for char/varchar columns, where the dialect has one.
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryKey:
+    name: str | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UniqueConstraint:
+    name: str | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str | None
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"  # NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT
+    on_update: str = "NO ACTION"
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]  # column names, or the expression text for expression parts
+    unique: bool = False
+    primary: bool = False
+    predicate: str | None = None  # partial index condition
+    method: str | None = None  # btree, hash, gin, ...
+
+    @property
+    def partial(self) -> bool:
+        return self.predicate is not None
+
+
+@dataclass(frozen=True)
+class CheckConstraint:
+    name: str | None
+    expression: str
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str
+    name: str
+    kind: str = TABLE
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    unique_constraints: tuple[UniqueConstraint, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    checks: tuple[CheckConstraint, ...] = ()
+    triggers: tuple[str, ...] = ()
+    partitions: tuple[str, ...] = ()  # names of partitions folded into this parent
+    comment: str | None = None
+    view_definition: str | None = None
+    ident: str | None = None  # stable identity that survives a rename (PostgreSQL oid)
+    # Observation, not structure: left out of the document and the fingerprint.
+    row_estimate: int | None = field(default=None, compare=False)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    @property
+    def is_base_table(self) -> bool:
+        return self.kind in BASE_KINDS
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEW_KINDS
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class SchemaModel:
+    dialect: str  # "postgresql", "mysql", "sqlite"
+    database: str
+    tables: tuple[Table, ...] = ()
+    # Observation, not structure.
+    server_version: str | None = field(default=None, compare=False)
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], Table]:
+        return {t.key: t for t in self.tables}
+
+    def table(self, schema: str, name: str) -> Table | None:
+        return self._by_key.get((schema, name))
+
+    @property
+    def schemas(self) -> tuple[str, ...]:
+        return tuple(sorted({t.schema for t in self.tables}))
+
+    @property
+    def column_count(self) -> int:
+        return sum(len(t.columns) for t in self.tables)
+
+    def iter_columns(self) -> Iterator[tuple[Table, Column]]:
+        for table in self.tables:
+            for column in table.columns:
+                yield table, column
+
+    def sorted(self) -> SchemaModel:
+        """The same model with tables in canonical (schema, name) order."""
+        return replace(self, tables=tuple(sorted(self.tables, key=lambda t: t.key)))
+
+
+# Canonical document -------------------------------------------------------
+
+_OBSERVATION_FIELDS = {"row_estimate", "server_version"}
+_NESTED = {
+    "columns": Column,
+    "primary_key": PrimaryKey,
+    "unique_constraints": UniqueConstraint,
+    "foreign_keys": ForeignKey,
+    "indexes": Index,
+    "checks": CheckConstraint,
+    "tables": Table,
+}
+
+
+def _to_plain(obj: Any) -> Any:
+    if isinstance(obj, tuple):
+        return [_to_plain(item) for item in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        return {
+            f.name: _to_plain(getattr(obj, f.name))
+            for f in fields(obj)
+            if f.name not in _OBSERVATION_FIELDS
+        }
+    return obj
+
+
+def _from_plain(cls: type, data: dict[str, Any]) -> Any:
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        nested = _NESTED.get(f.name)
+        if nested is not None and value is not None:
+            value = (
+                tuple(_from_plain(nested, v) for v in value)
+                if isinstance(value, list)
+                else _from_plain(nested, value)
+            )
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def to_document(model: SchemaModel) -> str:
+    """Canonical JSON of the structure: same schema, same text, same fingerprint."""
+    return json.dumps(
+        _to_plain(model.sorted()), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def from_document(document: str, *, row_estimates: dict[str, int] | None = None) -> SchemaModel:
+    model: SchemaModel = _from_plain(SchemaModel, json.loads(document))
+    if row_estimates:
+        model = replace(
+            model,
+            tables=tuple(
+                replace(t, row_estimate=row_estimates.get(t.qualified_name)) for t in model.tables
+            ),
+        )
+    return model
+
+
+def fingerprint(document: str) -> str:
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def row_estimates(model: SchemaModel) -> dict[str, int]:
+    return {t.qualified_name: t.row_estimate for t in model.tables if t.row_estimate is not None}
