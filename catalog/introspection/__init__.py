@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from types import ModuleType
 
-from catalog.introspection import mysql, postgres, sqlite
 from catalog.introspection.dsn import InvalidDSN, Target, parse_dsn
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import SchemaModel
 
 # Each module offers the same three functions: introspect, probe, read_only_role_sql.
-DIALECTS: dict[str, ModuleType] = {
-    "postgresql": postgres,
-    "mysql": mysql,
-    "sqlite": sqlite,
+# Imported on first use, so a deployment needs only the drivers it uses.
+DIALECTS: dict[str, str] = {
+    "postgresql": "catalog.introspection.postgres",
+    "mysql": "catalog.introspection.mysql",
+    "sqlite": "catalog.introspection.sqlite",
 }
+
+
+def dialect_module(dialect: str) -> ModuleType:
+    return import_module(DIALECTS[dialect])
 
 
 @dataclass(frozen=True)
@@ -41,12 +46,12 @@ def _target(dsn: str) -> Target:
 
 def introspect(dsn: str, *, limits: Limits = Limits()) -> SchemaModel:
     target = _target(dsn)
-    return DIALECTS[target.dialect].introspect(target, limits=limits)
+    return dialect_module(target.dialect).introspect(target, limits=limits)
 
 
 def probe(dsn: str, *, limits: Limits = Limits()) -> Probe:
     target = _target(dsn)
-    module = DIALECTS[target.dialect]
+    module = dialect_module(target.dialect)
     version, privileges = module.probe(target, limits=limits)
     return Probe(
         server_version=version,
@@ -55,4 +60,4 @@ def probe(dsn: str, *, limits: Limits = Limits()) -> Probe:
     )
 
 
-__all__ = ["DIALECTS", "IntrospectionError", "Limits", "Probe", "SchemaModel", "introspect", "probe"]
+__all__ = ["DIALECTS", "dialect_module", "IntrospectionError", "Limits", "Probe", "SchemaModel", "introspect", "probe"]

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+
+from catalog.introspection.dsn import InvalidDSN, parse_dsn
+from catalog.models import Connection, Team
+
+INTERVALS = [
+    (timedelta(minutes=15), "every 15 minutes"),
+    (timedelta(hours=1), "hourly"),
+    (timedelta(hours=6), "every 6 hours"),
+    (timedelta(days=1), "daily"),
+    (timedelta(weeks=1), "weekly"),
+]
+
+
+class ConnectionForm(forms.ModelForm):
+    """Creates or edits a connection. The connection string is write-only: it is never
+    rendered back; left blank on edit, the stored one is kept."""
+
+    dsn = forms.CharField(
+        label="Connection string",
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off",
+                                                              "placeholder": "postgresql://user:password@host:5432/dbname"}),
+        help_text="postgresql://, mysql:// (MariaDB too) or sqlite:////absolute/path.db. "
+        "Stored encrypted; never shown again.",
+    )
+    schedule_interval = forms.TypedChoiceField(
+        choices=[(str(int(v.total_seconds())), label) for v, label in INTERVALS],
+        coerce=lambda s: timedelta(seconds=int(s)),
+        initial=str(3600),
+        label="Snapshot",
+    )
+
+    class Meta:
+        model = Connection
+        fields = ["name", "team", "schedule_interval", "sampling_enabled", "enabled"]
+
+    def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["team"].queryset = teams
+        if self.instance.pk:
+            self.initial["schedule_interval"] = str(int(self.instance.schedule_interval.total_seconds()))
+            self.fields["dsn"].help_text = "Leave blank to keep the stored connection string."
+        else:
+            self.fields["dsn"].required = True
+
+    def clean_dsn(self) -> str:
+        dsn = self.cleaned_data["dsn"].strip()
+        if dsn:
+            try:
+                parse_dsn(dsn)
+            except InvalidDSN as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return dsn
+
+    def save(self, commit: bool = True) -> Connection:
+        connection = super().save(commit=False)
+        if self.cleaned_data.get("dsn"):
+            connection.set_dsn(self.cleaned_data["dsn"])
+        if commit:
+            connection.save()
+        return connection
+
+
+class TableFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Filter")
+    schema = forms.CharField(required=False)
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "all kinds"), ("table", "tables"), ("partitioned", "partitioned"),
+                 ("view", "views"), ("materialized_view", "materialized views"), ("foreign", "foreign")],
+    )
+    dropped = forms.BooleanField(required=False, label="show dropped")
+
+
+
+
+def teams_for(user: Any) -> Any:
+    return Team.objects.all() if user.is_staff else Team.objects.filter(members=user)

@@ -1,0 +1,207 @@
+"""What the connected databases look like, and what people wrote about them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from catalog import crypto
+from catalog.introspection.dsn import parse_dsn, redact_dsn
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    digest_recipients = models.TextField(
+        blank=True, help_text="E-mail addresses for the weekly health report, one per line."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.digest_recipients.replace(",", "\n").splitlines() if line.strip()]
+
+    def can_edit(self, user: models.Model) -> bool:
+        return bool(user.is_staff or self.members.filter(pk=user.pk).exists())
+
+
+class Connection(models.Model):
+    class Dialect(models.TextChoices):
+        POSTGRESQL = "postgresql", "PostgreSQL"
+        MYSQL = "mysql", "MySQL / MariaDB"
+        SQLITE = "sqlite", "SQLite"
+
+    class Status(models.TextChoices):
+        NEW = "new", "Not snapshotted yet"
+        QUEUED = "queued", "Snapshot queued"
+        RUNNING = "running", "Snapshot running"
+        OK = "ok", "OK"
+        FAILED = "failed", "Failed"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="connections")
+    name = models.CharField(max_length=200, unique=True)
+    dialect = models.CharField(max_length=20, choices=Dialect.choices)
+    dsn_encrypted = models.TextField(editable=False)
+    dsn_redacted = models.CharField(max_length=500, editable=False)
+    schedule_interval = models.DurationField(default=timedelta(hours=1))
+    sampling_enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(default=True)
+    last_status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    last_error = models.TextField(blank=True)
+    last_snapshot_at = models.DateTimeField(null=True, blank=True)
+    next_snapshot_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Held while a snapshot runs: two snapshots of one connection never run at once.
+    snapshot_lock_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last "test connection" result: what the role could write.
+    write_privileges = models.JSONField(default=list, blank=True, editable=False)
+    read_only_sql = models.TextField(blank=True, editable=False)
+    server_version = models.CharField(max_length=200, blank=True, editable=False)
+    probed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:connection_detail", args=[self.pk])
+
+    def set_dsn(self, dsn: str) -> None:
+        target = parse_dsn(dsn)  # raises InvalidDSN with a safe message
+        self.dialect = target.dialect
+        self.dsn_encrypted = crypto.encrypt(dsn.strip())
+        self.dsn_redacted = redact_dsn(dsn)
+
+    def get_dsn(self) -> str:
+        return crypto.decrypt(self.dsn_encrypted)
+
+    @property
+    def busy(self) -> bool:
+        return self.last_status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class SchemaDocument(models.Model):
+    """A schema's canonical JSON, stored once per distinct content."""
+
+    fingerprint = models.CharField(max_length=64, primary_key=True)
+    document = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]
+
+
+class Snapshot(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="snapshots")
+    trigger = models.CharField(max_length=20, default="manual")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    error_message = models.TextField(blank=True)
+    transient_error = models.BooleanField(default=False)
+    duration = models.FloatField(null=True, blank=True, help_text="seconds")
+    document = models.ForeignKey(
+        SchemaDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="snapshots"
+    )
+    fingerprint = models.CharField(max_length=64, blank=True)
+    changed = models.BooleanField(default=False)
+    table_count = models.PositiveIntegerField(default=0)
+    column_count = models.PositiveIntegerField(default=0)
+    server_version = models.CharField(max_length=200, blank=True)
+    # Observations, apart from the structure: they never change the fingerprint.
+    row_estimates = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["connection", "status", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.connection} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == self.Status.SUCCEEDED
+
+
+class Table(models.Model):
+    """A table or view of the live catalog. Never deleted: a dropped one is marked."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="tables")
+    schema = models.CharField(max_length=255)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=30)
+    ident = models.CharField(max_length=50, blank=True)
+    comment = models.TextField(blank=True)  # the database's own COMMENT
+    description = models.TextField(blank=True)  # SchemaJoy's own
+    row_estimate = models.BigIntegerField(null=True, blank=True)
+    column_count = models.PositiveIntegerField(default=0)
+    # Keys, foreign keys, indexes, checks, triggers, partitions: this table's slice of
+    # the schema document, so a table page needs no parse of the whole document.
+    structure = models.JSONField(default=dict)
+    first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    last_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    dropped_in = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["schema", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "schema", "name"], name="table_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.qualified_name
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:table_detail", args=[self.connection_id, self.pk])
+
+
+class Column(models.Model):
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="columns")
+    name = models.CharField(max_length=255)
+    position = models.PositiveIntegerField()
+    ident = models.CharField(max_length=50, blank=True)
+    data_type = models.CharField(max_length=500)
+    type_family = models.CharField(max_length=30)
+    nullable = models.BooleanField(default=True)
+    default = models.TextField(blank=True)
+    identity = models.CharField(max_length=30, blank=True)
+    generated = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    last_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    dropped_in = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "name"], name="column_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,55 @@
+"""Thin Celery tasks: take ids, call one service function, handle retries."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.models import Connection
+from catalog.snapshots import SnapshotAlreadyRunning, take_snapshot
+
+log = logging.getLogger(__name__)
+
+RETRY_BACKOFF = (30, 120, 600)  # seconds between attempts on transient target errors
+
+
+@shared_task(bind=True, max_retries=len(RETRY_BACKOFF))
+def snapshot_connection(self, connection_id: int, trigger: str = "schedule") -> int | None:
+    connection = Connection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return None
+    try:
+        snapshot = take_snapshot(connection, trigger=trigger)
+    except SnapshotAlreadyRunning as exc:
+        log.info("%s", exc)
+        return None
+    if snapshot.transient_error and self.request.retries < self.max_retries:
+        raise self.retry(countdown=RETRY_BACKOFF[self.request.retries])
+    return snapshot.pk
+
+
+def claim_due_connections() -> list[int]:
+    """Ids of enabled connections whose next snapshot is due, pushed forward so the
+    next beat tick does not enqueue them again while they wait in the queue."""
+    now = timezone.now()
+    due = Connection.objects.filter(enabled=True).filter(
+        Q(next_snapshot_at__isnull=True) | Q(next_snapshot_at__lte=now)
+    )
+    claimed = []
+    for pk, interval in due.values_list("pk", "schedule_interval"):
+        if Connection.objects.filter(pk=pk).filter(
+            Q(next_snapshot_at__isnull=True) | Q(next_snapshot_at__lte=now)
+        ).update(next_snapshot_at=now + interval):
+            claimed.append(pk)
+    return claimed
+
+
+@shared_task
+def snapshot_due_connections() -> list[int]:
+    ids = claim_due_connections()
+    for pk in ids:
+        snapshot_connection.delay(pk, trigger="schedule")
+    return ids

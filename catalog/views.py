@@ -1,0 +1,174 @@
+"""Thin views: read the live catalog, hand writes to the service functions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from catalog.forms import ConnectionForm, TableFilterForm, teams_for
+from catalog.connections import probe_connection
+from catalog.models import Connection, Table
+from catalog.tasks import snapshot_connection
+
+TABLES_PER_PAGE = 50
+
+
+def _editable_connection(request: HttpRequest, pk: int) -> Connection:
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    if not connection.team.can_edit(request.user):
+        raise PermissionDenied("Only members of this connection's team can change it.")
+    return connection
+
+
+@require_GET
+def connection_list(request: HttpRequest) -> HttpResponse:
+    connections = Connection.objects.select_related("team").annotate(
+        live_tables=Count("tables", filter=Q(tables__dropped_in__isnull=True))
+    )
+    return render(request, "catalog/connection_list.html", {
+        "connections": connections,
+        "can_add": request.user.is_staff or teams_for(request.user).exists(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def connection_create(request: HttpRequest) -> HttpResponse:
+    teams = teams_for(request.user)
+    form = ConnectionForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        connection = form.save()
+        messages.success(request, f"Connection {connection.name} added. Test it, then take a snapshot.")
+        return redirect(connection)
+    return render(request, "catalog/connection_form.html", {"form": form, "connection": None})
+
+
+@require_http_methods(["GET", "POST"])
+def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _editable_connection(request, pk)
+    form = ConnectionForm(request.POST or None, instance=connection, teams=teams_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Connection {connection.name} saved.")
+        return redirect(connection)
+    return render(request, "catalog/connection_form.html", {"form": form, "connection": connection})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    filters = TableFilterForm(request.GET or None)
+    tables = Table.objects.filter(connection=connection)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            tables = tables.filter(name__icontains=data["q"])
+        if data["schema"]:
+            tables = tables.filter(schema=data["schema"])
+        if data["kind"]:
+            tables = tables.filter(kind=data["kind"])
+        if not data["dropped"]:
+            tables = tables.filter(dropped_in__isnull=True)
+    else:
+        tables = tables.filter(dropped_in__isnull=True)
+    page = Paginator(tables.select_related("dropped_in"), TABLES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "connection": connection,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": connection.team.can_edit(request.user),
+    }
+    if request.htmx:
+        return render(request, "catalog/connection_detail.html#tables", context)
+    context["snapshots"] = connection.snapshots.all()[:15]
+    context["schemas"] = (
+        Table.objects.filter(connection=connection, dropped_in__isnull=True)
+        .values("schema").annotate(n=Count("id")).order_by("schema")
+    )
+    return render(request, "catalog/connection_detail.html", context)
+
+
+@require_POST
+def snapshot_now(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _editable_connection(request, pk)
+    updated = Connection.objects.filter(pk=pk, snapshot_lock_at__isnull=True).exclude(
+        last_status=Connection.Status.QUEUED
+    ).update(last_status=Connection.Status.QUEUED)
+    if updated:
+        transaction.on_commit(lambda: snapshot_connection.delay(pk, trigger="manual"))
+        notice = ""
+    else:
+        notice = "A snapshot of this connection is already queued or running."
+    if not request.htmx:
+        if notice:
+            messages.warning(request, notice)
+        return redirect(connection)
+    connection.refresh_from_db()
+    return _status_fragment(request, connection, notice=notice)
+
+
+@require_GET
+def snapshot_status(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    return _status_fragment(request, connection)
+
+
+def _status_fragment(request: HttpRequest, connection: Connection, *, notice: str = "") -> HttpResponse:
+    latest = connection.snapshots.first()
+    return render(request, "catalog/connection_detail.html#status", {
+        "connection": connection,
+        "latest": latest,
+        "notice": notice,
+        "can_edit": connection.team.can_edit(request.user),
+    })
+
+
+@require_POST
+def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Test connection": reach the target read-only and report what the role could write."""
+    connection = _editable_connection(request, pk)
+    result = probe_connection(connection)
+    return render(request, "catalog/connection_detail.html#probe", {"connection": connection, **result})
+
+
+@require_GET
+def table_detail(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+    table = get_object_or_404(
+        Table.objects.select_related("connection__team", "first_seen", "dropped_in"),
+        pk=table_pk, connection_id=pk,
+    )
+    columns = list(table.columns.select_related("dropped_in").order_by("dropped_in", "position"))
+    structure = table.structure or {}
+    pk_columns = set((structure.get("primary_key") or {}).get("columns") or ())
+    foreign_keys = structure.get("foreign_keys", [])
+    fk_columns = {c for fk in foreign_keys for c in fk["columns"]}
+    # One query for every referenced table, so that foreign keys link to their targets.
+    refs = Q(pk__in=[])
+    for fk in foreign_keys:
+        refs |= Q(schema=fk["ref_schema"], name=fk["ref_table"])
+    ref_urls = {
+        (t.schema, t.name): t.get_absolute_url()
+        for t in Table.objects.filter(refs, connection_id=pk).only("id", "schema", "name", "connection_id")
+    } if foreign_keys else {}
+    for fk in foreign_keys:
+        fk["url"] = ref_urls.get((fk["ref_schema"], fk["ref_table"]))
+    return render(request, "catalog/table_detail.html", {
+        "connection": table.connection,
+        "table": table,
+        "columns": columns,
+        "structure": structure,
+        "pk_columns": pk_columns,
+        "fk_columns": fk_columns,
+        "can_edit": table.connection.team.can_edit(request.user),
+    })
+
