@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from catalog.connections import probe_connection
-from catalog.introspection.dsn import InvalidDSN, parse_dsn
+from catalog.forms import ConnectionForm
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table, Team
 
 
@@ -18,46 +17,47 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ConnectionAdminForm(forms.ModelForm):
-    dsn = forms.CharField(
-        label="Connection string", required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text="Write-only: stored encrypted, never shown. Leave blank to keep the current one.",
-    )
-
-    class Meta:
-        model = Connection
-        fields = ["name", "team", "schedule_interval", "sampling_enabled", "enabled"]
-
-    def clean_dsn(self) -> str:
-        dsn = self.cleaned_data["dsn"].strip()
-        if not dsn and not self.instance.pk:
-            raise forms.ValidationError("A new connection needs a connection string.")
-        if dsn:
-            try:
-                parse_dsn(dsn)
-            except InvalidDSN as exc:
-                raise forms.ValidationError(str(exc)) from None
-        return dsn
-
-    def save(self, commit: bool = True) -> Connection:
-        connection = super().save(commit=False)
-        if self.cleaned_data.get("dsn"):
-            connection.set_dsn(self.cleaned_data["dsn"])
-        if commit:
-            connection.save()
-        return connection
-
-
 @admin.register(Connection)
 class ConnectionAdmin(admin.ModelAdmin):
-    form = ConnectionAdminForm
-    list_display = ["name", "team", "dialect", "dsn_redacted", "last_status", "last_snapshot_at", "enabled"]
+    form = ConnectionForm
+    list_display = [
+        "name",
+        "team",
+        "dialect",
+        "dsn_redacted",
+        "last_status",
+        "last_snapshot_at",
+        "enabled",
+    ]
     list_filter = ["team", "dialect", "last_status", "enabled"]
     search_fields = ["name"]
-    readonly_fields = ["dialect", "dsn_redacted", "last_status", "last_error", "last_snapshot_at",
-                       "server_version", "write_privileges", "probed_at"]
+    readonly_fields = [
+        "dialect",
+        "dsn_redacted",
+        "last_status",
+        "last_error",
+        "last_snapshot_at",
+        "server_version",
+        "write_privileges",
+        "probed_at",
+    ]
     actions = ["test_connection"]
+
+    def get_fields(self, request: HttpRequest, obj: Connection | None = None) -> list[str]:
+        return [
+            "name",
+            "team",
+            "dsn",
+            "schedule_interval",
+            "sampling_enabled",
+            "enabled",
+            *self.readonly_fields,
+        ]
+
+    def save_model(
+        self, request: HttpRequest, obj: Connection, form: ConnectionForm, change: bool
+    ) -> None:
+        form.save()  # saves only the edited fields (see ConnectionForm.save)
 
     @admin.action(description="Test connection (read-only probe)")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
@@ -71,17 +71,30 @@ class ConnectionAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     f"{connection.name}: connected ({probe.server_version}), but the role can write: "
-                    + "; ".join(probe.write_privileges) + ". Use a read-only role.",
+                    + "; ".join(probe.write_privileges)
+                    + ". Use a read-only role.",
                     messages.WARNING,
                 )
             else:
-                self.message_user(request, f"{connection.name}: connected ({probe.server_version}); "
-                                  "the role is read-only.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"{connection.name}: connected ({probe.server_version}); "
+                    "the role is read-only.",
+                    messages.SUCCESS,
+                )
 
 
 @admin.register(Snapshot)
 class SnapshotAdmin(admin.ModelAdmin):
-    list_display = ["connection", "started_at", "status", "table_count", "column_count", "duration", "changed"]
+    list_display = [
+        "connection",
+        "started_at",
+        "status",
+        "table_count",
+        "column_count",
+        "duration",
+        "changed",
+    ]
     list_filter = ["status", "connection"]
     readonly_fields = [f.name for f in Snapshot._meta.fields]
 
@@ -94,8 +107,20 @@ class TableAdmin(admin.ModelAdmin):
     list_display = ["connection", "schema", "name", "kind", "dropped_in"]
     list_filter = ["connection", "kind"]
     search_fields = ["name", "description"]
-    readonly_fields = ["connection", "schema", "name", "kind", "ident", "comment", "row_estimate",
-                       "column_count", "structure", "first_seen", "last_seen", "dropped_in"]
+    readonly_fields = [
+        "connection",
+        "schema",
+        "name",
+        "kind",
+        "ident",
+        "comment",
+        "row_estimate",
+        "column_count",
+        "structure",
+        "first_seen",
+        "last_seen",
+        "dropped_in",
+    ]
 
 
 @admin.register(Column)
@@ -103,8 +128,22 @@ class ColumnAdmin(admin.ModelAdmin):
     list_display = ["table", "name", "data_type", "dropped_in"]
     search_fields = ["name", "description"]
     list_select_related = ["table"]
-    readonly_fields = ["table", "name", "position", "ident", "data_type", "type_family", "nullable",
-                       "default", "identity", "generated", "comment", "first_seen", "last_seen", "dropped_in"]
+    readonly_fields = [
+        "table",
+        "name",
+        "position",
+        "ident",
+        "data_type",
+        "type_family",
+        "nullable",
+        "default",
+        "identity",
+        "generated",
+        "comment",
+        "first_seen",
+        "last_seen",
+        "dropped_in",
+    ]
 
 
 admin.site.register(SchemaDocument)

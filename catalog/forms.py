@@ -24,8 +24,13 @@ class ConnectionForm(forms.ModelForm):
     dsn = forms.CharField(
         label="Connection string",
         required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off",
-                                                              "placeholder": "postgresql://user:password@host:5432/dbname"}),
+        widget=forms.PasswordInput(
+            render_value=False,
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "postgresql://user:password@host:5432/dbname",
+            },
+        ),
         help_text="postgresql://, mysql:// (MariaDB too) or sqlite:////absolute/path.db. "
         "Stored encrypted; never shown again.",
     )
@@ -45,7 +50,9 @@ class ConnectionForm(forms.ModelForm):
         if teams is not None:
             self.fields["team"].queryset = teams
         if self.instance.pk:
-            self.initial["schedule_interval"] = str(int(self.instance.schedule_interval.total_seconds()))
+            self.initial["schedule_interval"] = str(
+                int(self.instance.schedule_interval.total_seconds())
+            )
             self.fields["dsn"].help_text = "Leave blank to keep the stored connection string."
         else:
             self.fields["dsn"].required = True
@@ -63,7 +70,18 @@ class ConnectionForm(forms.ModelForm):
         connection = super().save(commit=False)
         if self.cleaned_data.get("dsn"):
             connection.set_dsn(self.cleaned_data["dsn"])
-        if commit:
+        if commit and connection.pk:
+            # Only what the form edits: a snapshot may be writing the status right now.
+            connection.save(
+                update_fields=[
+                    *self.Meta.fields,
+                    "dialect",
+                    "dsn_encrypted",
+                    "dsn_redacted",
+                    "updated_at",
+                ]
+            )
+        elif commit:
             connection.save()
         return connection
 
@@ -73,12 +91,16 @@ class TableFilterForm(forms.Form):
     schema = forms.CharField(required=False)
     kind = forms.ChoiceField(
         required=False,
-        choices=[("", "all kinds"), ("table", "tables"), ("partitioned", "partitioned"),
-                 ("view", "views"), ("materialized_view", "materialized views"), ("foreign", "foreign")],
+        choices=[
+            ("", "all kinds"),
+            ("table", "tables"),
+            ("partitioned", "partitioned"),
+            ("view", "views"),
+            ("materialized_view", "materialized views"),
+            ("foreign", "foreign"),
+        ],
     )
     dropped = forms.BooleanField(required=False, label="show dropped")
-
-
 
 
 def teams_for(user: Any) -> Any:

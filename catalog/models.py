@@ -28,7 +28,11 @@ class Team(models.Model):
         return self.name
 
     def recipient_list(self) -> list[str]:
-        return [line.strip() for line in self.digest_recipients.replace(",", "\n").splitlines() if line.strip()]
+        return [
+            line.strip()
+            for line in self.digest_recipients.replace(",", "\n").splitlines()
+            if line.strip()
+        ]
 
     def can_edit(self, user: models.Model) -> bool:
         return bool(user.is_staff or self.members.filter(pk=user.pk).exists())
@@ -164,18 +168,20 @@ class Table(models.Model):
     class Meta:
         ordering = ["schema", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["connection", "schema", "name"], name="table_unique_name")
+            models.UniqueConstraint(
+                fields=["connection", "schema", "name"], name="table_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
         return self.qualified_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:table_detail", args=[self.connection_id, self.pk])
+
     @property
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:table_detail", args=[self.connection_id, self.pk])
 
 
 class Column(models.Model):
@@ -199,9 +205,7 @@ class Column(models.Model):
 
     class Meta:
         ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(fields=["table", "name"], name="column_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["table", "name"], name="column_unique_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -21,8 +21,8 @@ from catalog import introspection
 from catalog.crypto import UndecryptableSecret
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
-from catalog.introspection.model import SchemaModel, Table as ModelTable
-from catalog.introspection.model import fingerprint, row_estimates, to_document
+from catalog.introspection.model import SchemaModel, fingerprint, row_estimates, to_document
+from catalog.introspection.model import Table as ModelTable
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,9 @@ STALE_LOCK = timedelta(hours=1)
 
 class SnapshotAlreadyRunning(Exception):
     def __init__(self, connection: Connection) -> None:
-        super().__init__(f"A snapshot of {connection.name} is already running; try again when it ends.")
+        super().__init__(
+            f"A snapshot of {connection.name} is already running; try again when it ends."
+        )
 
 
 def target_limits() -> Limits:
@@ -63,45 +65,68 @@ def take_snapshot(connection: Connection, *, trigger: str = "manual") -> Snapsho
     """Snapshot one connection. Raises SnapshotAlreadyRunning; never raises for target errors."""
     if not claim_snapshot_lock(connection):
         raise SnapshotAlreadyRunning(connection)
-    snapshot = Snapshot.objects.create(connection=connection, trigger=trigger, started_at=timezone.now())
+    snapshot = Snapshot.objects.create(
+        connection=connection, trigger=trigger, started_at=timezone.now()
+    )
     started = time.perf_counter()
     try:
         model = introspection.introspect(connection.get_dsn(), limits=target_limits())
         _store(connection, snapshot, model, duration=time.perf_counter() - started)
     except (IntrospectionError, UndecryptableSecret) as exc:
-        _fail(connection, snapshot, str(exc), transient=getattr(exc, "transient", False),
-              duration=time.perf_counter() - started)
+        _fail(
+            connection,
+            snapshot,
+            str(exc),
+            transient=getattr(exc, "transient", False),
+            duration=time.perf_counter() - started,
+        )
     except Exception:
         # An unexpected error is still recorded, without details that could hold secrets.
         log.exception("snapshot %s of connection %s failed", snapshot.pk, connection.pk)
-        _fail(connection, snapshot, "SchemaJoy failed while reading this database (an internal "
-              "error, logged for the administrators).", transient=False,
-              duration=time.perf_counter() - started)
+        _fail(
+            connection,
+            snapshot,
+            "SchemaJoy failed while reading this database (an internal "
+            "error, logged for the administrators).",
+            transient=False,
+            duration=time.perf_counter() - started,
+        )
     finally:
         release_snapshot_lock(connection)
+        connection.refresh_from_db()
     return snapshot
 
 
-def _fail(connection: Connection, snapshot: Snapshot, message: str, *, transient: bool,
-          duration: float) -> None:
+def _fail(
+    connection: Connection, snapshot: Snapshot, message: str, *, transient: bool, duration: float
+) -> None:
     now = timezone.now()
     Snapshot.objects.filter(pk=snapshot.pk).update(
-        status=Snapshot.Status.FAILED, error_message=message, transient_error=transient,
-        finished_at=now, duration=duration,
+        status=Snapshot.Status.FAILED,
+        error_message=message,
+        transient_error=transient,
+        finished_at=now,
+        duration=duration,
     )
     snapshot.refresh_from_db()
     Connection.objects.filter(pk=connection.pk).update(
-        last_status=Connection.Status.FAILED, last_error=message,
+        last_status=Connection.Status.FAILED,
+        last_error=message,
         next_snapshot_at=now + connection.schedule_interval,
     )
 
 
-def _store(connection: Connection, snapshot: Snapshot, model: SchemaModel, *, duration: float) -> None:
+def _store(
+    connection: Connection, snapshot: Snapshot, model: SchemaModel, *, duration: float
+) -> None:
     document = to_document(model)
     digest = fingerprint(document)
     previous = (
         Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
-        .exclude(pk=snapshot.pk).order_by("-started_at", "-pk").values_list("fingerprint", flat=True).first()
+        .exclude(pk=snapshot.pk)
+        .order_by("-started_at", "-pk")
+        .values_list("fingerprint", flat=True)
+        .first()
     )
     changed = previous != digest
     with transaction.atomic():
@@ -121,13 +146,16 @@ def _store(connection: Connection, snapshot: Snapshot, model: SchemaModel, *, du
         snapshot.row_estimates = row_estimates(model)
         snapshot.save()
         Connection.objects.filter(pk=connection.pk).update(
-            last_status=Connection.Status.OK, last_error="", last_snapshot_at=now,
+            last_status=Connection.Status.OK,
+            last_error="",
+            last_snapshot_at=now,
             next_snapshot_at=now + connection.schedule_interval,
             server_version=snapshot.server_version,
         )
 
 
 # Live catalog ---------------------------------------------------------------
+
 
 def _structure(table: ModelTable) -> dict:
     return {
@@ -152,12 +180,22 @@ def _normalise(value: object) -> object:
 
 
 TABLE_FIELDS = ("kind", "ident", "comment", "row_estimate", "column_count", "structure")
-COLUMN_FIELDS = ("position", "ident", "data_type", "type_family", "nullable", "default",
-                 "identity", "generated", "comment")
+COLUMN_FIELDS = (
+    "position",
+    "ident",
+    "data_type",
+    "type_family",
+    "nullable",
+    "default",
+    "identity",
+    "generated",
+    "comment",
+)
 
 
-def sync_live_catalog(connection: Connection, snapshot: Snapshot, model: SchemaModel, *,
-                      changed: bool = True) -> None:
+def sync_live_catalog(
+    connection: Connection, snapshot: Snapshot, model: SchemaModel, *, changed: bool = True
+) -> None:
     """Make the live Table/Column rows match the model. Dropped rows are marked, never deleted.
 
     A table or column missing by name but present under another name with the same
@@ -169,9 +207,14 @@ def sync_live_catalog(connection: Connection, snapshot: Snapshot, model: SchemaM
         # Same structure: only the observations and the "last seen" marks move.
         estimates = row_estimates(model)
         live.update(last_seen=snapshot)
-        Column.objects.filter(table__connection=connection, dropped_in__isnull=True).update(last_seen=snapshot)
+        Column.objects.filter(table__connection=connection, dropped_in__isnull=True).update(
+            last_seen=snapshot
+        )
         changed_rows = [
-            t for t in Table.objects.filter(connection=connection, dropped_in__isnull=True).only("id", "schema", "name", "row_estimate")
+            t
+            for t in Table.objects.filter(connection=connection, dropped_in__isnull=True).only(
+                "id", "schema", "name", "row_estimate"
+            )
             if t.row_estimate != estimates.get(t.qualified_name)
         ]
         for t in changed_rows:
@@ -182,7 +225,8 @@ def sync_live_catalog(connection: Connection, snapshot: Snapshot, model: SchemaM
     existing = {(t.schema, t.name): t for t in Table.objects.filter(connection=connection)}
     wanted = {t.key: t for t in model.tables}
     by_ident = {
-        t.ident: t for key, t in existing.items()
+        t.ident: t
+        for key, t in existing.items()
         if t.ident and t.dropped_in_id is None and key not in wanted
     }
 
@@ -191,8 +235,11 @@ def sync_live_catalog(connection: Connection, snapshot: Snapshot, model: SchemaM
     pairs: list[tuple[Table, ModelTable]] = []
     for key, mt in wanted.items():
         values = {
-            "kind": mt.kind, "ident": mt.ident or "", "comment": mt.comment or "",
-            "row_estimate": mt.row_estimate, "column_count": len(mt.columns),
+            "kind": mt.kind,
+            "ident": mt.ident or "",
+            "comment": mt.comment or "",
+            "row_estimate": mt.row_estimate,
+            "column_count": len(mt.columns),
             "structure": _normalise(_structure(mt)),
         }
         row = existing.get(key)
@@ -201,8 +248,14 @@ def sync_live_catalog(connection: Connection, snapshot: Snapshot, model: SchemaM
             existing.pop((row.schema, row.name), None)
             row.schema, row.name = key
         if row is None:
-            row = Table(connection=connection, schema=mt.schema, name=mt.name,
-                        first_seen=snapshot, last_seen=snapshot, **values)
+            row = Table(
+                connection=connection,
+                schema=mt.schema,
+                name=mt.name,
+                first_seen=snapshot,
+                last_seen=snapshot,
+                **values,
+            )
             to_create.append(row)
         else:
             for field, value in values.items():
@@ -225,8 +278,9 @@ def sync_live_catalog(connection: Connection, snapshot: Snapshot, model: SchemaM
     _sync_columns(connection, snapshot, pairs)
 
 
-def _sync_columns(connection: Connection, snapshot: Snapshot,
-                  pairs: list[tuple[Table, ModelTable]]) -> None:
+def _sync_columns(
+    connection: Connection, snapshot: Snapshot, pairs: list[tuple[Table, ModelTable]]
+) -> None:
     existing: dict[int, dict[str, Column]] = {}
     for col in Column.objects.filter(table__connection=connection):
         existing.setdefault(col.table_id, {})[col.name] = col
@@ -237,28 +291,40 @@ def _sync_columns(connection: Connection, snapshot: Snapshot,
         current = existing.get(row.pk, {})
         wanted_names = {c.name for c in mt.columns}
         by_ident = {
-            c.ident: c for name, c in current.items()
+            c.ident: c
+            for name, c in current.items()
             if c.ident and c.dropped_in_id is None and name not in wanted_names
         }
         for position, mc in enumerate(mt.columns, start=1):
             values = {
-                "position": position, "ident": mc.ident or "", "data_type": mc.data_type,
-                "type_family": mc.type_family, "nullable": mc.nullable,
-                "default": mc.default or "", "identity": mc.identity or "",
-                "generated": mc.generated or "", "comment": mc.comment or "",
+                "position": position,
+                "ident": mc.ident or "",
+                "data_type": mc.data_type,
+                "type_family": mc.type_family,
+                "nullable": mc.nullable,
+                "default": mc.default or "",
+                "identity": mc.identity or "",
+                "generated": mc.generated or "",
+                "comment": mc.comment or "",
             }
             col = current.get(mc.name)
+            renamed = False
             if col is None and mc.ident and mc.ident in by_ident:
-                col = by_ident.pop(mc.ident)  # renamed
+                col = by_ident.pop(mc.ident)
                 current.pop(col.name, None)
-                col.name = mc.name
+                col.name, renamed = mc.name, True
             if col is None:
-                to_create.append(Column(table=row, name=mc.name, first_seen=snapshot,
-                                        last_seen=snapshot, **values))
+                to_create.append(
+                    Column(
+                        table=row, name=mc.name, first_seen=snapshot, last_seen=snapshot, **values
+                    )
+                )
                 continue
-            dirty = col.dropped_in_id is not None or any(
-                getattr(col, f) != v for f, v in values.items()
-            ) or col.name != mc.name
+            dirty = (
+                renamed
+                or col.dropped_in_id is not None
+                or any(getattr(col, f) != v for f, v in values.items())
+            )
             for field, value in values.items():
                 setattr(col, field, value)
             col.dropped_in = None
@@ -272,4 +338,6 @@ def _sync_columns(connection: Connection, snapshot: Snapshot,
     Column.objects.bulk_update(to_update, ["name", *COLUMN_FIELDS, "dropped_in"], batch_size=1000)
     Column.objects.bulk_create(to_create, batch_size=2000)
     # Everything still present was seen now: one statement instead of a row each.
-    Column.objects.filter(table__connection=connection, dropped_in__isnull=True).update(last_seen=snapshot)
+    Column.objects.filter(table__connection=connection, dropped_in__isnull=True).update(
+        last_seen=snapshot
+    )

@@ -40,9 +40,11 @@ def claim_due_connections() -> list[int]:
     )
     claimed = []
     for pk, interval in due.values_list("pk", "schedule_interval"):
-        if Connection.objects.filter(pk=pk).filter(
-            Q(next_snapshot_at__isnull=True) | Q(next_snapshot_at__lte=now)
-        ).update(next_snapshot_at=now + interval):
+        if (
+            Connection.objects.filter(pk=pk)
+            .filter(Q(next_snapshot_at__isnull=True) | Q(next_snapshot_at__lte=now))
+            .update(next_snapshot_at=now + interval)
+        ):
             claimed.append(pk)
     return claimed
 

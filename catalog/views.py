@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog.forms import ConnectionForm, TableFilterForm, teams_for
 from catalog.connections import probe_connection
+from catalog.forms import ConnectionForm, TableFilterForm, teams_for
 from catalog.models import Connection, Table
 from catalog.tasks import snapshot_connection
 
@@ -32,10 +32,14 @@ def connection_list(request: HttpRequest) -> HttpResponse:
     connections = Connection.objects.select_related("team").annotate(
         live_tables=Count("tables", filter=Q(tables__dropped_in__isnull=True))
     )
-    return render(request, "catalog/connection_list.html", {
-        "connections": connections,
-        "can_add": request.user.is_staff or teams_for(request.user).exists(),
-    })
+    return render(
+        request,
+        "catalog/connection_list.html",
+        {
+            "connections": connections,
+            "can_add": request.user.is_staff or teams_for(request.user).exists(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +48,9 @@ def connection_create(request: HttpRequest) -> HttpResponse:
     form = ConnectionForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         connection = form.save()
-        messages.success(request, f"Connection {connection.name} added. Test it, then take a snapshot.")
+        messages.success(
+            request, f"Connection {connection.name} added. Test it, then take a snapshot."
+        )
         return redirect(connection)
     return render(request, "catalog/connection_form.html", {"form": form, "connection": None})
 
@@ -78,7 +84,9 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             tables = tables.filter(dropped_in__isnull=True)
     else:
         tables = tables.filter(dropped_in__isnull=True)
-    page = Paginator(tables.select_related("dropped_in"), TABLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(tables.select_related("dropped_in"), TABLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -93,7 +101,9 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["snapshots"] = connection.snapshots.all()[:15]
     context["schemas"] = (
         Table.objects.filter(connection=connection, dropped_in__isnull=True)
-        .values("schema").annotate(n=Count("id")).order_by("schema")
+        .values("schema")
+        .annotate(n=Count("id"))
+        .order_by("schema")
     )
     return render(request, "catalog/connection_detail.html", context)
 
@@ -101,9 +111,11 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def snapshot_now(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _editable_connection(request, pk)
-    updated = Connection.objects.filter(pk=pk, snapshot_lock_at__isnull=True).exclude(
-        last_status=Connection.Status.QUEUED
-    ).update(last_status=Connection.Status.QUEUED)
+    updated = (
+        Connection.objects.filter(pk=pk, snapshot_lock_at__isnull=True)
+        .exclude(last_status=Connection.Status.QUEUED)
+        .update(last_status=Connection.Status.QUEUED)
+    )
     if updated:
         transaction.on_commit(lambda: snapshot_connection.delay(pk, trigger="manual"))
         notice = ""
@@ -123,29 +135,38 @@ def snapshot_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _status_fragment(request, connection)
 
 
-def _status_fragment(request: HttpRequest, connection: Connection, *, notice: str = "") -> HttpResponse:
+def _status_fragment(
+    request: HttpRequest, connection: Connection, *, notice: str = ""
+) -> HttpResponse:
     latest = connection.snapshots.first()
-    return render(request, "catalog/connection_detail.html#status", {
-        "connection": connection,
-        "latest": latest,
-        "notice": notice,
-        "can_edit": connection.team.can_edit(request.user),
-    })
+    return render(
+        request,
+        "catalog/connection_detail.html#status",
+        {
+            "connection": connection,
+            "latest": latest,
+            "notice": notice,
+            "can_edit": connection.team.can_edit(request.user),
+        },
+    )
 
 
 @require_POST
 def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Test connection": reach the target read-only and report what the role could write."""
+    """ "Test connection": reach the target read-only and report what the role could write."""
     connection = _editable_connection(request, pk)
     result = probe_connection(connection)
-    return render(request, "catalog/connection_detail.html#probe", {"connection": connection, **result})
+    return render(
+        request, "catalog/connection_detail.html#probe", {"connection": connection, **result}
+    )
 
 
 @require_GET
 def table_detail(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
     table = get_object_or_404(
         Table.objects.select_related("connection__team", "first_seen", "dropped_in"),
-        pk=table_pk, connection_id=pk,
+        pk=table_pk,
+        connection_id=pk,
     )
     columns = list(table.columns.select_related("dropped_in").order_by("dropped_in", "position"))
     structure = table.structure or {}
@@ -156,19 +177,28 @@ def table_detail(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
     refs = Q(pk__in=[])
     for fk in foreign_keys:
         refs |= Q(schema=fk["ref_schema"], name=fk["ref_table"])
-    ref_urls = {
-        (t.schema, t.name): t.get_absolute_url()
-        for t in Table.objects.filter(refs, connection_id=pk).only("id", "schema", "name", "connection_id")
-    } if foreign_keys else {}
+    ref_urls = (
+        {
+            (t.schema, t.name): t.get_absolute_url()
+            for t in Table.objects.filter(refs, connection_id=pk).only(
+                "id", "schema", "name", "connection_id"
+            )
+        }
+        if foreign_keys
+        else {}
+    )
     for fk in foreign_keys:
         fk["url"] = ref_urls.get((fk["ref_schema"], fk["ref_table"]))
-    return render(request, "catalog/table_detail.html", {
-        "connection": table.connection,
-        "table": table,
-        "columns": columns,
-        "structure": structure,
-        "pk_columns": pk_columns,
-        "fk_columns": fk_columns,
-        "can_edit": table.connection.team.can_edit(request.user),
-    })
-
+    return render(
+        request,
+        "catalog/table_detail.html",
+        {
+            "connection": table.connection,
+            "table": table,
+            "columns": columns,
+            "structure": structure,
+            "pk_columns": pk_columns,
+            "fk_columns": fk_columns,
+            "can_edit": table.connection.team.can_edit(request.user),
+        },
+    )

@@ -65,9 +65,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or secret_from_file(
     "secret_key", lambda: secrets.token_urlsafe(50)
 )
 # The first key encrypts; every key decrypts, so keys can rotate.
-FERNET_KEYS = env_list("SCHEMAJOY_FERNET_KEYS") or [
-    secret_from_file("fernet_key", _fernet_key)
-]
+FERNET_KEYS = env_list("SCHEMAJOY_FERNET_KEYS") or [secret_from_file("fernet_key", _fernet_key)]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

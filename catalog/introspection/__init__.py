@@ -60,4 +60,13 @@ def probe(dsn: str, *, limits: Limits = Limits()) -> Probe:
     )
 
 
-__all__ = ["DIALECTS", "dialect_module", "IntrospectionError", "Limits", "Probe", "SchemaModel", "introspect", "probe"]
+__all__ = [
+    "DIALECTS",
+    "dialect_module",
+    "IntrospectionError",
+    "Limits",
+    "Probe",
+    "SchemaModel",
+    "introspect",
+    "probe",
+]

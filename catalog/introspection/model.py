@@ -47,8 +47,26 @@ ENUM = "enum"
 ARRAY = "array"
 OTHER = "other"
 TYPE_FAMILIES = frozenset(
-    {INTEGER, DECIMAL, FLOAT, MONEY, TEXT, BOOLEAN, DATE, TIMESTAMP, TIMESTAMPTZ, TIME,
-     TIMETZ, INTERVAL, UUID, JSON, BINARY, ENUM, ARRAY, OTHER}
+    {
+        INTEGER,
+        DECIMAL,
+        FLOAT,
+        MONEY,
+        TEXT,
+        BOOLEAN,
+        DATE,
+        TIMESTAMP,
+        TIMESTAMPTZ,
+        TIME,
+        TIMETZ,
+        INTERVAL,
+        UUID,
+        JSON,
+        BINARY,
+        ENUM,
+        ARRAY,
+        OTHER,
+    }
 )
 
 

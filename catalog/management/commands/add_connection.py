@@ -17,9 +17,13 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("dsn", help="postgresql://…, mysql://… or sqlite:////path.db")
         parser.add_argument("--team", required=True)
-        parser.add_argument("--interval", default="1h", help="snapshot interval: 15m, 1h, 6h, 1d, 1w")
+        parser.add_argument(
+            "--interval", default="1h", help="snapshot interval: 15m, 1h, 6h, 1d, 1w"
+        )
         parser.add_argument("--no-sampling", action="store_true")
-        parser.add_argument("--disabled", action="store_true", help="add it paused (no scheduled snapshots)")
+        parser.add_argument(
+            "--disabled", action="store_true", help="add it paused (no scheduled snapshots)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -42,4 +46,6 @@ class Command(BaseCommand):
         connection.enabled = not options["disabled"]
         connection.save()
         verb = "added" if created else "updated"
-        self.stdout.write(f"{connection.name}: {verb} ({connection.dsn_redacted}, team {team.name}, every {options['interval']})")
+        self.stdout.write(
+            f"{connection.name}: {verb} ({connection.dsn_redacted}, team {team.name}, every {options['interval']})"
+        )

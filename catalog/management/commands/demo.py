@@ -18,11 +18,15 @@ DEMO_USER = "demo"
 
 
 class Command(BaseCommand):
-    help = ("Prepare the demo: a login, a team, and a bundled shop database snapshotted "
-            "through each version of its real history. What `make demo` runs.")
+    help = (
+        "Prepare the demo: a login, a team, and a bundled shop database snapshotted "
+        "through each version of its real history. What `make demo` runs."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--reset", action="store_true", help="rebuild the demo history from scratch")
+        parser.add_argument(
+            "--reset", action="store_true", help="rebuild the demo history from scratch"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         team, _ = Team.objects.get_or_create(name="Shop backend", defaults={"slug": "shop-backend"})
@@ -40,13 +44,17 @@ class Command(BaseCommand):
         if connection is None or not connection.snapshots.exists():
             self._build_history(team)
         else:
-            self.stdout.write(f"The demo history exists already ({connection.snapshots.count()} snapshots); "
-                              "use --reset to rebuild it.")
+            self.stdout.write(
+                f"The demo history exists already ({connection.snapshots.count()} snapshots); "
+                "use --reset to rebuild it."
+            )
 
-        self.stdout.write(self.style.SUCCESS(
-            "\nSchemaJoy demo is ready: http://127.0.0.1:8000/\n"
-            f"  login:    {DEMO_USER}\n  password: {password}\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nSchemaJoy demo is ready: http://127.0.0.1:8000/\n"
+                f"  login:    {DEMO_USER}\n  password: {password}\n"
+            )
+        )
 
     def _build_history(self, team: Team) -> None:
         path = Path(settings.VAR_DIR) / "demo" / "shop.sqlite3"

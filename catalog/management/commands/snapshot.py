@@ -14,8 +14,10 @@ def summary(snapshot: Snapshot) -> str:
     if not snapshot.succeeded:
         return f"{name}: failed after {snapshot.duration or 0:.2f} s: {snapshot.error_message}"
     state = "changed" if snapshot.changed else "unchanged"
-    return (f"{name}: {snapshot.table_count} tables, {snapshot.column_count} columns, "
-            f"{snapshot.duration:.2f} s, {state}")
+    return (
+        f"{name}: {snapshot.table_count} tables, {snapshot.column_count} columns, "
+        f"{snapshot.duration:.2f} s, {state}"
+    )
 
 
 class Command(BaseCommand):

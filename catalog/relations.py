@@ -1,0 +1,265 @@
+"""References between tables that the schema does not declare, inferred from column names (pure).
+
+Used by the ERD (dashed edges) and by the scoring rules ``type-fk-inferred-mismatch``,
+``rel-inferred-fk-undeclared`` and ``rel-dangling-id``, so the guess is made in one place.
+
+A column looks like a reference when its name is ``{x}_id`` (``customer_id``), ``{x}Id`` /
+``{x}ID`` (``customerId``, ``CustomerID``) or ``id_{x}`` (``id_customer``). It resolves when
+exactly one base table is named ``x`` in singular or plural (``customer``, ``customers``,
+``order_item`` -> ``order_items``), compared on words so ``CustomerId`` finds ``Customer``,
+and that table has a single-column key. Matching tries, in order, the same schema then the
+whole database, the full name then the name without Django's ``app_`` prefix; the first step
+that finds any table decides (several tables there: ambiguous, not resolved). When ``x`` has
+several words and nothing matches, leading words are taken as a role and dropped one at a
+time: ``reporter_user_id`` -> ``user`` (strategy ``{role}_{x}_id``).
+
+Never inferred: a column of a declared foreign key (returned with ``declared=True`` instead,
+one per column pair, so callers get every reference from one call), a table matching itself
+(``order_id`` in ``orders`` is its own natural key), polymorphic pairs (a sibling
+``{x}_type``, or Django's ``object_id`` beside ``content_type_id``), and names on the ignore
+list (ids of external systems such as ``stripe_customer_id``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cached_property
+
+from catalog.inflection import singular_phrase, split_words, strip_prefix
+from catalog.introspection.model import SchemaModel, Table
+
+# External systems' ids look like references but point outside the database.
+DEFAULT_IGNORE = (
+    "stripe_*",
+    "paypal_*",
+    "braintree_*",
+    "external_*",
+    "*_external_id",
+)
+
+ID_SUFFIX = "{x}_id"
+CAMEL_ID = "{x}Id"
+ID_PREFIX = "id_{x}"
+ROLE = "{role}_{x}_id"
+DECLARED = "declared"
+
+# Names that refer to their own table: parent_id in categories.
+SELF_ROLES = frozenset({("parent",)})
+
+
+@dataclass(frozen=True)
+class InferredReference:
+    schema: str
+    table: str
+    column: str
+    ref_schema: str
+    ref_table: str
+    ref_column: str
+    declared: bool
+    strategy: str  # ID_SUFFIX, CAMEL_ID, ID_PREFIX, ROLE, or DECLARED
+
+
+@dataclass(frozen=True)
+class DanglingReference:
+    schema: str
+    table: str
+    column: str
+    target: str  # the entity name looked for, as words joined by "_": "customer"
+
+
+def app_prefixes(model: SchemaModel) -> frozenset[str]:
+    """Django app labels to strip: the first word of every table name, in a Django database."""
+    names = {t.name for t in model.tables}
+    if "django_migrations" not in names and "django_content_type" not in names:
+        return frozenset()
+    return frozenset(name.split("_", 1)[0] for name in names if "_" in name)
+
+
+def reference_target(column: str) -> tuple[tuple[str, ...], str] | None:
+    """The words of ``x`` and the strategy when a column name looks like a reference."""
+    words = split_words(column)
+    if len(words) < 2:
+        return None
+    if words[-1] == "id":
+        separator = column[-3:-2] if len(column) > 2 else ""
+        return words[:-1], ID_SUFFIX if separator == "_" else CAMEL_ID
+    if words[0] == "id":
+        return words[1:], ID_PREFIX
+    return None
+
+
+def single_key_column(table: Table) -> str | None:
+    """The table's single-column key: its primary key, else a single-column unique NOT NULL."""
+    if table.primary_key is not None:
+        cols = table.primary_key.columns
+        return cols[0] if len(cols) == 1 else None
+    not_null = {c.name for c in table.columns if not c.nullable}
+    candidates = [u.columns for u in table.unique_constraints] + [
+        i.columns for i in table.indexes if i.unique and not i.partial
+    ]
+    for cols in candidates:
+        if len(cols) == 1 and cols[0] in not_null:
+            return cols[0]
+    return None
+
+
+class _Index:
+    """Base tables by the singular words of their names, full and without the app prefix."""
+
+    def __init__(self, model: SchemaModel) -> None:
+        prefixes = app_prefixes(model)
+        self.full: dict[tuple[str, ...], list[Table]] = defaultdict(list)
+        self.stripped: dict[tuple[str, ...], list[Table]] = defaultdict(list)
+        for table in model.tables:
+            if not table.is_base_table:
+                continue
+            self.full[singular_phrase(split_words(table.name))].append(table)
+            short = strip_prefix(table.name, prefixes)
+            if short != table.name:
+                self.stripped[singular_phrase(split_words(short))].append(table)
+
+    def lookup(self, words: tuple[str, ...], schema: str) -> list[Table]:
+        key = singular_phrase(words)
+        for index in (self.full, self.stripped):
+            found = index.get(key)
+            if not found:
+                continue
+            same_schema = [t for t in found if t.schema == schema]
+            return same_schema or found
+        return []
+
+
+@dataclass(frozen=True)
+class _Resolution:
+    tables: tuple[Table, ...]
+    words: tuple[str, ...]
+    strategy: str
+
+
+class ReferenceGuesser:
+    """Inference over one model, indexed once; ``infer_references`` and friends wrap it."""
+
+    def __init__(self, model: SchemaModel, *, ignore: Iterable[str] = DEFAULT_IGNORE) -> None:
+        self.model = model
+        self.ignore = tuple(ignore)
+
+    @cached_property
+    def _index(self) -> _Index:
+        return _Index(self.model)
+
+    def _skipped(self, column: str, words: tuple[str, ...], names: set[str]) -> bool:
+        lowered = column.lower()
+        if any(fnmatchcase(lowered, pattern.lower()) for pattern in self.ignore):
+            return True
+        # Polymorphic pairs: commentable_type + commentable_id, Django's generic foreign keys.
+        stem = "_".join(words)
+        if f"{stem}_type" in names or f"{stem}_type_id" in names:
+            return True
+        return stem == "object" and "content_type_id" in names
+
+    def _resolve(self, table: Table, column: str, names: set[str]) -> _Resolution | None:
+        """None when the column does not look like a reference, is skipped, or names its table."""
+        target = reference_target(column)
+        if target is None:
+            return None
+        words, strategy = target
+        if self._skipped(column, words, names):
+            return None
+        if words in SELF_ROLES:
+            return _Resolution((table,), words, strategy)
+        attempts = [(words, strategy)]
+        if strategy != ID_PREFIX:
+            attempts += [(words[i:], ROLE) for i in range(1, len(words))]
+        for attempt, how in attempts:
+            found = self._index.lookup(attempt, table.schema)
+            if not found:
+                continue
+            if how != ROLE:
+                # order_id in orders is the table's own natural key, not a reference;
+                # parent_category_id in categories (a role) is a real self-reference.
+                found = [t for t in found if t.key != table.key]
+                if not found:
+                    return None
+            return _Resolution(tuple(found), attempt, how)
+        return _Resolution((), words, strategy)
+
+    def _candidates(self) -> Iterable[tuple[Table, str, set[str], bool]]:
+        """(table, column, the table's column names as snake words, is its own primary key)."""
+        for table in self.model.tables:
+            if not table.is_base_table:
+                continue
+            declared = {c for fk in table.foreign_keys for c in fk.columns}
+            names = {"_".join(split_words(c.name)) for c in table.columns}
+            own_key = table.primary_key.columns if table.primary_key else ()
+            for column in table.columns:
+                if column.name not in declared:
+                    yield table, column.name, names, column.name in own_key
+
+    def references(self, *, include_declared: bool = True) -> tuple[InferredReference, ...]:
+        out: list[InferredReference] = []
+        if include_declared:
+            for table in self.model.tables:
+                for fk in table.foreign_keys:
+                    for col, ref_col in zip(fk.columns, fk.ref_columns, strict=False):
+                        out.append(
+                            InferredReference(
+                                table.schema,
+                                table.name,
+                                col,
+                                fk.ref_schema,
+                                fk.ref_table,
+                                ref_col,
+                                True,
+                                DECLARED,
+                            )
+                        )
+        for table, column, names, _own_key in self._candidates():
+            found = self._resolve(table, column, names)
+            if found is None or len(found.tables) != 1:
+                continue
+            ref = found.tables[0]
+            key = single_key_column(ref)
+            if key is None or (ref.key == table.key and key == column):
+                continue
+            out.append(
+                InferredReference(
+                    table.schema,
+                    table.name,
+                    column,
+                    ref.schema,
+                    ref.name,
+                    key,
+                    False,
+                    found.strategy,
+                )
+            )
+        return tuple(out)
+
+    def dangling(self) -> tuple[DanglingReference, ...]:
+        out: list[DanglingReference] = []
+        for table, column, names, own_key in self._candidates():
+            if own_key:
+                continue  # a table's own primary key refers to nothing when it resolves nowhere
+            found = self._resolve(table, column, names)
+            if found is not None and not found.tables:
+                out.append(
+                    DanglingReference(table.schema, table.name, column, "_".join(found.words))
+                )
+        return tuple(out)
+
+
+def infer_references(
+    model: SchemaModel, *, ignore: Iterable[str] = DEFAULT_IGNORE
+) -> tuple[InferredReference, ...]:
+    """Declared references (``declared=True``) and the undeclared ones that resolve by name."""
+    return ReferenceGuesser(model, ignore=ignore).references()
+
+
+def dangling_references(
+    model: SchemaModel, *, ignore: Iterable[str] = DEFAULT_IGNORE
+) -> tuple[DanglingReference, ...]:
+    """Undeclared reference-like columns whose ``x`` names no table at all."""
+    return ReferenceGuesser(model, ignore=ignore).dangling()

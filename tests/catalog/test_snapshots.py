@@ -1,0 +1,159 @@
+"""take_snapshot() against real PostgreSQL targets, storing into SchemaJoy's PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table, Team
+from catalog.snapshots import SnapshotAlreadyRunning, claim_snapshot_lock, take_snapshot
+
+pytestmark = pytest.mark.django_db
+
+SHOP = """
+CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);
+CREATE TABLE orders (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id bigint NOT NULL REFERENCES customers(id),
+    shipped_at date
+);
+COMMENT ON TABLE orders IS 'One row per checkout';
+"""
+
+
+def make_connection(team: Team, dsn: str, name: str = "shop") -> Connection:
+    connection = Connection(name=name, team=team)
+    connection.set_dsn(dsn)
+    connection.save()
+    return connection
+
+
+def test_first_snapshot_stores_the_schema_and_fills_the_live_catalog(pg_target, team):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+
+    snapshot = take_snapshot(connection)
+
+    assert snapshot.status == Snapshot.Status.SUCCEEDED, snapshot.error_message
+    assert (snapshot.table_count, snapshot.column_count, snapshot.changed) == (2, 5, True)
+    assert SchemaDocument.objects.filter(pk=snapshot.fingerprint).exists()
+    orders = Table.objects.get(connection=connection, schema="public", name="orders")
+    assert orders.comment == "One row per checkout"
+    assert orders.structure["foreign_keys"][0]["ref_table"] == "customers"
+    assert [c.name for c in orders.columns.all()] == ["id", "customer_id", "shipped_at"]
+    connection.refresh_from_db()
+    assert connection.last_status == Connection.Status.OK
+    assert connection.snapshot_lock_at is None
+
+
+def test_unchanged_schema_stores_no_second_document(pg_target, team):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    first = take_snapshot(connection)
+    pg_target.execute("INSERT INTO customers (email) VALUES ('a@example.com')")  # data, not schema
+
+    second = take_snapshot(connection)
+
+    assert second.succeeded and not second.changed
+    assert second.fingerprint == first.fingerprint
+    assert SchemaDocument.objects.count() == 1
+    assert Snapshot.objects.filter(connection=connection).count() == 2
+    assert Table.objects.get(name="orders").last_seen_id == second.pk
+
+
+def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, team):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    take_snapshot(connection)
+    Table.objects.filter(name="orders").update(description="Checkouts, one row each")
+    Column.objects.filter(table__name="orders", name="shipped_at").update(
+        description="When it left"
+    )
+    pg_target.execute("DROP TABLE orders")
+
+    dropped_in = take_snapshot(connection)
+
+    orders = Table.objects.get(name="orders")
+    assert orders.dropped_in_id == dropped_in.pk
+    assert orders.description == "Checkouts, one row each"
+    assert Column.objects.get(table=orders, name="shipped_at").description == "When it left"
+
+    pg_target.execute(
+        SHOP.split(";", 1)[1].replace("CREATE TABLE customers", "--")
+    )  # re-create orders
+    take_snapshot(connection)
+    orders.refresh_from_db()
+    assert orders.dropped_in_id is None
+    assert orders.description == "Checkouts, one row each"
+    assert Column.objects.get(table=orders, name="shipped_at").description == "When it left"
+
+
+def test_renamed_table_and_column_keep_their_descriptions(pg_target, team):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    take_snapshot(connection)
+    Table.objects.filter(name="orders").update(description="Checkouts")
+    Column.objects.filter(name="shipped_at").update(description="Left the warehouse")
+    pg_target.execute(
+        "ALTER TABLE orders RENAME TO purchases; "
+        "ALTER TABLE purchases RENAME COLUMN shipped_at TO dispatched_at"
+    )
+
+    take_snapshot(connection)
+
+    purchases = Table.objects.get(connection=connection, name="purchases")
+    assert purchases.description == "Checkouts"
+    assert not Table.objects.filter(connection=connection, name="orders").exists()
+    column = Column.objects.get(table=purchases, name="dispatched_at")
+    assert column.description == "Left the warehouse"
+    assert column.dropped_in_id is None
+
+
+def test_dropped_column_is_marked_not_deleted(pg_target, team):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    take_snapshot(connection)
+    pg_target.execute("ALTER TABLE orders DROP COLUMN shipped_at")
+
+    snapshot = take_snapshot(connection)
+
+    column = Column.objects.get(table__name="orders", name="shipped_at")
+    assert column.dropped_in_id == snapshot.pk
+    assert Table.objects.get(name="orders").column_count == 2
+
+
+def test_unreachable_target_fails_clearly_and_keeps_the_last_good_data(pg_target, team):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    good = take_snapshot(connection)
+    connection.set_dsn("postgresql://app:s3cret-pw@127.0.0.1:1/shop")
+    connection.save()
+
+    failed = take_snapshot(connection)
+
+    assert failed.status == Snapshot.Status.FAILED
+    assert "127.0.0.1" in failed.error_message
+    assert "s3cret-pw" not in failed.error_message
+    assert failed.transient_error
+    assert Table.objects.filter(connection=connection, dropped_in__isnull=True).count() == 2
+    assert Table.objects.get(name="orders").last_seen_id == good.pk
+    connection.refresh_from_db()
+    assert connection.last_status == Connection.Status.FAILED
+    assert connection.last_snapshot_at == good.finished_at
+
+
+def test_missing_database_is_a_permanent_failure(team):
+    connection = make_connection(team, "postgresql://postgres@127.0.0.1:5432/sjt_does_not_exist")
+    snapshot = take_snapshot(connection)
+    assert snapshot.status == Snapshot.Status.FAILED
+    assert "sjt_does_not_exist" in snapshot.error_message
+    assert not snapshot.transient_error
+
+
+def test_a_second_snapshot_is_refused_while_one_runs(pg_target, team):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    assert claim_snapshot_lock(connection)  # as a running snapshot would
+
+    with pytest.raises(SnapshotAlreadyRunning, match="already running"):
+        take_snapshot(connection)
+    assert not Snapshot.objects.filter(connection=connection).exists()
