@@ -72,7 +72,7 @@ def applied_version(path: Path) -> int:
     if not Path(path).is_file():
         raise DemoBuildError(f"no demo database at {path}")
     with _connect(path) as conn:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def build_demo_target(path: Path, *, upto: int | None = None) -> None:
