@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import re
+import sqlite3
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from catalog.models import Connection, Snapshot, Team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sqlite_db(tmp_path) -> str:
+    path = tmp_path / "app.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE a (id INTEGER PRIMARY KEY, x TEXT); CREATE VIEW v AS SELECT id FROM a;"
+    )
+    db.close()
+    return f"sqlite:///{path}"
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_add_connection_creates_the_team_and_updates_by_name(sqlite_db):
+    assert "app: added" in run(
+        "add_connection", "app", sqlite_db, "--team", "Data Platform", "--interval", "6h"
+    )
+    assert Team.objects.get().slug == "data-platform"
+
+    assert "app: updated" in run(
+        "add_connection",
+        "app",
+        sqlite_db,
+        "--team",
+        "Data Platform",
+        "--interval",
+        "1d",
+        "--no-sampling",
+    )
+    connection = Connection.objects.get()
+    assert (connection.schedule_interval.days, connection.sampling_enabled) == (1, False)
+
+
+@pytest.mark.parametrize("interval", ["soon", "0h", "1m"])
+def test_add_connection_refuses_bad_intervals(sqlite_db, interval):
+    with pytest.raises(CommandError, match="15m|5 minutes"):
+        run("add_connection", "app", sqlite_db, "--team", "T", "--interval", interval)
+
+
+def test_add_connection_refuses_bad_strings_without_echoing_them():
+    with pytest.raises(CommandError) as info:
+        run("add_connection", "app", "ftp://u:hunter2@h/x", "--team", "T")
+    assert "hunter2" not in str(info.value)
+
+
+def test_snapshot_prints_a_one_line_summary(sqlite_db):
+    run("add_connection", "app", sqlite_db, "--team", "T")
+    first = run("snapshot", "app")
+    assert re.fullmatch(r"app: 2 tables, 3 columns, \d+\.\d\d s, changed\n", first)
+    assert run("snapshot", "app").endswith("unchanged\n")
+
+
+def test_snapshot_fails_with_a_reason_and_nonzero_exit(tmp_path):
+    run("add_connection", "gone", f"sqlite:///{tmp_path / 'missing.db'}", "--team", "T")
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 snapshots failed"):
+        call_command("snapshot", "gone", stdout=StringIO(), stderr=err)
+    assert "gone: failed" in err.getvalue()
+    assert Snapshot.objects.get().status == Snapshot.Status.FAILED
+
+
+def test_snapshot_all_takes_every_enabled_connection(sqlite_db):
+    run("add_connection", "one", sqlite_db, "--team", "T")
+    run("add_connection", "two", sqlite_db, "--team", "T")
+    run("add_connection", "off", sqlite_db, "--team", "T", "--disabled")
+    output = run("snapshot", "--all")
+    assert "one: 2 tables" in output and "two: 2 tables" in output and "off" not in output
+
+
+def test_snapshot_needs_a_name_or_all():
+    with pytest.raises(CommandError, match="--all"):
+        run("snapshot")
