@@ -49,6 +49,8 @@ class ConnectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if teams is not None:
             self.fields["team"].queryset = teams
+            if not self.instance.pk and len(teams) == 1:
+                self.initial["team"] = teams[0].pk
         if self.instance.pk:
             self.initial["schedule_interval"] = str(
                 int(self.instance.schedule_interval.total_seconds())

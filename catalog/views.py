@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from catalog.connections import probe_connection
 from catalog.forms import ConnectionForm, TableFilterForm, teams_for
@@ -98,7 +99,8 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "catalog/connection_detail.html#tables", context)
-    context["snapshots"] = connection.snapshots.all()[:15]
+    context["snapshots"] = snapshots = list(connection.snapshots.all()[:15])
+    context["latest"] = snapshots[0] if snapshots else None
     context["schemas"] = (
         Table.objects.filter(connection=connection, dropped_in__isnull=True)
         .values("schema")
@@ -139,7 +141,7 @@ def _status_fragment(
     request: HttpRequest, connection: Connection, *, notice: str = ""
 ) -> HttpResponse:
     latest = connection.snapshots.first()
-    return render(
+    response = render(
         request,
         "catalog/connection_detail.html#status",
         {
@@ -149,11 +151,15 @@ def _status_fragment(
             "can_edit": connection.team.can_edit(request.user),
         },
     )
+    if not connection.busy:
+        # Done: let the table list refresh itself.
+        trigger_client_event(response, "snapshot-finished")
+    return response
 
 
 @require_POST
 def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Test connection": reach the target read-only and report what the role could write."""
+    """Test connection: reach the target read-only and report what the role could write."""
     connection = _editable_connection(request, pk)
     result = probe_connection(connection)
     return render(
