@@ -131,6 +131,8 @@ class Snapshot(models.Model):
     server_version = models.CharField(max_length=200, blank=True)
     # Observations, apart from the structure: they never change the fingerprint.
     row_estimates = models.JSONField(default=dict, blank=True)
+    # Sampled value profiles and counters (counts and ratios only, never values).
+    observations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -153,7 +155,14 @@ class Table(models.Model):
     kind = models.CharField(max_length=30)
     ident = models.CharField(max_length=50, blank=True)
     comment = models.TextField(blank=True)  # the database's own COMMENT
-    description = models.TextField(blank=True)  # SchemaJoy's own
+    description = models.TextField(blank=True)  # SchemaJoy's own (Markdown)
+    # Optimistic concurrency: an edit names the version it started from.
+    description_version = models.PositiveIntegerField(default=0)
+    description_updated_at = models.DateTimeField(null=True, blank=True)
+    description_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dbt_description = models.TextField(blank=True)  # imported from a dbt project
     row_estimate = models.BigIntegerField(null=True, blank=True)
     column_count = models.PositiveIntegerField(default=0)
     # Keys, foreign keys, indexes, checks, triggers, partitions: this table's slice of
@@ -196,7 +205,14 @@ class Column(models.Model):
     identity = models.CharField(max_length=30, blank=True)
     generated = models.TextField(blank=True)
     comment = models.TextField(blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True)  # SchemaJoy's own (Markdown)
+    # Optimistic concurrency: an edit names the version it started from.
+    description_version = models.PositiveIntegerField(default=0)
+    description_updated_at = models.DateTimeField(null=True, blank=True)
+    description_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dbt_description = models.TextField(blank=True)  # imported from a dbt project
     first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     last_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     dropped_in = models.ForeignKey(
@@ -209,3 +225,56 @@ class Column(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocRevision(models.Model):
+    """One saved change of a table's or a column's description: who, when, before, after."""
+
+    class Source(models.TextChoices):
+        WEB = "web", "edited in SchemaJoy"
+        REVERT = "revert", "reverted"
+        DBT = "dbt", "imported from dbt"
+
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="doc_revisions")
+    column = models.ForeignKey(
+        Column, null=True, blank=True, on_delete=models.CASCADE, related_name="doc_revisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.WEB)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        target = f"{self.table}.{self.column.name}" if self.column_id else str(self.table)
+        return f"{target} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Diagram(models.Model):
+    """A rendered ERD, cached by (schema fingerprint, view parameters)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Queued"
+        RUNNING = "running", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    cache_key = models.CharField(max_length=64, primary_key=True)
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="diagrams")
+    fingerprint = models.CharField(max_length=64)
+    params = models.JSONField(default=dict)
+    format = models.CharField(max_length=10)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    content = models.BinaryField(blank=True, default=b"")
+    error = models.TextField(blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.connection} {self.params} ({self.status})"

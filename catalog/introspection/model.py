@@ -203,14 +203,15 @@ class SchemaModel:
 # Canonical document -------------------------------------------------------
 
 _OBSERVATION_FIELDS = {"row_estimate", "server_version"}
-_NESTED = {
-    "columns": Column,
-    "primary_key": PrimaryKey,
-    "unique_constraints": UniqueConstraint,
-    "foreign_keys": ForeignKey,
-    "indexes": Index,
-    "checks": CheckConstraint,
-    "tables": Table,
+# Which fields hold nested dataclasses (the others hold plain values or tuples of them).
+_NESTED: dict[tuple[type, str], type] = {
+    (SchemaModel, "tables"): Table,
+    (Table, "columns"): Column,
+    (Table, "primary_key"): PrimaryKey,
+    (Table, "unique_constraints"): UniqueConstraint,
+    (Table, "foreign_keys"): ForeignKey,
+    (Table, "indexes"): Index,
+    (Table, "checks"): CheckConstraint,
 }
 
 
@@ -232,7 +233,7 @@ def _from_plain(cls: type, data: dict[str, Any]) -> Any:
         if f.name not in data:
             continue
         value = data[f.name]
-        nested = _NESTED.get(f.name)
+        nested = _NESTED.get((cls, f.name))
         if nested is not None and value is not None:
             value = (
                 tuple(_from_plain(nested, v) for v in value)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+from catalog.introspection.model import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    SchemaModel,
+    Table,
+    UniqueConstraint,
+    fingerprint,
+    from_document,
+    row_estimates,
+    to_document,
+)
+
+ORDERS = Table(
+    schema="public",
+    name="orders",
+    columns=(
+        Column("id", "bigint", "integer", nullable=False, identity="always", ident="1"),
+        Column("customer_id", "bigint", "integer", nullable=False, ident="2"),
+        Column("note", "character varying(20)", "text", comment="free text", max_length=20),
+    ),
+    primary_key=PrimaryKey("orders_pkey", ("id",)),
+    unique_constraints=(UniqueConstraint("orders_note_key", ("note",)),),
+    foreign_keys=(ForeignKey("fk", ("customer_id",), "public", "customers", ("id",), "CASCADE"),),
+    indexes=(Index("orders_customer_idx", ("customer_id",), predicate="note IS NOT NULL"),),
+    checks=(CheckConstraint("positive", "id > 0"),),
+    triggers=("audit",),
+    row_estimate=1200,
+    ident="16384",
+)
+MODEL = SchemaModel(
+    "postgresql", "shop", (ORDERS, Table("public", "customers", kind="view")), server_version="15"
+)
+
+
+def test_document_round_trips_every_field():
+    again = from_document(to_document(MODEL), row_estimates=row_estimates(MODEL))
+    assert again == MODEL.sorted()
+    assert again.table("public", "orders").row_estimate == 1200
+
+
+def test_observations_do_not_change_the_fingerprint():
+    busier = SchemaModel(
+        "postgresql", "shop", (replace(ORDERS, row_estimate=9),), server_version="16"
+    )
+    lone = SchemaModel("postgresql", "shop", (ORDERS,))
+    assert fingerprint(to_document(busier)) == fingerprint(to_document(lone))
+
+
+def test_table_order_does_not_change_the_document():
+    reversed_model = SchemaModel(MODEL.dialect, MODEL.database, tuple(reversed(MODEL.tables)))
+    assert to_document(reversed_model) == to_document(MODEL)
