@@ -48,6 +48,11 @@ _IRREGULAR = {
     "thesis": "theses",
     "diagnosis": "diagnoses",
     "quiz": "quizzes",
+    "hero": "heroes",
+    "potato": "potatoes",
+    "tomato": "tomatoes",
+    "echo": "echoes",
+    "bus": "buses",
 }
 _IRREGULAR_PLURALS = {plural: singular for singular, plural in _IRREGULAR.items()}
 # Also accepted as plurals of these singulars ("indexes", "statuses" are regular).
@@ -119,10 +124,12 @@ def singularize(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith("ves") and len(word) > 4:
         return word[:-3] + "f"
-    if word.endswith(("sses", "shes", "ches", "xes", "zes", "uses", "oes")):
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
+    if word.endswith("uses") and len(word) > 5 and word[-5] in "tbprns":
+        return word[:-2]  # statuses, campuses, viruses, bonuses (but houses, causes)
     if word.endswith("ses"):
-        return word[:-1]  # cases, purchases, responses
+        return word[:-1]  # cases, purchases, responses, warehouses
     if word.endswith("s") and not word.endswith(_SINGULAR_S_ENDINGS):
         return word[:-1]
     return word

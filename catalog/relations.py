@@ -106,6 +106,18 @@ def single_key_column(table: Table) -> str | None:
     return None
 
 
+def is_junction(table: Table) -> bool:
+    """An association table: two or more foreign keys and nothing else but a key and timestamps."""
+    if len(table.foreign_keys) < 2:
+        return False
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    own_key = set(table.primary_key.columns) if table.primary_key else set()
+    return all(
+        c.name in fk_columns or c.name in own_key or split_words(c.name)[-1:] == ("at",)
+        for c in table.columns
+    )
+
+
 class _Index:
     """Base tables by the singular words of their names, full and without the app prefix."""
 

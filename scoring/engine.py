@@ -1,0 +1,278 @@
+"""The scoring maths of RULES.md's "Scoring" section, and nothing else (pure).
+
+Definitions, exactly as computed here:
+
+- A rule's outcomes are grouped by **lane** (the severity each outcome counts at: the rule's
+  severity after team overrides, or E/I where RULES.md escalates or demotes one) and by
+  **unit** (the table an object belongs to, or the database). Waived failures pass.
+- Unit pass value = 1 - failing / applicable objects of that unit. So for a column rule a
+  table with 1 failing column out of 40 counts 0.975, not one full failure per column;
+  for a table rule each unit has one object and the value is 0 or 1.
+- Lane pass rate = mean of its units' pass values. A lane with no units is left out.
+- Theme score = 100 x sum(weight x rate) / sum(weight) over the theme's lanes, weights
+  E 3, W 1, I 0. A theme with no weighted lane is left out (not counted as 100).
+- Database score = weighted mean of the theme scores (theme weights default to 1).
+- Gain of a finding = how much the database score rises when that one object passes:
+  theme_weight / sum(theme weights) x 100 x lane weight / sum(theme's lane weights)
+  / (lane units x the unit's applicable objects). It is exact (fixing one object changes
+  no applicability), so every lost point is attributable to a (rule, object).
+
+``RuleResult.passed`` and ``applicable`` count objects (columns for a column rule), as
+people read them ("238 of 240 columns"); ``rate`` is the unit-weighted rate the score uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.introspection.model import SchemaModel
+from scoring.rules import ALL_RULES
+from scoring.rules.base import (
+    THEMES,
+    WEIGHTS,
+    Rule,
+    RuleContext,
+    Schema,
+    Severity,
+    lane_severity,
+)
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    object: str
+    severity: Severity
+    message: str
+    fix: str | None
+    theme: str
+    table: str  # the unit: schema.table, or "" for the database
+    waived: bool = False
+    gain: float = 0.0  # database score points won by fixing it
+
+
+@dataclass(frozen=True)
+class LaneResult:
+    severity: Severity
+    units: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    theme: str
+    severity: Severity  # after the team's override
+    passed: int  # objects, waived included
+    applicable: int
+    waived: int
+    rate: float | None  # unit-weighted over all lanes; None when nothing applied
+    lanes: tuple[LaneResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    total: float | None
+    themes: dict[str, float]
+    rules: dict[str, RuleResult]
+    findings: tuple[Finding, ...]  # open (not waived), in rule order then object
+    waived: tuple[Finding, ...] = ()
+    theme_weights: dict[str, float] = field(default_factory=dict)
+
+    def top_fixes(self, n: int = 10) -> list[Finding]:
+        """The open findings whose fix raises the score most (zero-gain ones never)."""
+        ranked = sorted(
+            (f for f in self.findings if f.gain > 0),
+            key=lambda f: (-f.gain, _SEVERITY_ORDER[f.severity], f.rule, f.object),
+        )
+        return ranked[:n]
+
+
+class _Tally:
+    """Per lane and unit: [applicable, failing] counts of one rule."""
+
+    __slots__ = ("lanes", "applicable", "failed", "waived")
+
+    def __init__(self) -> None:
+        self.lanes: dict[Severity, dict[str, list[int]]] = {}
+        self.applicable = 0
+        self.failed = 0
+        self.waived = 0
+
+    def rate(self, units: dict[str, list[int]]) -> float:
+        return sum(1 - f / a for a, f in units.values()) / len(units)
+
+    def overall_rate(self) -> float | None:
+        merged: dict[str, list[int]] = {}
+        for units in self.lanes.values():
+            for unit, (a, f) in units.items():
+                cell = merged.setdefault(unit, [0, 0])
+                cell[0] += a
+                cell[1] += f
+        return self.rate(merged) if merged else None
+
+
+def _run(
+    rule: Rule, schema: Schema, ctx: RuleContext, base: Severity
+) -> tuple[_Tally, list[tuple[Any, Severity, bool]]]:
+    tally = _Tally()
+    failures: list[tuple[Any, Severity, bool]] = []
+    waivers = bool(ctx.waivers)
+    lanes = tally.lanes
+    current: dict[str, list[int]] = lanes.setdefault(base, {})
+    for outcome in rule.check(schema, ctx.options_for(rule)):
+        unit, obj, message, _fix, lane = outcome
+        if lane is None:
+            severity, units = base, current
+        else:
+            severity = lane_severity(base, lane)
+            units = lanes.setdefault(severity, {})
+        cell = units.get(unit)
+        if cell is None:
+            cell = units[unit] = [0, 0]
+        cell[0] += 1
+        if message is None:
+            continue
+        if waivers and ctx.is_waived(rule.id, obj):
+            tally.waived += 1
+            failures.append((outcome, severity, True))
+        else:
+            cell[1] += 1
+            tally.failed += 1
+            failures.append((outcome, severity, False))
+    for severity in [s for s, units in lanes.items() if not units]:
+        del lanes[severity]
+    tally.applicable = sum(a for units in lanes.values() for a, _ in units.values())
+    return tally, failures
+
+
+def score_schema(
+    model: SchemaModel,
+    context: RuleContext | None = None,
+    *,
+    rules: Iterable[Rule] = ALL_RULES,
+) -> Scorecard:
+    ctx = context or RuleContext()
+    schema = Schema(model, ctx)
+    results: dict[str, RuleResult] = {}
+    tallies: list[tuple[Rule, _Tally, list[tuple[Any, Severity, bool]]]] = []
+    for rule in rules:
+        if rule.id in ctx.disabled:
+            continue
+        base = ctx.severity_of(rule)
+        tally, failures = _run(rule, schema, ctx, base)
+        tallies.append((rule, tally, failures))
+        results[rule.id] = RuleResult(
+            rule=rule.id,
+            theme=rule.theme,
+            severity=base,
+            passed=tally.applicable - tally.failed,
+            applicable=tally.applicable,
+            waived=tally.waived,
+            rate=tally.overall_rate(),
+            lanes=tuple(
+                LaneResult(severity, len(units), tally.rate(units))
+                for severity, units in sorted(
+                    tally.lanes.items(), key=lambda i: _SEVERITY_ORDER[i[0]]
+                )
+            ),
+        )
+
+    # Theme scores: weighted mean of lane rates.
+    sums: dict[str, list[float]] = {}  # theme -> [sum of weight x rate, sum of weights]
+    for rule, tally, _ in tallies:
+        for severity, units in tally.lanes.items():
+            weight = WEIGHTS[severity]
+            if weight:
+                acc = sums.setdefault(rule.theme, [0.0, 0.0])
+                acc[0] += weight * tally.rate(units)
+                acc[1] += weight
+    themes = {
+        theme: 100 * sums[theme][0] / sums[theme][1]
+        for theme in THEMES
+        if theme in sums and sums[theme][1]
+    }
+    theme_weights = {theme: float(ctx.theme_weights.get(theme, 1.0)) for theme in themes}
+    weight_total = sum(theme_weights.values())
+    total = (
+        sum(theme_weights[t] * s for t, s in themes.items()) / weight_total
+        if weight_total
+        else None
+    )
+
+    findings: list[Finding] = []
+    waived: list[Finding] = []
+    for rule, tally, failures in tallies:
+        for outcome, severity, is_waived in failures:
+            gain = 0.0
+            weight = WEIGHTS[severity]
+            if not is_waived and weight and rule.theme in themes and weight_total:
+                units = tally.lanes[severity]
+                applicable = units[outcome.unit][0]
+                gain = (
+                    theme_weights[rule.theme]
+                    / weight_total
+                    * 100
+                    * weight
+                    / sums[rule.theme][1]
+                    / (len(units) * applicable)
+                )
+            finding = Finding(
+                rule=rule.id,
+                object=outcome.object,
+                severity=severity,
+                message=outcome.message,
+                fix=outcome.fix,
+                theme=rule.theme,
+                table=outcome.unit,
+                waived=is_waived,
+                gain=gain,
+            )
+            (waived if is_waived else findings).append(finding)
+    order = {rule.id: i for i, (rule, _, _) in enumerate(tallies)}
+    findings.sort(key=lambda f: (order[f.rule], f.object))
+    waived.sort(key=lambda f: (order[f.rule], f.object))
+    return Scorecard(
+        total=total,
+        themes=themes,
+        rules=results,
+        findings=tuple(findings),
+        waived=tuple(waived),
+        theme_weights=theme_weights,
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def scorecard_to_json(scorecard: Scorecard, *, connection: str, snapshot: Any) -> dict[str, Any]:
+    """The stable JSON interface of ``manage.py score --json`` (a dict ready for json.dumps)."""
+    return {
+        "connection": connection,
+        "snapshot": snapshot,
+        "score": _round(scorecard.total),
+        "themes": {theme: _round(score) for theme, score in scorecard.themes.items()},
+        "rules": {
+            rule_id: {
+                "severity": str(result.severity),
+                "passed": result.passed,
+                "applicable": result.applicable,
+            }
+            for rule_id, result in scorecard.rules.items()
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "object": f.object,
+                "severity": str(f.severity),
+                "message": f.message,
+                "fix": f.fix,
+            }
+            for f in scorecard.findings
+        ],
+    }

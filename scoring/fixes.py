@@ -1,0 +1,262 @@
+"""Fix SQL per dialect, and the few dialect facts the rules depend on (pure).
+
+Rules ask for a fix in dialect-neutral terms ("change this column to the timestamp type")
+and get SQL for the model's dialect, with identifiers quoted the dialect's way ("x" on
+PostgreSQL and SQLite, `x` on MySQL), or None where the dialect has no such statement
+(SQLite cannot change a column's type or add a primary key without rebuilding the table).
+Tables are qualified unless they live in the default schema (public, main, the MySQL database).
+"""
+
+from __future__ import annotations
+
+from catalog.introspection.model import Column, ForeignKey, SchemaModel, Table
+
+# Logical types the fixes use, and what each dialect calls them (None: no such type).
+TIMESTAMP_TYPE = "timestamp"  # the right type for a moment
+BIGINT = "bigint"
+NUMERIC = "numeric"
+MONEY_NUMERIC = "money_numeric"
+BOOLEAN = "boolean"
+DATE = "date"
+UUID = "uuid"
+JSON = "json"
+
+
+class SqlDialect:
+    name = ""
+    quote_char = '"'
+    folds_to_lower = False  # unquoted names fold to lower case (so upper case needs quoting)
+    has_uuid_type = False
+    has_column_types = True  # False on SQLite: a declared type is a hint, values decide
+    has_identity_columns = False  # serial defaults are the old way of numbering keys
+    # How ts-without-tz treats naive timestamps: scored, info only (MySQL's datetime is the
+    # sound choice there, its timestamp ends in 2038), or not at all (no zone-aware type).
+    naive_timestamps = "none"
+    now = ""  # the current-time default expression, where ADD COLUMN accepts one
+    types: dict[str, str | None] = {}
+
+    def __init__(self, model: SchemaModel) -> None:
+        self.model = model
+
+    def default_schema(self) -> str:
+        return "public"
+
+    def quote(self, identifier: str) -> str:
+        q = self.quote_char
+        return q + identifier.replace(q, q + q) + q
+
+    def literal(self, text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    def table(self, table: Table) -> str:
+        if table.schema == self.default_schema():
+            return self.quote(table.name)
+        return f"{self.quote(table.schema)}.{self.quote(table.name)}"
+
+    def type_name(self, logical: str) -> str | None:
+        return self.types.get(logical)
+
+    # Statements ---------------------------------------------------------------
+
+    def add_primary_key(self, table: Table, columns: tuple[str, ...]) -> str | None:
+        cols = ", ".join(self.quote(c) for c in columns)
+        return f"ALTER TABLE {self.table(table)} ADD PRIMARY KEY ({cols});"
+
+    def alter_type(
+        self, table: Table, column: Column, new_type: str, *, using: str | None = None
+    ) -> str | None:
+        raise NotImplementedError
+
+    def set_not_null(self, table: Table, column: Column) -> str | None:
+        raise NotImplementedError
+
+    def drop_not_null(self, table: Table, column: Column) -> str | None:
+        raise NotImplementedError
+
+    def drop_default(self, table: Table, column: Column) -> str | None:
+        return (
+            f"ALTER TABLE {self.table(table)} ALTER COLUMN {self.quote(column.name)} DROP DEFAULT;"
+        )
+
+    def add_column(self, table: Table, name: str, definition: str) -> str | None:
+        return f"ALTER TABLE {self.table(table)} ADD COLUMN {self.quote(name)} {definition};"
+
+    def add_timestamp(self, table: Table, name: str, *, default_now: bool) -> str | None:
+        """A nullable timestamp column; with ``default_now``, new rows get the current time
+        while existing rows keep NULL (their real time is unknown, not the migration's)."""
+        kind = self.type_name(TIMESTAMP_TYPE)
+        if kind is None:
+            return None
+        sql = self.add_column(table, name, kind)
+        if default_now and self.now and sql:
+            sql += (
+                f"\nALTER TABLE {self.table(table)} ALTER COLUMN {self.quote(name)} "
+                f"SET DEFAULT {self.now};"
+            )
+        return sql
+
+    def rename_column(self, table: Table, old: str, new: str) -> str | None:
+        return (
+            f"ALTER TABLE {self.table(table)} RENAME COLUMN {self.quote(old)} TO {self.quote(new)};"
+        )
+
+    def rename_table(self, table: Table, new: str) -> str | None:
+        return f"ALTER TABLE {self.table(table)} RENAME TO {self.quote(new)};"
+
+    def add_foreign_key(self, table: Table, column: str, ref: Table, ref_column: str) -> str | None:
+        return (
+            f"ALTER TABLE {self.table(table)} ADD FOREIGN KEY ({self.quote(column)}) "
+            f"REFERENCES {self.table(ref)} ({self.quote(ref_column)});"
+        )
+
+    def replace_on_delete(self, table: Table, fk: ForeignKey, action: str) -> str | None:
+        raise NotImplementedError
+
+    def _fk_clause(self, fk: ForeignKey) -> str:
+        ref = Table(schema=fk.ref_schema, name=fk.ref_table)
+        cols = ", ".join(self.quote(c) for c in fk.columns)
+        ref_cols = ", ".join(self.quote(c) for c in fk.ref_columns)
+        return f"FOREIGN KEY ({cols}) REFERENCES {self.table(ref)} ({ref_cols})"
+
+
+class PostgresSql(SqlDialect):
+    name = "postgresql"
+    folds_to_lower = True
+    has_uuid_type = True
+    has_identity_columns = True
+    naive_timestamps = "score"
+    now = "now()"
+    types = {
+        TIMESTAMP_TYPE: "timestamptz",
+        BIGINT: "bigint",
+        NUMERIC: "numeric",
+        MONEY_NUMERIC: "numeric(19,4)",
+        BOOLEAN: "boolean",
+        DATE: "date",
+        UUID: "uuid",
+        JSON: "jsonb",
+    }
+
+    def alter_type(
+        self, table: Table, column: Column, new_type: str, *, using: str | None = None
+    ) -> str | None:
+        name = self.quote(column.name)
+        using = using if using is not None else f"{name}::{new_type}"
+        return f"ALTER TABLE {self.table(table)} ALTER COLUMN {name} TYPE {new_type} USING {using};"
+
+    def set_not_null(self, table: Table, column: Column) -> str | None:
+        return (
+            f"ALTER TABLE {self.table(table)} ALTER COLUMN {self.quote(column.name)} SET NOT NULL;"
+        )
+
+    def drop_not_null(self, table: Table, column: Column) -> str | None:
+        return (
+            f"ALTER TABLE {self.table(table)} ALTER COLUMN {self.quote(column.name)} DROP NOT NULL;"
+        )
+
+    def add_foreign_key(self, table: Table, column: str, ref: Table, ref_column: str) -> str | None:
+        # NOT VALID: no long lock and no full scan now; VALIDATE CONSTRAINT can follow later.
+        sql = super().add_foreign_key(table, column, ref, ref_column)
+        return sql[:-1] + " NOT VALID;" if sql else None
+
+    def replace_on_delete(self, table: Table, fk: ForeignKey, action: str) -> str | None:
+        if not fk.name:
+            return None
+        name = self.quote(fk.name)
+        return (
+            f"ALTER TABLE {self.table(table)} DROP CONSTRAINT {name}, "
+            f"ADD CONSTRAINT {name} {self._fk_clause(fk)} ON DELETE {action};"
+        )
+
+
+class MySql(SqlDialect):
+    name = "mysql"
+    quote_char = "`"
+    naive_timestamps = "info"
+    now = "(CURRENT_TIMESTAMP(6))"
+    types = {
+        TIMESTAMP_TYPE: "DATETIME(6)",
+        BIGINT: "BIGINT",
+        NUMERIC: None,  # precision and scale cannot be guessed from the name
+        MONEY_NUMERIC: "DECIMAL(19,4)",
+        BOOLEAN: None,  # 'yes'/'no' strings do not convert by MODIFY
+        DATE: "DATE",
+        UUID: None,
+        JSON: "JSON",
+    }
+
+    def default_schema(self) -> str:
+        return self.model.database
+
+    def _modify(self, table: Table, column: Column, new_type: str, nullable: bool) -> str:
+        null = "NULL" if nullable else "NOT NULL"
+        return (
+            f"ALTER TABLE {self.table(table)} MODIFY {self.quote(column.name)} {new_type} {null};"
+        )
+
+    def alter_type(
+        self, table: Table, column: Column, new_type: str, *, using: str | None = None
+    ) -> str | None:
+        if using is not None:
+            return None  # MODIFY converts values implicitly; a custom conversion needs a copy
+        return self._modify(table, column, new_type, column.nullable)
+
+    def set_not_null(self, table: Table, column: Column) -> str | None:
+        return self._modify(table, column, column.data_type, False)
+
+    def drop_not_null(self, table: Table, column: Column) -> str | None:
+        return self._modify(table, column, column.data_type, True)
+
+    def replace_on_delete(self, table: Table, fk: ForeignKey, action: str) -> str | None:
+        if not fk.name:
+            return None
+        name = self.quote(fk.name)
+        return (
+            f"ALTER TABLE {self.table(table)} DROP FOREIGN KEY {name}, "
+            f"ADD CONSTRAINT {name} {self._fk_clause(fk)} ON DELETE {action};"
+        )
+
+
+class SqliteSql(SqlDialect):
+    """SQLite changes types, keys and constraints only by rebuilding the table: no fix SQL."""
+
+    name = "sqlite"
+    has_column_types = False
+    types = {TIMESTAMP_TYPE: "TIMESTAMP", BIGINT: "INTEGER", DATE: "DATE", BOOLEAN: "BOOLEAN"}
+
+    def default_schema(self) -> str:
+        return "main"
+
+    def add_primary_key(self, table: Table, columns: tuple[str, ...]) -> str | None:
+        return None
+
+    def alter_type(
+        self, table: Table, column: Column, new_type: str, *, using: str | None = None
+    ) -> str | None:
+        return None
+
+    def set_not_null(self, table: Table, column: Column) -> str | None:
+        return None
+
+    def drop_not_null(self, table: Table, column: Column) -> str | None:
+        return None
+
+    def drop_default(self, table: Table, column: Column) -> str | None:
+        return None
+
+    def add_foreign_key(self, table: Table, column: str, ref: Table, ref_column: str) -> str | None:
+        return None
+
+    def replace_on_delete(self, table: Table, fk: ForeignKey, action: str) -> str | None:
+        return None
+
+
+DIALECTS: dict[str, type[SqlDialect]] = {
+    "postgresql": PostgresSql,
+    "mysql": MySql,
+    "sqlite": SqliteSql,
+}
+
+
+def sql_for(model: SchemaModel) -> SqlDialect:
+    return DIALECTS.get(model.dialect, PostgresSql)(model)

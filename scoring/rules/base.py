@@ -1,0 +1,234 @@
+"""What a rule is, what it reports, and the context it runs in (pure).
+
+A rule is data plus a function: ``check(schema, options)`` yields one ``Outcome`` per object
+it applies to, passing (``message`` is None) or failing. Reporting the passes as well makes
+"passing / applicable" exact, which the engine needs for pass rates; a rule never computes
+a score itself (that is ``engine.py``'s job).
+
+Objects are named ``schema.table`` or ``schema.table.column``; a composite foreign key is
+``schema.table.a,b``; database-level outcomes use ``DATABASE`` (the empty string), so that
+they keep their identity when the connection's database is renamed. Every outcome also
+names its **unit**: the table it belongs to (``schema.table``) or ``DATABASE``. Column rules
+are scored per unit (the fraction of a table's columns that fail), see ``engine.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fnmatch import fnmatchcase
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from catalog.inflection import split_words
+from catalog.introspection.model import Column, SchemaModel, Table
+from catalog.relations import DEFAULT_IGNORE, ReferenceGuesser
+from scoring.fixes import SqlDialect, sql_for
+from scoring.observations import NO_OBSERVATIONS, Observations
+
+DATABASE = ""
+
+# Themes, in display order. "changes" has no rules until its issue: left out of the score.
+KEYS = "keys"
+TIME = "time"
+NAMING = "naming"
+SOFT_DELETE = "soft_delete"
+TYPES = "types"
+CHANGES = "changes"
+DOCS = "docs"
+THEMES = (KEYS, TIME, NAMING, SOFT_DELETE, TYPES, CHANGES, DOCS)
+
+# What a rule applies to.
+TABLE = "table"
+COLUMN = "column"
+RELATION = "relation"
+DATABASE_LEVEL = "database"
+
+# RULES.md: system and framework bookkeeping, editable per team. Patterns match a schema
+# name, a table name or a qualified name; SQL's % works as a wildcard.
+DEFAULT_EXCLUDED = (
+    "pg_catalog",
+    "information_schema",
+    "pg_toast",
+    "django_migrations",
+    "django_session",
+    "schema_migrations",
+    "ar_internal_metadata",
+    "sqlite_%",
+)
+
+
+class Severity(StrEnum):
+    ERROR = "E"
+    WARNING = "W"
+    INFO = "I"
+
+    @property
+    def weight(self) -> int:
+        return WEIGHTS[self]
+
+
+WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 1, Severity.INFO: 0}
+
+# Lanes: an outcome at another severity than its rule's (RULES.md's "E when ...", "is I").
+ESCALATE = "escalate"  # E, unless the team turned the rule down to I
+DEMOTE = "demote"  # I: shown, never scored
+
+
+class Outcome(NamedTuple):
+    """One applicable object: it passes when ``message`` is None."""
+
+    unit: str
+    object: str
+    message: str | None = None
+    fix: str | None = None
+    lane: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.message is not None
+
+
+def lane_severity(base: Severity, lane: str | None) -> Severity:
+    if lane == DEMOTE:
+        return Severity.INFO
+    if lane == ESCALATE and base is not Severity.INFO:
+        return Severity.ERROR
+    return base
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a scoring run needs besides the model; all optional.
+
+    ``options`` and ``severities`` are per rule id (team settings merged with connection
+    overrides by the caller). ``descriptions`` are SchemaJoy's own, ``dbt_descriptions``
+    imported ones, both keyed by object name; the database comment sits in the model and
+    ranks between them. ``waivers`` are (rule id glob, object glob) pairs.
+    """
+
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    severities: Mapping[str, str] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    dbt_descriptions: Mapping[str, str] = field(default_factory=dict)
+    waivers: frozenset[tuple[str, str]] = frozenset()
+    excluded: tuple[str, ...] = DEFAULT_EXCLUDED
+    observations: Observations = NO_OBSERVATIONS
+    theme_weights: Mapping[str, float] = field(default_factory=dict)
+
+    def options_for(self, rule: Rule) -> dict[str, Any]:
+        return {**rule.options, **self.options.get(rule.id, {})}
+
+    def severity_of(self, rule: Rule) -> Severity:
+        override = self.severities.get(rule.id)
+        return Severity(override) if override else rule.severity
+
+    def is_waived(self, rule_id: str, obj: str) -> bool:
+        return any(
+            fnmatchcase(rule_id, rule_glob) and fnmatchcase(obj, object_glob)
+            for rule_glob, object_glob in self.waivers
+        )
+
+
+Check = Callable[["Schema", Mapping[str, Any]], Iterable[Outcome]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    theme: str
+    severity: Severity
+    applies_to: str
+    rationale: str
+    check: Check
+    options: Mapping[str, Any] = field(default_factory=dict)
+    sampling: bool = False  # needs Observations; applies to nothing without them
+
+    def outcomes(self, model: SchemaModel, ctx: RuleContext | None = None) -> list[Outcome]:
+        """Every outcome on ``model`` (a fresh Schema: for tests and one-off use)."""
+        ctx = ctx or RuleContext()
+        return list(self.check(Schema(model, ctx), ctx.options_for(self)))
+
+    def failures(self, model: SchemaModel, ctx: RuleContext | None = None) -> list[Outcome]:
+        return [o for o in self.outcomes(model, ctx) if o.failed]
+
+
+def _like(pattern: str) -> str:
+    return pattern.replace("%", "*")
+
+
+class Schema:
+    """A model plus the indexes rules share, computed once per scoring run."""
+
+    def __init__(self, model: SchemaModel, ctx: RuleContext) -> None:
+        self.model = model
+        self.ctx = ctx
+        self.sql: SqlDialect = sql_for(model)
+        self.observations = ctx.observations
+        self._guessers: dict[tuple[str, ...], ReferenceGuesser] = {}
+
+    @cached_property
+    def tables(self) -> tuple[Table, ...]:
+        """The tables and views in scope (bookkeeping excluded)."""
+        patterns = tuple(_like(p) for p in self.ctx.excluded)
+        return tuple(
+            t
+            for t in self.model.tables
+            if not any(
+                fnmatchcase(t.schema, p)
+                or fnmatchcase(t.name, p)
+                or fnmatchcase(t.qualified_name, p)
+                for p in patterns
+            )
+        )
+
+    @cached_property
+    def base_tables(self) -> tuple[Table, ...]:
+        return tuple(t for t in self.tables if t.is_base_table)
+
+    @cached_property
+    def in_scope(self) -> frozenset[tuple[str, str]]:
+        return frozenset(t.key for t in self.tables)
+
+    @cached_property
+    def columns(self) -> tuple[tuple[Table, Column, str], ...]:
+        """(table, column, object name) for every column in scope."""
+        return tuple((t, c, f"{t.qualified_name}.{c.name}") for t in self.tables for c in t.columns)
+
+    @cached_property
+    def base_columns(self) -> tuple[tuple[Table, Column, str], ...]:
+        return tuple(entry for entry in self.columns if entry[0].is_base_table)
+
+    @cached_property
+    def snake_names(self) -> dict[str, str]:
+        """Every identifier's snake_case words, so createdAt and created_at compare equal."""
+        names = {t.name for t in self.tables} | {c.name for _, c, _ in self.columns}
+        return {n: "_".join(split_words(n)) for n in names}
+
+    def references(self, ignore: Iterable[str] = DEFAULT_IGNORE) -> ReferenceGuesser:
+        key = tuple(ignore)
+        if key not in self._guessers:
+            self._guessers[key] = ReferenceGuesser(self.model, ignore=key)
+        return self._guessers[key]
+
+    def description(self, obj: str, comment: str | None) -> str | None:
+        """Effective description: SchemaJoy's own, else the database comment, else dbt's."""
+        for text in (self.ctx.descriptions.get(obj), comment, self.ctx.dbt_descriptions.get(obj)):
+            if text and text.strip():
+                return text.strip()
+        return None
+
+
+def column_object(table: Table, column: str) -> str:
+    return f"{table.qualified_name}.{column}"
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+def passed(unit: str, obj: str) -> Outcome:
+    return Outcome(unit, obj)

@@ -1,0 +1,292 @@
+"""Theme ``soft_delete``: soft deletes, not hard deletes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from fnmatch import fnmatchcase
+from typing import Any
+
+from catalog.introspection.model import BOOLEAN, INTEGER, TIMESTAMP, TIMESTAMPTZ, Column, Table
+from catalog.relations import is_junction
+from scoring.fixes import BOOLEAN as BOOLEAN_TYPE
+from scoring.fixes import TIMESTAMP_TYPE
+from scoring.rules.base import (
+    COLUMN,
+    ESCALATE,
+    RELATION,
+    SOFT_DELETE,
+    TABLE,
+    Outcome,
+    Rule,
+    Schema,
+    Severity,
+)
+
+TIMESTAMP_MARKERS = ("deleted_at", "archived_at", "discarded_at")
+FLAG_MARKERS = ("is_deleted", "deleted")
+STAMP = "timestamp"  # deleted_at style
+FLAG = "flag"  # is_deleted style
+_OPTIONS = {"timestamp_markers": TIMESTAMP_MARKERS, "flag_markers": FLAG_MARKERS}
+
+
+def markers(schema: Schema, table: Table, options: Mapping[str, Any]) -> list[tuple[Column, str]]:
+    """The table's soft-delete marker columns with their style (names compared as words)."""
+    stamps = set(options["timestamp_markers"])
+    flags = set(options["flag_markers"])
+    snaked = schema.snake_names
+    found = []
+    for column in table.columns:
+        name = snaked[column.name]
+        if name in stamps:
+            found.append((column, STAMP))
+        elif name in flags:
+            found.append((column, FLAG))
+    return found
+
+
+def _is_boolean(column: Column) -> bool:
+    # MySQL's BOOLEAN is tinyint(1), however introspection labels it.
+    return column.type_family == BOOLEAN or (
+        column.type_family == INTEGER and column.data_type.lower().startswith("tinyint(1)")
+    )
+
+
+def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    ignore = tuple(options["ignore_tables"])
+    for table in schema.base_tables:
+        unit = table.qualified_name
+        if is_junction(table) or any(
+            fnmatchcase(table.name, p) or fnmatchcase(unit, p) for p in ignore
+        ):
+            continue
+        if markers(schema, table, options):
+            yield Outcome(unit, unit)
+        else:
+            yield Outcome(
+                unit,
+                unit,
+                "No soft-delete marker: deleted rows vanish from every downstream model.",
+                schema.sql.add_timestamp(table, "deleted_at", default_now=False),
+            )
+
+
+def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    for table in schema.base_tables:
+        unit = table.qualified_name
+        for column, style in markers(schema, table, options):
+            obj = f"{unit}.{column.name}"
+            problem, fix = None, None
+            if style == STAMP:
+                if column.type_family not in (TIMESTAMP, TIMESTAMPTZ):
+                    problem = f"{column.name} is {column.data_type}, not a timestamp"
+                    kind = schema.sql.type_name(TIMESTAMP_TYPE)
+                    fix = schema.sql.alter_type(table, column, kind) if kind else None
+                elif not column.nullable:
+                    problem = f"{column.name} is NOT NULL: live rows cannot have no deletion time"
+                    fix = schema.sql.drop_not_null(table, column)
+            elif not _is_boolean(column):
+                problem = f"{column.name} is {column.data_type}, not a boolean"
+                kind = schema.sql.type_name(BOOLEAN_TYPE)
+                fix = schema.sql.alter_type(table, column, kind) if kind else None
+            elif column.nullable:
+                problem = f"{column.name} is nullable: NULL is neither deleted nor live"
+                fix = schema.sql.set_not_null(table, column)
+            if problem:
+                yield Outcome(unit, obj, problem + ".", fix)
+            else:
+                yield Outcome(unit, obj)
+
+
+def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    profiles = schema.observations.tables
+    for table in schema.base_tables:
+        found = markers(schema, table, options)
+        if not found:
+            continue
+        unit = table.qualified_name
+        if {style for _, style in found} != {STAMP, FLAG}:
+            yield Outcome(unit, unit)
+            continue
+        names = " and ".join(c.name for c, _ in found)
+        profile = profiles.get(unit)
+        disagreements = profile.marker_disagreements if profile else None
+        if disagreements:
+            yield Outcome(
+                unit,
+                unit,
+                f"Both {names} mark deletion, and {disagreements} of {profile.sampled_rows} "
+                "sampled rows disagree about it.",
+                lane=ESCALATE,
+            )
+        else:
+            yield Outcome(unit, unit, f"Both {names} mark deletion: which one is the truth?")
+
+
+def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    styles: dict[Table, str] = {}
+    for table in schema.base_tables:
+        found = {style for _, style in markers(schema, table, options)}
+        if len(found) == 1:
+            styles[table] = found.pop()  # tables with both are sd-dual-markers' business
+    ranked = Counter(styles.values()).most_common()
+    if not ranked:
+        return
+    tie = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
+    dominant = ranked[0][0]
+    summary = ", ".join(f"{n} {style}" for style, n in ranked)
+    for table, style in styles.items():
+        unit = table.qualified_name
+        if len(ranked) == 1 or (style == dominant and not tie):
+            yield Outcome(unit, unit)
+        elif tie:
+            yield Outcome(unit, unit, f"Soft-delete markers are split evenly: {summary} tables.")
+        else:
+            yield Outcome(
+                unit,
+                unit,
+                f"Soft deletes are mostly {dominant} markers ({summary} tables); this is {style}.",
+            )
+
+
+def check_hard_delete_observed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    profiles = schema.observations.tables
+    for table in schema.base_tables:
+        unit = table.qualified_name
+        profile = profiles.get(unit)
+        if profile is None or profile.deletes_before is None or profile.deletes_now is None:
+            continue
+        if profile.deletes_now < profile.deletes_before:
+            continue  # the counters were reset: unknown
+        if not markers(schema, table, options):
+            continue
+        deleted = profile.deletes_now - profile.deletes_before
+        if deleted:
+            yield Outcome(
+                unit,
+                unit,
+                f"{deleted} rows were hard-deleted since the last snapshot, despite the soft-delete marker.",
+            )
+        else:
+            yield Outcome(unit, unit)
+
+
+def fk_object(table: Table, columns: tuple[str, ...]) -> str:
+    return f"{table.qualified_name}.{','.join(columns)}"
+
+
+def check_cascade_delete(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    for table in schema.base_tables:
+        unit = table.qualified_name
+        for fk in table.foreign_keys:
+            obj = fk_object(table, fk.columns)
+            if fk.on_delete.upper() != "CASCADE":
+                yield Outcome(unit, obj)
+                continue
+            yield Outcome(
+                unit,
+                obj,
+                f"Deleting a {fk.ref_table} row silently deletes its {table.name} rows "
+                f"(ON DELETE CASCADE on {', '.join(fk.columns)}).",
+                schema.sql.replace_on_delete(table, fk, "RESTRICT"),
+            )
+
+
+_MARKERS_NOTE = (
+    "Markers are deleted_at, archived_at, discarded_at (timestamp style) and is_deleted, "
+    "deleted (flag style), compared by words so deletedAt counts; options timestamp_markers "
+    "and flag_markers replace the lists."
+)
+
+RULES = (
+    Rule(
+        id="sd-marker-missing",
+        title="Entity table without a soft-delete marker",
+        theme=SOFT_DELETE,
+        severity=Severity.INFO,
+        applies_to=TABLE,
+        rationale=(
+            "Hard-deleted rows disappear from every snapshot and every history: counts of "
+            "last month change under analysts' feet. Info by default, never more, since "
+            "sessions, caches and GDPR erasure legitimately hard-delete; teams can raise "
+            "it. Entity tables are base tables that are not association tables; option "
+            "ignore_tables (globs) skips more. " + _MARKERS_NOTE
+        ),
+        check=check_marker_missing,
+        options={**_OPTIONS, "ignore_tables": ()},
+    ),
+    Rule(
+        id="sd-marker-shape",
+        title="Soft-delete marker of the wrong shape",
+        theme=SOFT_DELETE,
+        severity=Severity.WARNING,
+        applies_to=COLUMN,
+        rationale=(
+            "A deleted_at must be a nullable timestamp (NULL: live), an is_deleted a NOT "
+            "NULL boolean (NULL would be a third state nobody filters on). MySQL's "
+            "tinyint(1) counts as boolean. " + _MARKERS_NOTE
+        ),
+        check=check_marker_shape,
+        options=_OPTIONS,
+    ),
+    Rule(
+        id="sd-dual-markers",
+        title="Two soft-delete markers on one table",
+        theme=SOFT_DELETE,
+        severity=Severity.WARNING,
+        applies_to=TABLE,
+        rationale=(
+            "deleted_at and is_deleted on one table must agree, and one day they will not. "
+            "Applies to tables with a marker. An error when a sample finds rows where "
+            "they disagree. " + _MARKERS_NOTE
+        ),
+        check=check_dual_markers,
+        options=_OPTIONS,
+    ),
+    Rule(
+        id="sd-convention-outlier",
+        title="Soft deletes in a minority style",
+        theme=SOFT_DELETE,
+        severity=Severity.WARNING,
+        applies_to=TABLE,
+        rationale=(
+            "Filtering deleted rows should be one habit: WHERE deleted_at IS NULL "
+            "everywhere, or NOT is_deleted everywhere. Compares styles (timestamp or "
+            "flag) over tables with exactly one style; the most common wins, minority "
+            "tables fail, and a tie fails all (no convention to point to). Spellings "
+            "within a style (deleted_at, discarded_at) and archiving are not a mix. "
+            + _MARKERS_NOTE
+        ),
+        check=check_convention_outlier,
+        options=_OPTIONS,
+    ),
+    Rule(
+        id="sd-hard-delete-observed",
+        title="Hard deletes on a soft-delete table",
+        theme=SOFT_DELETE,
+        severity=Severity.WARNING,
+        applies_to=TABLE,
+        rationale=(
+            "A table with a marker that still loses rows is soft-deleted in name only. "
+            "Observation: PostgreSQL's delete counter (n_tup_del) rose between two "
+            "snapshots. Counters reset on restart: a lower value means unknown, not "
+            "applicable."
+        ),
+        check=check_hard_delete_observed,
+        options=_OPTIONS,
+        sampling=True,
+    ),
+    Rule(
+        id="sd-cascade-delete",
+        title="Foreign key with ON DELETE CASCADE",
+        theme=SOFT_DELETE,
+        severity=Severity.INFO,
+        applies_to=RELATION,
+        rationale=(
+            "One hard delete spreads silently through every child table. Applies to "
+            "declared foreign keys, named by their columns (schema.table.a,b for "
+            "composite keys); the fix switches to RESTRICT."
+        ),
+        check=check_cascade_delete,
+    ),
+)

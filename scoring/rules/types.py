@@ -1,0 +1,468 @@
+"""Theme ``types``: data stored with its proper type (and the references between tables)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from catalog.inflection import split_words
+from catalog.introspection.model import FLOAT, INTEGER, MONEY, TEXT, Column, Table
+from catalog.relations import DEFAULT_IGNORE, reference_target
+from scoring import observations as obs
+from scoring.fixes import BIGINT, BOOLEAN, DATE, JSON, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE, UUID
+from scoring.observations import ValueProfile
+from scoring.rules.base import (
+    COLUMN,
+    ESCALATE,
+    RELATION,
+    TYPES,
+    Outcome,
+    Rule,
+    Schema,
+    Severity,
+)
+
+_SYNONYMS = {
+    "int": "integer",
+    "int4": "integer",
+    "int8": "bigint",
+    "int2": "smallint",
+    "serial": "integer",
+    "bigserial": "bigint",
+    "varchar": "character varying",
+    "char": "character",
+    "bpchar": "character",
+    "bool": "boolean",
+    "float8": "double precision",
+    "float4": "real",
+    "timestamptz": "timestamp with time zone",
+}
+_WIDTH = re.compile(r"\s*\(\s*\d+\s*\)")
+
+
+def normal_type(column: Column) -> str:
+    """A column's type for comparison: synonyms folded, integer display widths dropped."""
+    text = " ".join(column.data_type.lower().split())
+    if column.type_family == INTEGER:
+        text = _WIDTH.sub("", text)
+    head, sep, rest = text.partition("(")
+    head = _SYNONYMS.get(head.strip(), head.strip())
+    return head + (sep + rest if sep else "")
+
+
+def _alter_to(schema: Schema, table: Table, column: Column, target: Column) -> str | None:
+    return schema.sql.alter_type(table, column, target.data_type)
+
+
+def check_fk_declared_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    model = schema.model
+    for table in schema.base_tables:
+        unit = table.qualified_name
+        for fk in table.foreign_keys:
+            ref = model.table(fk.ref_schema, fk.ref_table)
+            if ref is None:
+                continue
+            for name, ref_name in zip(fk.columns, fk.ref_columns, strict=False):
+                column, target = table.column(name), ref.column(ref_name)
+                if column is None or target is None:
+                    continue
+                obj = f"{unit}.{name}"
+                mine, theirs = normal_type(column), normal_type(target)
+                if mine == theirs:
+                    yield Outcome(unit, obj)
+                    continue
+                kind = "width" if column.type_family == target.type_family else "type"
+                yield Outcome(
+                    unit,
+                    obj,
+                    f"{name} is {column.data_type} but references {ref.qualified_name}.{ref_name}, "
+                    f"{target.data_type} (the {kind} differs).",
+                    _alter_to(schema, table, column, target),
+                )
+
+
+def check_fk_inferred_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    model = schema.model
+    for ref in schema.references(options["ignore"]).references(include_declared=False):
+        if (ref.schema, ref.table) not in schema.in_scope:
+            continue
+        table = model.table(ref.schema, ref.table)
+        target_table = model.table(ref.ref_schema, ref.ref_table)
+        column = table.column(ref.column) if table else None
+        target = target_table.column(ref.ref_column) if target_table else None
+        if table is None or target_table is None or column is None or target is None:
+            continue
+        unit = table.qualified_name
+        obj = f"{unit}.{column.name}"
+        if column.type_family == target.type_family:
+            yield Outcome(unit, obj)
+            continue
+        yield Outcome(
+            unit,
+            obj,
+            f"{column.name} ({column.data_type}) looks like a reference to "
+            f"{target_table.qualified_name}.{target.name}, which is {target.data_type}: "
+            "joins need a cast.",
+            _alter_to(schema, table, column, target),
+        )
+
+
+GENERIC_NAMES = ("id", "name", "type", "status", "value", "data", "code", "key", "description")
+
+
+def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    generic = {n.lower() for n in options["ignore_names"]}
+    snaked = schema.snake_names
+    by_name: dict[str, list[tuple[Table, Column, str]]] = defaultdict(list)
+    for table, column, obj in schema.base_columns:
+        name = snaked[column.name]
+        if name not in generic:
+            by_name[name].append((table, column, obj))
+    for name, uses in by_name.items():
+        if len({t.key for t, _, _ in uses}) < 2:
+            continue
+        families = Counter(c.type_family for _, c, _ in uses)
+        ranked = families.most_common()
+        if len(ranked) == 1:
+            for table, _, obj in uses:
+                yield Outcome(table.qualified_name, obj)
+            continue
+        tie = ranked[0][1] == ranked[1][1]
+        dominant = ranked[0][0]
+        summary = ", ".join(f"{family} in {n}" for family, n in ranked)
+        # The fix moves a minority column to the majority's most common exact type.
+        model_column = Counter(
+            c.data_type for _, c, _ in uses if c.type_family == dominant
+        ).most_common(1)[0][0]
+        for table, column, obj in uses:
+            unit = table.qualified_name
+            if column.type_family == dominant and not tie:
+                yield Outcome(unit, obj)
+            elif tie:
+                yield Outcome(
+                    unit, obj, f"{name} has different types with no majority ({summary} tables)."
+                )
+            else:
+                yield Outcome(
+                    unit,
+                    obj,
+                    f"{name} is {column.data_type} here but {dominant} elsewhere ({summary} tables).",
+                    schema.sql.alter_type(table, column, model_column),
+                )
+
+
+# Sampling: what a text column's values really are ---------------------------
+
+_FIX_TYPES = {
+    obs.INT: BIGINT,
+    obs.DECIMAL: NUMERIC,
+    obs.BOOL: BOOLEAN,
+    obs.DATE: DATE,
+    obs.TIMESTAMP: TIMESTAMP_TYPE,
+    obs.UUID: UUID,
+    obs.JSON: JSON,
+}
+
+
+def encoded_kind(profile: ValueProfile, options: Mapping[str, Any]) -> str | None:
+    """The most specific kind that a column's sampled values parse as, or None."""
+    if profile.sampled < options["min_values"]:
+        return None
+    for kind in obs.KINDS:
+        if kind in (obs.INT, obs.DECIMAL) and profile.leading_zero:
+            continue  # zip codes, account numbers: codes, not numbers
+        if profile.parses.get(kind, 0) < options["min_share"] * profile.sampled:
+            continue
+        # Booleans have two values by nature; the other kinds need variety to be believed.
+        needed = 2 if kind == obs.BOOL else options["min_distinct"]
+        if profile.distinct >= needed:
+            return kind
+    return None
+
+
+def _encodes(kind: str) -> Any:
+    def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+        profiles = schema.observations.columns
+        if not profiles:
+            return
+        for table, column, obj in schema.base_columns:
+            if column.type_family != TEXT:
+                continue
+            profile = profiles.get(obj)
+            if profile is None or not profile.sampled:
+                continue
+            unit = table.qualified_name
+            if encoded_kind(profile, options) != kind:
+                yield Outcome(unit, obj)
+                continue
+            share = profile.parses.get(kind, 0) / profile.sampled
+            target = schema.sql.type_name(_FIX_TYPES[kind])
+            reference = reference_target(column.name) is not None
+            yield Outcome(
+                unit,
+                obj,
+                f"{column.name} is {column.data_type}, but {share:.0%} of {profile.sampled} sampled "
+                f"values ({profile.distinct} distinct) are {kind} values"
+                + (", and it looks like a reference." if reference else "."),
+                schema.sql.alter_type(table, column, target) if target else None,
+                lane=ESCALATE if reference else None,
+            )
+
+    return check
+
+
+_SAMPLING_OPTIONS = {"min_values": 50, "min_distinct": 5, "min_share": 0.98}
+_SAMPLING_NOTE = (
+    "Sampling: applies to text columns with a sample, and nothing without one. Fails when "
+    "at least min_share (98%) of at least min_values (50) non-null sampled values parse as "
+    "the kind, with at least min_distinct (5) distinct values (2 for booleans, which have two "
+    "values by nature). A column is reported under its most specific kind only (bool, int, "
+    "decimal, uuid, date, timestamp, json): 0/1 is a boolean, integers are not decimals. "
+    "Values with a leading zero (zip codes, 00501) make a column a code, never a number. An "
+    "error instead of a warning when the column looks like a reference (customer_id)."
+)
+
+
+def _encodes_rule(kind: str, what: str, why: str) -> Rule:
+    return Rule(
+        id=f"type-string-encodes-{kind}",
+        title=f"{what} kept in a string",
+        theme=TYPES,
+        severity=Severity.WARNING,
+        applies_to=COLUMN,
+        rationale=why + " " + _SAMPLING_NOTE,
+        check=_encodes(kind),
+        options=_SAMPLING_OPTIONS,
+        sampling=True,
+    )
+
+
+MONEY_WORDS = frozenset({"price", "amount", "cost", "total", "balance", "fee"})
+
+
+def is_money_name(name: str) -> bool:
+    """price, unit_price, total; also amount_usd, fee_cents (a currency or unit after it)."""
+    words = split_words(name)
+    if not words:
+        return False
+    if words[-1] in MONEY_WORDS:
+        return True
+    return (
+        len(words) >= 2
+        and words[-2] in MONEY_WORDS
+        and (words[-1] == "cents" or (len(words[-1]) == 3 and words[-1].isalpha()))
+    )
+
+
+def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    target = schema.sql.type_name(MONEY_NUMERIC)
+    for table, column, obj in schema.base_columns:
+        if column.type_family != MONEY and not is_money_name(column.name):
+            continue
+        unit = table.qualified_name
+        if column.type_family not in (FLOAT, MONEY):
+            yield Outcome(unit, obj)
+            continue
+        why = (
+            "money type depends on the server's lc_monetary"
+            if column.type_family == MONEY
+            else "binary floating point cannot hold cents exactly"
+        )
+        yield Outcome(
+            unit,
+            obj,
+            f"{column.name} is {column.data_type}: {why}; use a decimal.",
+            schema.sql.alter_type(table, column, target) if target else None,
+        )
+
+
+_NULL_STRING = re.compile(r"^\(?'null'\)?(::[\w\s]+(\(\d+\))?)?$", re.IGNORECASE)
+
+
+def check_default_null_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    for table, column, obj in schema.base_columns:
+        if column.default is None:
+            continue
+        unit = table.qualified_name
+        if _NULL_STRING.match(column.default.strip()):
+            yield Outcome(
+                unit,
+                obj,
+                f"{column.name} defaults to the string 'null', which IS NOT NULL.",
+                schema.sql.drop_default(table, column),
+            )
+        else:
+            yield Outcome(unit, obj)
+
+
+def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    model = schema.model
+    guesser = schema.references(options["ignore"])
+    for ref in guesser.references():
+        if (ref.schema, ref.table) not in schema.in_scope:
+            continue
+        table = model.table(ref.schema, ref.table)
+        unit = f"{ref.schema}.{ref.table}"
+        obj = f"{unit}.{ref.column}"
+        if ref.declared:
+            yield Outcome(unit, obj)
+            continue
+        target = model.table(ref.ref_schema, ref.ref_table)
+        yield Outcome(
+            unit,
+            obj,
+            f"{ref.column} looks like a reference to {ref.ref_schema}.{ref.ref_table}."
+            f"{ref.ref_column} (by {ref.strategy}) but no foreign key says so.",
+            schema.sql.add_foreign_key(table, ref.column, target, ref.ref_column)
+            if table and target
+            else None,
+        )
+
+
+def check_dangling_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    guesser = schema.references(options["ignore"])
+    for ref in guesser.references(include_declared=False):
+        if (ref.schema, ref.table) in schema.in_scope:
+            unit = f"{ref.schema}.{ref.table}"
+            yield Outcome(unit, f"{unit}.{ref.column}")
+    for dangling in guesser.dangling():
+        if (dangling.schema, dangling.table) not in schema.in_scope:
+            continue
+        unit = f"{dangling.schema}.{dangling.table}"
+        yield Outcome(
+            unit,
+            f"{unit}.{dangling.column}",
+            f"{dangling.column} looks like a reference to a {dangling.target}, but no table "
+            "is named so.",
+        )
+
+
+_REFERENCES_NOTE = (
+    "Reference-like names are {x}_id, {x}Id and id_{x}, resolved against singular and plural "
+    "table names (catalog/relations.py); polymorphic pairs (a sibling {x}_type) and the "
+    "ignore option's globs (external ids such as stripe_customer_id) are skipped."
+)
+
+RULES = (
+    Rule(
+        id="type-fk-declared-mismatch",
+        title="Foreign key and referenced column of different types",
+        theme=TYPES,
+        severity=Severity.ERROR,
+        applies_to=RELATION,
+        rationale=(
+            "A bigint key referenced by an int column overflows one day; a varchar(50) "
+            "referencing a varchar(100) rejects valid keys. Types are compared after "
+            "folding synonyms (int4 is integer) and MySQL's integer display widths; int vs "
+            "bigint and width differences fail. One outcome per column pair."
+        ),
+        check=check_fk_declared_mismatch,
+    ),
+    Rule(
+        id="type-fk-inferred-mismatch",
+        title="Reference by name with another type than its target",
+        theme=TYPES,
+        severity=Severity.ERROR,
+        applies_to=COLUMN,
+        rationale=(
+            "customer_id is text here and integer in customers: every join needs a cast, "
+            "and the cast fails on the first bad value. Compares type families (text vs "
+            "integer), not widths. " + _REFERENCES_NOTE
+        ),
+        check=check_fk_inferred_mismatch,
+        options={"ignore": DEFAULT_IGNORE},
+    ),
+    Rule(
+        id="type-same-name-mismatch",
+        title="One column name, several types",
+        theme=TYPES,
+        severity=Severity.WARNING,
+        applies_to=COLUMN,
+        rationale=(
+            "The same name should hold the same kind of data in every table. Names are "
+            "compared by their words (customerId is customer_id) across base tables; types "
+            "by family, since text vs integer breaks joins and unions while int vs bigint "
+            "does not. The majority family wins and the others fail; a tie fails all. "
+            "Generic names are ignored (option ignore_names): name, type, status, value, "
+            "data, code, key, description, and id, since each table's own id identifies a "
+            "different thing."
+        ),
+        check=check_same_name_mismatch,
+        options={"ignore_names": GENERIC_NAMES},
+    ),
+    _encodes_rule(
+        "int", "Integers", "Numbers in strings sort as text (10 < 9) and sum only after a cast."
+    ),
+    _encodes_rule(
+        "decimal", "Decimals", "Amounts in strings need a cast, and a bad value breaks it."
+    ),
+    _encodes_rule(
+        "bool", "Booleans", "'yes', 'Y', 'true' and '1' all mean true, until one does not."
+    ),
+    _encodes_rule("date", "Dates", "Dates in strings compare as text and hide their format."),
+    _encodes_rule(
+        "timestamp", "Timestamps", "Timestamps in strings compare as text and lose their zone."
+    ),
+    _encodes_rule("uuid", "UUIDs", "UUIDs in strings take twice the space and are not validated."),
+    _encodes_rule(
+        "json", "JSON documents", "JSON in text cannot be queried or validated by the database."
+    ),
+    Rule(
+        id="type-float-money",
+        title="Money in a float",
+        theme=TYPES,
+        severity=Severity.WARNING,
+        applies_to=COLUMN,
+        rationale=(
+            "0.1 + 0.2 is not 0.3 in a float, and sums of money drift. Applies to columns "
+            "named like money (last word price, amount, cost, total, balance or fee, or one "
+            "of them followed by a currency code or cents) and to PostgreSQL money columns, "
+            "which fail too: their meaning depends on a server setting."
+        ),
+        check=check_float_money,
+    ),
+    Rule(
+        id="type-default-null-string",
+        title="Default of the string 'null'",
+        theme=TYPES,
+        severity=Severity.WARNING,
+        applies_to=COLUMN,
+        rationale=(
+            "A default of 'null' (the four letters) passes every IS NOT NULL test and "
+            "pollutes every distinct count. Applies to columns with a default."
+        ),
+        check=check_default_null_string,
+    ),
+    Rule(
+        id="rel-inferred-fk-undeclared",
+        title="Reference without a foreign key",
+        theme=TYPES,
+        severity=Severity.INFO,
+        applies_to=COLUMN,
+        rationale=(
+            "Undeclared references are not enforced and are invisible to tools that read "
+            "the catalog; the ERD draws them dashed. Applies to declared foreign key columns "
+            "(which pass) and to columns that resolve by name to exactly one table with a "
+            "single-column key. " + _REFERENCES_NOTE
+        ),
+        check=check_inferred_fk_undeclared,
+        options={"ignore": DEFAULT_IGNORE},
+    ),
+    Rule(
+        id="rel-dangling-id",
+        title="Reference-like column that points nowhere",
+        theme=TYPES,
+        severity=Severity.INFO,
+        applies_to=COLUMN,
+        rationale=(
+            "A customer_id with no customers table is an id from another system, a dropped "
+            "table, or a typo; say which in its description. Applies to undeclared "
+            "reference-like columns that resolve or dangle (ambiguous names are neither). "
+            + _REFERENCES_NOTE
+        ),
+        check=check_dangling_id,
+        options={"ignore": DEFAULT_IGNORE},
+    ),
+)
