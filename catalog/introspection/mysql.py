@@ -383,28 +383,28 @@ def build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
         comments[name] = None if not comment or kind == m.VIEW else comment
         estimates[name] = int(table_rows) if table_rows is not None and kind == m.TABLE else None
 
-    constraint_types = {(t, name): ctype for t, name, ctype in rows.table_constraints}
+    # One name can serve several constraints of a table (MariaDB names a column's CHECK after
+    # the column, whose UNIQUE key may carry the same name), so types come in sets.
+    constraint_types: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for table, name, ctype in rows.table_constraints:
+        constraint_types[(table, name)].add(ctype)
     checks, json_columns = _checks(rows, constraint_types)
     columns: dict[str, list[m.Column]] = defaultdict(list)
     for row in rows.columns:
         if row[0] in kinds:
             columns[row[0]].append(_column(row, json=(row[0], row[1]) in json_columns))
 
-    key_columns: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    key_columns: dict[tuple[str, str, bool], list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows.key_columns:
-        key_columns[(row[0], row[1])].append(row)
+        key_columns[(row[0], row[1], row[4] is not None)].append(row)
     rules = {(t, name): (upd, dele) for t, name, upd, dele in rows.referential}
     pks: dict[str, m.PrimaryKey] = {}
     uniques: dict[str, list[m.UniqueConstraint]] = defaultdict(list)
     fks: dict[str, list[m.ForeignKey]] = defaultdict(list)
-    for (table, name), parts in key_columns.items():
-        ctype = constraint_types.get((table, name))
+    for (table, name, references), parts in key_columns.items():
+        types = constraint_types.get((table, name), set())
         cols = tuple(p[2] for p in parts)
-        if ctype == "PRIMARY KEY":
-            pks[table] = m.PrimaryKey(name=name, columns=cols)
-        elif ctype == "UNIQUE":
-            uniques[table].append(m.UniqueConstraint(name=name, columns=cols))
-        elif ctype == "FOREIGN KEY":
+        if references:
             on_update, on_delete = rules.get((table, name), ("NO ACTION", "NO ACTION"))
             fks[table].append(
                 m.ForeignKey(
@@ -417,6 +417,10 @@ def build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
                     on_update=on_update,
                 )
             )
+        elif "PRIMARY KEY" in types:
+            pks[table] = m.PrimaryKey(name=name, columns=cols)
+        elif "UNIQUE" in types:
+            uniques[table].append(m.UniqueConstraint(name=name, columns=cols))
 
     indexes = _indexes(rows.statistics)
     triggers: dict[str, list[str]] = defaultdict(list)
@@ -452,10 +456,10 @@ def _by_name(item: Any) -> str:
 
 
 def _checks(
-    rows: CatalogRows, constraint_types: dict[tuple[str, str], str]
+    rows: CatalogRows, constraint_types: dict[tuple[str, str], set[str]]
 ) -> tuple[dict[str, list[m.CheckConstraint]], set[tuple[str, str]]]:
     """Check constraints by table, and MariaDB JSON columns (longtext + json_valid check)."""
-    table_of = {name: t for (t, name), ctype in constraint_types.items() if ctype == "CHECK"}
+    table_of = {name: t for (t, name), types in constraint_types.items() if "CHECK" in types}
     checks: dict[str, list[m.CheckConstraint]] = defaultdict(list)
     json_columns: set[tuple[str, str]] = set()
     for table, name, clause in rows.checks:

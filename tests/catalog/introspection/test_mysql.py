@@ -342,6 +342,7 @@ def test_reads_checks_generated_columns_and_mariadb_json(mysql_target: MysqlTarg
         " label VARCHAR(20) AS (CONCAT('#', id)) VIRTUAL,"
         " payload JSON,"
         " flag BIT(1),"
+        " email VARCHAR(100) UNIQUE CHECK (email LIKE '%@%'),"
         " CONSTRAINT positive_id CHECK (id > 0))"
     )
     table = introspect(mysql_target.dsn).table(mysql_target.database, "t")
@@ -351,9 +352,12 @@ def test_reads_checks_generated_columns_and_mariadb_json(mysql_target: MysqlTarg
     assert table.column("payload").type_family == m.JSON
     assert table.column("flag").type_family == m.BOOLEAN
     assert {c.name: c.expression for c in table.checks} == {
+        "email": "`email` like '%@%'",
         "positive_id": "`id` > 0",
         "price": "`price` >= 0",
     }
+    # The column's UNIQUE key shares the name of its CHECK: both are kept.
+    assert table.unique_constraints == (m.UniqueConstraint("email", ("email",)),)
 
 
 def test_empty_database_readable_by_the_user_gives_an_empty_model(mysql_target: MysqlTarget):
