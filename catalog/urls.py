@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from catalog import views
+from catalog.views import connections as views
 
 app_name = "catalog"
 

@@ -1,4 +1,4 @@
-"""Thin views: read the live catalog, hand writes to the service functions."""
+"""Connections and tables: thin views over the live catalog; writes go to service functions."""
 
 from __future__ import annotations
 

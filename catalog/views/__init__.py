@@ -1,0 +1,1 @@
+"""Catalog pages, one module per area: connections and tables, diagrams, documentation."""
