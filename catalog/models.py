@@ -169,7 +169,10 @@ class Table(models.Model):
     # the schema document, so a table page needs no parse of the whole document.
     structure = models.JSONField(default=dict)
     first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
-    last_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    # Null while present in the latest snapshot; the last snapshot that had it once dropped.
+    last_seen = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     dropped_in = models.ForeignKey(
         Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -214,7 +217,10 @@ class Column(models.Model):
     )
     dbt_description = models.TextField(blank=True)  # imported from a dbt project
     first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
-    last_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    # Null while present in the latest snapshot; the last snapshot that had it once dropped.
+    last_seen = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     dropped_in = models.ForeignKey(
         Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

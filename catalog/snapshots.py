@@ -18,9 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog import introspection
+from catalog.bulk import insert_rows
 from catalog.crypto import UndecryptableSecret
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
+from catalog.introspection.model import Column as ModelColumn
 from catalog.introspection.model import SchemaModel, fingerprint, row_estimates, to_document
 from catalog.introspection.model import Table as ModelTable
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
@@ -71,7 +73,7 @@ def take_snapshot(connection: Connection, *, trigger: str = "manual") -> Snapsho
     started = time.perf_counter()
     try:
         model = introspection.introspect(connection.get_dsn(), limits=target_limits())
-        _store(connection, snapshot, model, duration=time.perf_counter() - started)
+        _store(connection, snapshot, model, started=started)
     except (IntrospectionError, UndecryptableSecret) as exc:
         _fail(
             connection,
@@ -117,7 +119,7 @@ def _fail(
 
 
 def _store(
-    connection: Connection, snapshot: Snapshot, model: SchemaModel, *, duration: float
+    connection: Connection, snapshot: Snapshot, model: SchemaModel, *, started: float
 ) -> None:
     document = to_document(model)
     digest = fingerprint(document)
@@ -125,21 +127,23 @@ def _store(
         Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
         .exclude(pk=snapshot.pk)
         .order_by("-started_at", "-pk")
-        .values_list("fingerprint", flat=True)
+        .values_list("pk", "fingerprint")
         .first()
     )
-    changed = previous != digest
+    previous_id, previous_digest = previous or (None, None)
     with transaction.atomic():
         if not SchemaDocument.objects.filter(pk=digest).exists():
             SchemaDocument.objects.create(fingerprint=digest, document=document)
-        sync_live_catalog(connection, snapshot, model, changed=changed)
+        sync_live_catalog(
+            connection, snapshot, model, changed=previous_digest != digest, previous_id=previous_id
+        )
         now = timezone.now()
         snapshot.status = Snapshot.Status.SUCCEEDED
         snapshot.finished_at = now
-        snapshot.duration = duration
+        snapshot.duration = time.perf_counter() - started
         snapshot.document_id = digest
         snapshot.fingerprint = digest
-        snapshot.changed = changed
+        snapshot.changed = previous_digest != digest
         snapshot.table_count = len(model.tables)
         snapshot.column_count = model.column_count
         snapshot.server_version = model.server_version or ""
@@ -193,99 +197,126 @@ COLUMN_FIELDS = (
 )
 
 
-def sync_live_catalog(
-    connection: Connection, snapshot: Snapshot, model: SchemaModel, *, changed: bool = True
-) -> None:
-    """Make the live Table/Column rows match the model. Dropped rows are marked, never deleted.
+def _table_values(mt: ModelTable) -> dict[str, object]:
+    return {
+        "kind": mt.kind,
+        "ident": mt.ident or "",
+        "comment": mt.comment or "",
+        "row_estimate": mt.row_estimate,
+        "column_count": len(mt.columns),
+        "structure": _normalise(_structure(mt)),
+    }
 
-    A table or column missing by name but present under another name with the same
-    stable identity (PostgreSQL oid/attnum) was renamed: its row, and its
-    documentation, follow the new name.
+
+def _column_values(position: int, mc: ModelColumn) -> tuple[object, ...]:
+    return (
+        position,
+        mc.ident or "",
+        mc.data_type,
+        mc.type_family,
+        mc.nullable,
+        mc.default or "",
+        mc.identity or "",
+        mc.generated or "",
+        mc.comment or "",
+    )
+
+
+def sync_live_catalog(
+    connection: Connection,
+    snapshot: Snapshot,
+    model: SchemaModel,
+    *,
+    changed: bool = True,
+    previous_id: int | None = None,
+) -> None:
+    """Make the live Table/Column rows match the model, writing only what changed.
+
+    Dropped rows are marked, never deleted: they keep their documentation, and come
+    back to life if the object reappears. A table or column missing by name but present
+    under another name with the same stable identity (PostgreSQL oid/attnum) was
+    renamed: its row, and its documentation, follow the new name.
     """
-    live = Table.objects.filter(connection=connection, dropped_in__isnull=True)
+    existing = {(t.schema, t.name): t for t in Table.objects.filter(connection=connection)}
     if not changed:
-        # Same structure: only the observations and the "last seen" marks move.
-        estimates = row_estimates(model)
-        live.update(last_seen=snapshot)
-        Column.objects.filter(table__connection=connection, dropped_in__isnull=True).update(
-            last_seen=snapshot
-        )
-        changed_rows = [
-            t
-            for t in Table.objects.filter(connection=connection, dropped_in__isnull=True).only(
-                "id", "schema", "name", "row_estimate"
-            )
-            if t.row_estimate != estimates.get(t.qualified_name)
-        ]
-        for t in changed_rows:
-            t.row_estimate = estimates.get(t.qualified_name)
-        Table.objects.bulk_update(changed_rows, ["row_estimate"], batch_size=1000)
+        # Same structure: only observations move.
+        moved = []
+        for mt in model.tables:
+            row = existing.get(mt.key)
+            if row is not None and row.row_estimate != mt.row_estimate:
+                row.row_estimate = mt.row_estimate
+                moved.append(row)
+        Table.objects.bulk_update(moved, ["row_estimate"], batch_size=1000)
         return
 
-    existing = {(t.schema, t.name): t for t in Table.objects.filter(connection=connection)}
     wanted = {t.key: t for t in model.tables}
     by_ident = {
         t.ident: t
         for key, t in existing.items()
         if t.ident and t.dropped_in_id is None and key not in wanted
     }
-
-    to_create: list[Table] = []
+    to_create: list[tuple[ModelTable, dict[str, object]]] = []
     to_update: list[Table] = []
     pairs: list[tuple[Table, ModelTable]] = []
     for key, mt in wanted.items():
-        values = {
-            "kind": mt.kind,
-            "ident": mt.ident or "",
-            "comment": mt.comment or "",
-            "row_estimate": mt.row_estimate,
-            "column_count": len(mt.columns),
-            "structure": _normalise(_structure(mt)),
-        }
+        values = _table_values(mt)
         row = existing.get(key)
+        dirty = False
         if row is None and mt.ident and mt.ident in by_ident:
             row = by_ident.pop(mt.ident)  # renamed
             existing.pop((row.schema, row.name), None)
             row.schema, row.name = key
+            dirty = True
         if row is None:
-            row = Table(
-                connection=connection,
-                schema=mt.schema,
-                name=mt.name,
-                first_seen=snapshot,
-                last_seen=snapshot,
-                **values,
-            )
-            to_create.append(row)
-        else:
-            for field, value in values.items():
+            to_create.append((mt, values))
+            continue
+        if row.dropped_in_id is not None:
+            row.dropped_in = row.last_seen = None
+            dirty = True
+        for field, value in values.items():
+            if getattr(row, field) != value:
                 setattr(row, field, value)
-            row.last_seen = snapshot
-            row.dropped_in = None
+                dirty = True
+        if dirty:
             to_update.append(row)
         pairs.append((row, mt))
 
-    gone = [t for key, t in existing.items() if key not in wanted and t.dropped_in_id is None]
-    for t in gone:
-        t.dropped_in = snapshot
+    for key, row in existing.items():
+        if key not in wanted and row.dropped_in_id is None:
+            row.dropped_in, row.last_seen_id = snapshot, previous_id
+            to_update.append(row)
     Table.objects.bulk_update(
-        [*to_update, *gone],
-        ["schema", "name", *TABLE_FIELDS, "last_seen", "dropped_in"],
-        batch_size=500,
+        to_update, ["schema", "name", *TABLE_FIELDS, "last_seen", "dropped_in"], batch_size=500
     )
-    Table.objects.bulk_create(to_create, batch_size=1000)
-
-    _sync_columns(connection, snapshot, pairs)
+    insert_rows(
+        Table,
+        ["connection_id", "schema", "name", *TABLE_FIELDS, "first_seen_id"],
+        (
+            (connection.pk, mt.schema, mt.name, *values.values(), snapshot.pk)
+            for mt, values in to_create
+        ),
+    )
+    if to_create:
+        created = Table.objects.filter(connection=connection, first_seen=snapshot).in_bulk(
+            field_name="pk"
+        )
+        by_key = {(t.schema, t.name): t for t in created.values()}
+        pairs.extend((by_key[mt.key], mt) for mt, _ in to_create)
+    _sync_columns(connection, snapshot, pairs, previous_id=previous_id)
 
 
 def _sync_columns(
-    connection: Connection, snapshot: Snapshot, pairs: list[tuple[Table, ModelTable]]
+    connection: Connection,
+    snapshot: Snapshot,
+    pairs: list[tuple[Table, ModelTable]],
+    *,
+    previous_id: int | None,
 ) -> None:
     existing: dict[int, dict[str, Column]] = {}
     for col in Column.objects.filter(table__connection=connection):
         existing.setdefault(col.table_id, {})[col.name] = col
 
-    to_create: list[Column] = []
+    to_create: list[tuple[object, ...]] = []
     to_update: list[Column] = []
     for row, mt in pairs:
         current = existing.get(row.pk, {})
@@ -296,48 +327,31 @@ def _sync_columns(
             if c.ident and c.dropped_in_id is None and name not in wanted_names
         }
         for position, mc in enumerate(mt.columns, start=1):
-            values = {
-                "position": position,
-                "ident": mc.ident or "",
-                "data_type": mc.data_type,
-                "type_family": mc.type_family,
-                "nullable": mc.nullable,
-                "default": mc.default or "",
-                "identity": mc.identity or "",
-                "generated": mc.generated or "",
-                "comment": mc.comment or "",
-            }
+            values = _column_values(position, mc)
             col = current.get(mc.name)
-            renamed = False
+            dirty = False
             if col is None and mc.ident and mc.ident in by_ident:
-                col = by_ident.pop(mc.ident)
+                col = by_ident.pop(mc.ident)  # renamed
                 current.pop(col.name, None)
-                col.name, renamed = mc.name, True
+                col.name, dirty = mc.name, True
             if col is None:
-                to_create.append(
-                    Column(
-                        table=row, name=mc.name, first_seen=snapshot, last_seen=snapshot, **values
-                    )
-                )
+                to_create.append((row.pk, mc.name, *values, snapshot.pk))
                 continue
-            dirty = (
-                renamed
-                or col.dropped_in_id is not None
-                or any(getattr(col, f) != v for f, v in values.items())
-            )
-            for field, value in values.items():
-                setattr(col, field, value)
-            col.dropped_in = None
+            if col.dropped_in_id is not None:
+                col.dropped_in = col.last_seen = None
+                dirty = True
+            for field, value in zip(COLUMN_FIELDS, values, strict=True):
+                if getattr(col, field) != value:
+                    setattr(col, field, value)
+                    dirty = True
             if dirty:
                 to_update.append(col)
         for name, col in current.items():
             if name not in wanted_names and col.dropped_in_id is None:
-                col.dropped_in = snapshot
+                col.dropped_in, col.last_seen_id = snapshot, previous_id
                 to_update.append(col)
 
-    Column.objects.bulk_update(to_update, ["name", *COLUMN_FIELDS, "dropped_in"], batch_size=1000)
-    Column.objects.bulk_create(to_create, batch_size=2000)
-    # Everything still present was seen now: one statement instead of a row each.
-    Column.objects.filter(table__connection=connection, dropped_in__isnull=True).update(
-        last_seen=snapshot
+    Column.objects.bulk_update(
+        to_update, ["name", *COLUMN_FIELDS, "last_seen", "dropped_in"], batch_size=1000
     )
+    insert_rows(Column, ["table_id", "name", *COLUMN_FIELDS, "first_seen_id"], to_create)

@@ -57,13 +57,14 @@ def test_unchanged_schema_stores_no_second_document(pg_target, team):
     assert second.fingerprint == first.fingerprint
     assert SchemaDocument.objects.count() == 1
     assert Snapshot.objects.filter(connection=connection).count() == 2
-    assert Table.objects.get(name="orders").last_seen_id == second.pk
+    orders = Table.objects.get(name="orders")
+    assert (orders.first_seen_id, orders.last_seen_id) == (first.pk, None)  # still present
 
 
 def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, team):
     pg_target.execute(SHOP)
     connection = make_connection(team, pg_target.dsn)
-    take_snapshot(connection)
+    last_with_it = take_snapshot(connection)
     Table.objects.filter(name="orders").update(description="Checkouts, one row each")
     Column.objects.filter(table__name="orders", name="shipped_at").update(
         description="When it left"
@@ -73,7 +74,7 @@ def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, te
     dropped_in = take_snapshot(connection)
 
     orders = Table.objects.get(name="orders")
-    assert orders.dropped_in_id == dropped_in.pk
+    assert (orders.dropped_in_id, orders.last_seen_id) == (dropped_in.pk, last_with_it.pk)
     assert orders.description == "Checkouts, one row each"
     assert Column.objects.get(table=orders, name="shipped_at").description == "When it left"
 
@@ -82,7 +83,7 @@ def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, te
     )  # re-create orders
     take_snapshot(connection)
     orders.refresh_from_db()
-    assert orders.dropped_in_id is None
+    assert (orders.dropped_in_id, orders.last_seen_id) == (None, None)
     assert orders.description == "Checkouts, one row each"
     assert Column.objects.get(table=orders, name="shipped_at").description == "When it left"
 
@@ -135,7 +136,7 @@ def test_unreachable_target_fails_clearly_and_keeps_the_last_good_data(pg_target
     assert "s3cret-pw" not in failed.error_message
     assert failed.transient_error
     assert Table.objects.filter(connection=connection, dropped_in__isnull=True).count() == 2
-    assert Table.objects.get(name="orders").last_seen_id == good.pk
+    assert Table.objects.get(name="orders").first_seen_id == good.pk
     connection.refresh_from_db()
     assert connection.last_status == Connection.Status.FAILED
     assert connection.last_snapshot_at == good.finished_at
