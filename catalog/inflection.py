@@ -104,6 +104,7 @@ def _split_words(identifier: str) -> tuple[str, ...]:
     return tuple(word.lower() for word in _WORD.findall(identifier))
 
 
+@lru_cache(maxsize=65536)
 def snake(identifier: str) -> str:
     """The snake_case spelling of an identifier's words: "CustomerId" -> "customer_id"."""
     return "_".join(_split_words(identifier))

@@ -1,7 +1,9 @@
 """What a rule is, what it reports, and the context it runs in (pure).
 
 A rule is data plus a function: ``check(schema, options)`` yields one ``Outcome`` per object
-it applies to, passing (``message`` is None) or failing. Reporting the passes as well makes
+it applies to, passing (``message`` is None) or failing. A pass may also be yielded as a
+bare ``(unit, object)`` pair: a big schema has a million passes, and a plain tuple costs a
+fraction of a named one. Reporting the passes as well makes
 "passing / applicable" exact, which the engine needs for pass rates; a rule never computes
 a score itself (that is ``engine.py``'s job).
 
@@ -14,18 +16,22 @@ are scored per unit (the fraction of a table's columns that fail), see ``engine.
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fnmatch import fnmatchcase
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from catalog.inflection import split_words
 from catalog.introspection.model import Column, SchemaModel, Table
 from catalog.relations import DEFAULT_IGNORE, ReferenceGuesser
 from scoring.fixes import SqlDialect, sql_for
 from scoring.observations import NO_OBSERVATIONS, Observations
+
+T = TypeVar("T")
 
 DATABASE = ""
 
@@ -132,7 +138,10 @@ class RuleContext:
         )
 
 
-Check = Callable[["Schema", Mapping[str, Any]], Iterable[Outcome]]
+Check = Callable[["Schema", Mapping[str, Any]], Iterable[Outcome | tuple[str, str]]]
+
+# (table, column, object name "schema.table.column", unit "schema.table")
+ColumnRef = tuple[Table, Column, str, str]
 
 
 @dataclass(frozen=True)
@@ -150,14 +159,19 @@ class Rule:
     def outcomes(self, model: SchemaModel, ctx: RuleContext | None = None) -> list[Outcome]:
         """Every outcome on ``model`` (a fresh Schema: for tests and one-off use)."""
         ctx = ctx or RuleContext()
-        return list(self.check(Schema(model, ctx), ctx.options_for(self)))
+        return [
+            o if len(o) == 5 else Outcome(*o)
+            for o in self.check(Schema(model, ctx), ctx.options_for(self))
+        ]
 
     def failures(self, model: SchemaModel, ctx: RuleContext | None = None) -> list[Outcome]:
         return [o for o in self.outcomes(model, ctx) if o.failed]
 
 
-def _like(pattern: str) -> str:
-    return pattern.replace("%", "*")
+def _excluder(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regular expression for all exclusion globs (SQL's % counts as *)."""
+    parts = [fnmatch.translate(p.replace("%", "*")) for p in patterns]
+    return re.compile("|".join(parts)) if parts else None
 
 
 class Schema:
@@ -169,20 +183,25 @@ class Schema:
         self.sql: SqlDialect = sql_for(model)
         self.observations = ctx.observations
         self._guessers: dict[tuple[str, ...], ReferenceGuesser] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """An index a rule module builds once per run and shares between its rules."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
 
     @cached_property
     def tables(self) -> tuple[Table, ...]:
         """The tables and views in scope (bookkeeping excluded)."""
-        patterns = tuple(_like(p) for p in self.ctx.excluded)
+        excluded = _excluder(self.ctx.excluded)
+        if excluded is None:
+            return self.model.tables
+        match = excluded.match
         return tuple(
             t
             for t in self.model.tables
-            if not any(
-                fnmatchcase(t.schema, p)
-                or fnmatchcase(t.name, p)
-                or fnmatchcase(t.qualified_name, p)
-                for p in patterns
-            )
+            if not (match(t.schema) or match(t.name) or match(t.qualified_name))
         )
 
     @cached_property
@@ -194,18 +213,22 @@ class Schema:
         return frozenset(t.key for t in self.tables)
 
     @cached_property
-    def columns(self) -> tuple[tuple[Table, Column, str], ...]:
-        """(table, column, object name) for every column in scope."""
-        return tuple((t, c, f"{t.qualified_name}.{c.name}") for t in self.tables for c in t.columns)
+    def columns(self) -> tuple[ColumnRef, ...]:
+        """(table, column, object name, unit) for every column in scope."""
+        refs: list[ColumnRef] = []
+        for t in self.tables:
+            unit = t.qualified_name
+            refs.extend((t, c, f"{unit}.{c.name}", unit) for c in t.columns)
+        return tuple(refs)
 
     @cached_property
-    def base_columns(self) -> tuple[tuple[Table, Column, str], ...]:
-        return tuple(entry for entry in self.columns if entry[0].is_base_table)
+    def base_columns(self) -> tuple[ColumnRef, ...]:
+        return tuple(ref for ref in self.columns if ref[0].is_base_table)
 
     @cached_property
     def snake_names(self) -> dict[str, str]:
         """Every identifier's snake_case words, so createdAt and created_at compare equal."""
-        names = {t.name for t in self.tables} | {c.name for _, c, _ in self.columns}
+        names = {t.name for t in self.tables} | {ref[1].name for ref in self.columns}
         return {n: "_".join(split_words(n)) for n in names}
 
     def references(self, ignore: Iterable[str] = DEFAULT_IGNORE) -> ReferenceGuesser:
@@ -216,7 +239,10 @@ class Schema:
 
     def description(self, obj: str, comment: str | None) -> str | None:
         """Effective description: SchemaJoy's own, else the database comment, else dbt's."""
-        for text in (self.ctx.descriptions.get(obj), comment, self.ctx.dbt_descriptions.get(obj)):
+        own, dbt = self.ctx.descriptions, self.ctx.dbt_descriptions
+        if not own and not dbt:  # the common case, kept cheap: every column passes here
+            return (comment.strip() or None) if comment else None
+        for text in (own.get(obj), comment, dbt.get(obj)):
             if text and text.strip():
                 return text.strip()
         return None

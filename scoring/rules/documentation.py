@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from catalog.inflection import snake, split_words
@@ -22,7 +23,7 @@ def check_table_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[
     for table in schema.tables:
         unit = table.qualified_name
         if schema.description(unit, table.comment):
-            yield Outcome(unit, unit)
+            yield unit, unit
         else:
             kind = "view" if table.is_view else "table"
             yield Outcome(unit, unit, f"The {kind} {table.name} has no description.")
@@ -41,37 +42,43 @@ def check_column_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator
             )
         return documented[key]
 
+    explained: dict[str, set[str]] = {}  # unit -> columns of foreign keys to documented tables
     for table in schema.tables:
-        unit = table.qualified_name
-        # A foreign key to a documented table describes itself: it is "the order".
-        explained = {
-            fk.columns[0]
-            for fk in table.foreign_keys
-            if len(fk.columns) == 1 and is_documented((fk.ref_schema, fk.ref_table))
-        }
-        for column in table.columns:
-            if snaked[column.name] in self_describing or column.name in explained:
-                continue
-            obj = f"{unit}.{column.name}"
-            if schema.description(obj, column.comment):
-                yield Outcome(unit, obj)
-            else:
-                yield Outcome(
-                    unit, obj, f"The column {column.name} of {table.name} has no description."
-                )
+        if table.foreign_keys:
+            explained[table.qualified_name] = {
+                fk.columns[0]
+                for fk in table.foreign_keys
+                if len(fk.columns) == 1 and is_documented((fk.ref_schema, fk.ref_table))
+            }
+    skip = {name for name, words in snaked.items() if words in self_describing}
+    describe = schema.description
+    for table, column, obj, unit in schema.columns:
+        name = column.name
+        if name in skip or (unit in explained and name in explained[unit]):
+            continue
+        if describe(obj, column.comment):
+            yield unit, obj
+        else:
+            yield Outcome(unit, obj, f"The column {name} of {table.name} has no description.")
 
 
 def _normal(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", text.lower().replace("_", " ")).split())
 
 
+_MARKER_START = re.compile(
+    r"(" + "|".join(m for m in PLACEHOLDERS if m.isalpha()) + r")\b", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=65536)
 def placeholder_reason(description: str, name: str) -> str | None:
     text = description.strip().lower()
     if not _PUNCTUATION.sub("", text).strip():
         return "only punctuation"
-    for marker in PLACEHOLDERS:
-        if text == marker or (marker.isalpha() and re.match(rf"{marker}\b", text)):
-            return f"a {marker.upper()} placeholder"
+    start = _MARKER_START.match(text)
+    if text in PLACEHOLDERS or start:
+        return f"a {(start.group(1) if start else text).upper()} placeholder"
     if _normal(description) == " ".join(split_words(name)):
         return "just the name, humanised"
     return None
@@ -89,7 +96,7 @@ def check_placeholder(schema: Schema, options: Mapping[str, Any]) -> Iterator[Ou
                 continue
             reason = placeholder_reason(text, name)
             if reason is None:
-                yield Outcome(unit, obj)
+                yield unit, obj
             else:
                 yield Outcome(unit, obj, f"The description of {name} is {reason}: {text!r}.")
 

@@ -47,7 +47,7 @@ def check_pk_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Out
     for table in schema.base_tables:
         unit = table.qualified_name
         if table.primary_key is not None or unique_substitute(table) is not None:
-            yield Outcome(unit, unit)
+            yield unit, unit
             continue
         candidate = _key_candidate(table)
         fix = schema.sql.add_primary_key(table, (candidate,)) if candidate else None
@@ -59,7 +59,7 @@ def check_pk_unique_substitute(schema: Schema, options: Mapping[str, Any]) -> It
         unit = table.qualified_name
         substitute = unique_substitute(table) if table.primary_key is None else None
         if substitute is None:
-            yield Outcome(unit, unit)
+            yield unit, unit
             continue
         cols = ", ".join(substitute)
         yield Outcome(
@@ -79,7 +79,7 @@ def check_pk_misleading_id(schema: Schema, options: Mapping[str, Any]) -> Iterat
             continue
         unit = table.qualified_name
         if id_column in table.primary_key.columns:
-            yield Outcome(unit, unit)
+            yield unit, unit
         else:
             key = ", ".join(table.primary_key.columns)
             yield Outcome(
@@ -87,13 +87,19 @@ def check_pk_misleading_id(schema: Schema, options: Mapping[str, Any]) -> Iterat
             )
 
 
-def _pk_pattern(template: str, singular: str) -> re.Pattern[str]:
-    return re.compile(template.replace("{table}", re.escape(singular)), re.IGNORECASE)
+def _pk_pattern(template: str) -> re.Pattern[str]:
+    """The option compiled once: the first {table} captures, later ones must repeat it."""
+    head, sep, tail = template.partition("{table}")
+    if not sep:
+        return re.compile(template, re.IGNORECASE)
+    return re.compile(
+        head + "(?P<table>.+?)" + tail.replace("{table}", "(?P=table)"), re.IGNORECASE
+    )
 
 
 def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     prefixes = app_prefixes(schema.model)
-    template = options["pk_name_pattern"]
+    pattern = _pk_pattern(options["pk_name_pattern"])
     for table in schema.base_tables:
         if table.primary_key is None or len(table.primary_key.columns) != 1:
             continue
@@ -103,10 +109,12 @@ def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterato
             "_".join(singular_phrase(split_words(name)))
             for name in (table.name, strip_prefix(table.name, prefixes))
         }
-        if any(_pk_pattern(template, s).fullmatch(snake(column)) for s in singulars):
-            yield Outcome(unit, unit)
+        match = pattern.fullmatch(snake(column))
+        captured = match.groupdict().get("table") if match else None
+        if match and (captured is None or captured.lower() in singulars):
+            yield unit, unit
         else:
-            expected = sorted(singulars)[0] + "_id" if singulars else "id"
+            expected = min(singulars) + "_id" if singulars else "id"
             yield Outcome(unit, unit, f"The key {column} is neither id nor {expected}.")
 
 
@@ -123,7 +131,7 @@ def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Itera
             c for c in columns if c and c.type_family == TEXT and c.max_length in (32, 36, 38)
         ]
         if not stringly:
-            yield Outcome(unit, unit)
+            yield unit, unit
             continue
         column = stringly[0]
         uuid = schema.sql.type_name(UUID) or "uuid"
@@ -163,7 +171,7 @@ def check_pk_serial(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outc
                 serial = (name, match.group(1))
                 break
         if serial is None:
-            yield Outcome(unit, unit)
+            yield unit, unit
         else:
             yield Outcome(
                 unit,

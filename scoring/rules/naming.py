@@ -84,13 +84,25 @@ def spell(words: tuple[str, ...], casing: str) -> str:
 
 
 class Dominance:
-    """The dominant class of a population of classified names (None: no class dominates)."""
+    """The dominant class of a population of classified names (None: no class dominates).
 
-    def __init__(self, readings: Iterable[frozenset[str]], *, threshold: float, never: str = MIXED):
+    ``readings`` are the classes each name can be read as, optionally with how many times
+    the name occurs; names with several readings are ambiguous and not counted.
+    """
+
+    def __init__(
+        self,
+        readings: Iterable[frozenset[str] | tuple[frozenset[str], int]],
+        *,
+        threshold: float,
+        never: str = MIXED,
+    ):
         self.counts: Counter[str] = Counter()
-        for classes in readings:
+        for reading in readings:
+            classes, times = reading if isinstance(reading, tuple) else (reading, 1)
             if len(classes) == 1:
-                self.counts.update(classes)
+                for cls in classes:
+                    self.counts[cls] += times
         self.classified = sum(self.counts.values())
         self.dominant: str | None = None
         if self.classified:
@@ -114,53 +126,71 @@ def _expected(options: Mapping[str, Any], population: str) -> str | None:
     return expected
 
 
-def _casing_populations(schema: Schema) -> dict[str, list[tuple[Table, str, str]]]:
-    """tables/columns -> (table, name, object) for every name in scope."""
-    return {
-        "tables": [(t, t.name, t.qualified_name) for t in schema.tables],
-        "columns": [(t, c.name, obj) for t, c, obj in schema.columns],
-    }
+NameRef = tuple[Table, str, str, str]  # (table, name, object, unit)
+
+
+def _populations(schema: Schema) -> dict[str, tuple[list[NameRef], Counter[str]]]:
+    """tables/columns -> every name in scope, and how often each distinct name occurs."""
+
+    def build() -> dict[str, tuple[list[NameRef], Counter[str]]]:
+        tables = [(t, t.name, t.qualified_name, t.qualified_name) for t in schema.tables]
+        columns = [(t, c.name, obj, unit) for t, c, obj, unit in schema.columns]
+        return {
+            "tables": (tables, Counter(ref[1] for ref in tables)),
+            "columns": (columns, Counter(ref[1] for ref in columns)),
+        }
+
+    return schema.memo("naming.populations", build)
+
+
+def _casing_dominance(counts: Counter[str], threshold: float) -> Dominance:
+    return Dominance(((casings(n), k) for n, k in counts.items()), threshold=threshold)
 
 
 def check_casing_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     threshold = options["threshold"]
-    for population, names in _casing_populations(schema).items():
+    for population, (names, counts) in _populations(schema).items():
         expected = _expected(options, population)
         if expected:
             dominant, evidence = expected, f"the expected casing is {expected}"
         else:
-            found = Dominance((casings(n) for _, n, _ in names), threshold=threshold)
+            found = _casing_dominance(counts, threshold)
             if found.dominant is None:
                 continue
             dominant = found.dominant
             evidence = f"{found.share(dominant)} of {found.classified} {population} are {dominant}"
-        for table, name, obj in names:
-            classes = casings(name)
-            if dominant in classes:
-                yield Outcome(table.qualified_name, obj)
+        fits = {name: dominant in casings(name) for name in counts}
+        for table, name, obj, unit in names:
+            if fits[name]:
+                yield unit, obj
                 continue
             new = spell(split_words(name), dominant)
             if population == "tables":
                 fix = schema.sql.rename_table(table, new)
             else:
                 fix = schema.sql.rename_column(table, name, new)
-            this = " or ".join(sorted(classes))
-            yield Outcome(table.qualified_name, obj, f"{evidence}; {name} is {this}.", fix)
+            this = " or ".join(sorted(casings(name)))
+            yield Outcome(unit, obj, f"{evidence}; {name} is {this}.", fix)
 
 
 def check_no_dominant_convention(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     if options.get("expected"):
         return  # fixed checking: there is a convention by decree
     problems = []
-    for population, names in _casing_populations(schema).items():
-        found = Dominance((casings(n) for _, n, _ in names), threshold=options["threshold"])
+    classified = 0
+    for population, (_, counts) in _populations(schema).items():
+        found = _casing_dominance(counts, options["threshold"])
+        classified += found.classified
         if found.classified and found.dominant is None:
             problems.append(
                 f"no casing reaches {percent(round(options['threshold'] * 100), 100)} of "
                 f"{found.classified} {population} ({found.spread()})"
             )
+    if not classified:
+        return  # nothing to judge: an empty database, or only one-word names
     if problems:
-        yield Outcome(DATABASE, DATABASE, "; ".join(problems).capitalize() + ".")
+        text = "; ".join(problems)
+        yield Outcome(DATABASE, DATABASE, text[:1].upper() + text[1:] + ".")
     else:
         yield Outcome(DATABASE, DATABASE)
 
@@ -184,11 +214,12 @@ def _unquoted_ok(name: str, folds_to_lower: bool) -> str | None:
 
 def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     folds = schema.sql.folds_to_lower
-    for population, names in _casing_populations(schema).items():
-        for table, name, obj in names:
-            reason = _unquoted_ok(name, folds)
+    for population, (names, counts) in _populations(schema).items():
+        reasons = {name: _unquoted_ok(name, folds) for name in counts}
+        for table, name, obj, unit in names:
+            reason = reasons[name]
             if reason is None:
-                yield Outcome(table.qualified_name, obj)
+                yield unit, obj
                 continue
             new = snake(name)
             fix = None
@@ -198,9 +229,15 @@ def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[
                     if population == "tables"
                     else schema.sql.rename_column(table, name, new)
                 )
-            yield Outcome(
-                table.qualified_name, obj, f"{name} must be quoted in every query: {reason}.", fix
-            )
+            yield Outcome(unit, obj, f"{name} must be quoted in every query: {reason}.", fix)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _words_in_order(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
 
 
 # Reserved words that cannot be used as a table or column name unquoted. Compact lists:
@@ -208,14 +245,60 @@ def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[
 # reserved words (a superset of MariaDB's, so a move between the two stays safe); SQLite's
 # keywords that its parser does not accept as identifiers.
 RESERVED = {
-    "postgresql": frozenset(
-        ["all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with"]
+    "postgresql": _words(
+        """
+        all analyse analyze and any array as asc asymmetric authorization binary both
+        case cast check collate collation column concurrently constraint create cross
+        current_catalog current_date current_role current_schema current_time
+        current_timestamp current_user default deferrable desc distinct do else end
+        except false fetch for foreign freeze from full grant group having ilike in
+        initially inner intersect into is isnull join lateral leading left like limit
+        localtime localtimestamp natural not notnull null offset on only or order outer
+        overlaps placing primary references returning right select session_user similar
+        some symmetric system_user table tablesample then to trailing true union unique
+        user using variadic verbose when where window with
+        """
     ),
-    "mysql": frozenset(
-        ["accessible", "add", "all", "alter", "analyze", "and", "as", "asc", "asensitive", "before", "between", "bigint", "binary", "blob", "both", "by", "call", "cascade", "case", "change", "char", "character", "check", "collate", "column", "condition", "constraint", "continue", "convert", "create", "cross", "cube", "cume_dist", "current_date", "current_time", "current_timestamp", "current_user", "cursor", "database", "databases", "day_hour", "day_microsecond", "day_minute", "day_second", "dec", "decimal", "declare", "default", "delayed", "delete", "dense_rank", "desc", "describe", "deterministic", "distinct", "distinctrow", "div", "double", "drop", "dual", "each", "else", "elseif", "empty", "enclosed", "escaped", "except", "exists", "exit", "explain", "false", "fetch", "first_value", "float", "float4", "float8", "for", "force", "foreign", "from", "fulltext", "function", "generated", "get", "grant", "group", "grouping", "groups", "having", "high_priority", "hour_microsecond", "hour_minute", "hour_second", "if", "ignore", "in", "index", "infile", "inner", "inout", "insensitive", "insert", "int", "int1", "int2", "int3", "int4", "int8", "integer", "intersect", "interval", "into", "io_after_gtids", "io_before_gtids", "is", "iterate", "join", "json_table", "key", "keys", "kill", "lag", "last_value", "lateral", "lead", "leading", "leave", "left", "like", "limit", "linear", "lines", "load", "localtime", "localtimestamp", "lock", "long", "longblob", "longtext", "loop", "low_priority", "master_bind", "master_ssl_verify_server_cert", "match", "maxvalue", "mediumblob", "mediumint", "mediumtext", "middleint", "minute_microsecond", "minute_second", "mod", "modifies", "natural", "not", "no_write_to_binlog", "nth_value", "ntile", "null", "numeric", "of", "on", "optimize", "optimizer_costs", "option", "optionally", "or", "order", "out", "outer", "outfile", "over", "partition", "percent_rank", "precision", "primary", "procedure", "purge", "range", "rank", "read", "reads", "read_write", "real", "recursive", "references", "regexp", "release", "rename", "repeat", "replace", "require", "resignal", "restrict", "return", "revoke", "right", "rlike", "row", "rows", "row_number", "schema", "schemas", "second_microsecond", "select", "sensitive", "separator", "set", "show", "signal", "smallint", "spatial", "specific", "sql", "sqlexception", "sqlstate", "sqlwarning", "sql_big_result", "sql_calc_found_rows", "sql_small_result", "ssl", "starting", "stored", "straight_join", "system", "table", "terminated", "then", "tinyblob", "tinyint", "tinytext", "to", "trailing", "trigger", "true", "undo", "union", "unique", "unlock", "unsigned", "update", "usage", "use", "using", "utc_date", "utc_time", "utc_timestamp", "values", "varbinary", "varchar", "varcharacter", "varying", "virtual", "when", "where", "while", "window", "with", "write", "xor", "year_month", "zerofill"]
+    "mysql": _words(
+        """
+        accessible add all alter analyze and as asc asensitive before between bigint
+        binary blob both by call cascade case change char character check collate column
+        condition constraint continue convert create cross cube cume_dist current_date
+        current_time current_timestamp current_user cursor database databases day_hour
+        day_microsecond day_minute day_second dec decimal declare default delayed delete
+        dense_rank desc describe deterministic distinct distinctrow div double drop dual
+        each else elseif empty enclosed escaped except exists exit explain false fetch
+        first_value float float4 float8 for force foreign from fulltext function
+        generated get grant group grouping groups having high_priority hour_microsecond
+        hour_minute hour_second if ignore in index infile inner inout insensitive insert
+        int int1 int2 int3 int4 int8 integer intersect interval into io_after_gtids
+        io_before_gtids is iterate join json_table key keys kill lag last_value lateral
+        lead leading leave left like limit linear lines load localtime localtimestamp
+        lock long longblob longtext loop low_priority master_bind
+        master_ssl_verify_server_cert match maxvalue mediumblob mediumint mediumtext
+        middleint minute_microsecond minute_second mod modifies natural not
+        no_write_to_binlog nth_value ntile null numeric of on optimize optimizer_costs
+        option optionally or order out outer outfile over partition percent_rank
+        precision primary procedure purge range rank read reads read_write real
+        recursive references regexp release rename repeat replace require resignal
+        restrict return revoke right rlike row rows row_number schema schemas
+        second_microsecond select sensitive separator set show signal smallint spatial
+        specific sql sqlexception sqlstate sqlwarning sql_big_result sql_calc_found_rows
+        sql_small_result ssl starting stored straight_join system table terminated then
+        tinyblob tinyint tinytext to trailing trigger true undo union unique unlock
+        unsigned update usage use using utc_date utc_time utc_timestamp values varbinary
+        varchar varcharacter varying virtual when where while window with write xor
+        year_month zerofill
+        """
     ),
-    "sqlite": frozenset(
-        ["add", "all", "alter", "and", "as", "autoincrement", "between", "case", "check", "collate", "commit", "constraint", "create", "default", "deferrable", "delete", "distinct", "drop", "else", "escape", "except", "exists", "foreign", "from", "group", "having", "if", "in", "index", "insert", "intersect", "into", "is", "isnull", "join", "limit", "not", "notnull", "null", "on", "or", "order", "primary", "references", "select", "set", "table", "then", "to", "transaction", "union", "unique", "update", "using", "values", "when", "where"]
+    "sqlite": _words(
+        """
+        add all alter and as autoincrement between case check collate commit constraint
+        create default deferrable delete distinct drop else escape except exists foreign
+        from group having if in index insert intersect into is isnull join limit not
+        notnull null on or order primary references select set table then to transaction
+        union unique update using values when where
+        """
     ),
 }
 _DIALECT_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL", "sqlite": "SQLite"}
@@ -226,16 +309,15 @@ def check_reserved_word(schema: Schema, options: Mapping[str, Any]) -> Iterator[
         w.lower() for w in options["extra_words"]
     }
     dialect = _DIALECT_NAMES.get(schema.model.dialect, schema.model.dialect)
-    for names in _casing_populations(schema).values():
-        for table, name, obj in names:
-            if name.lower() in reserved:
+    for names, counts in _populations(schema).values():
+        hits = {name for name in counts if name.lower() in reserved}
+        for _table, name, obj, unit in names:
+            if name in hits:
                 yield Outcome(
-                    table.qualified_name,
-                    obj,
-                    f"{name} is a reserved word in {dialect}: every query must quote it.",
+                    unit, obj, f"{name} is a reserved word in {dialect}: every query must quote it."
                 )
             else:
-                yield Outcome(table.qualified_name, obj)
+                yield unit, obj
 
 
 def _entity_words(name: str, prefixes: frozenset[str]) -> tuple[str, ...]:
@@ -266,7 +348,7 @@ def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iter
         unit = table.qualified_name
         words, number = readings[table.key]
         if number is None or number == dominant:
-            yield Outcome(unit, unit)
+            yield unit, unit
             continue
         last = words[-1]
         new_last = singularize(last) if dominant == SINGULAR else pluralize(last)
@@ -329,15 +411,15 @@ def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Itera
         obj = f"{unit}.{column}"
         suffix = fk_suffix(column)
         if suffix is None or suffix == dominant:
-            yield Outcome(unit, obj)
+            yield unit, obj
             continue
         new = _rebase(column, suffix, dominant)
         fix = schema.sql.rename_column(table, column, new) if new and new != column else None
         yield Outcome(unit, obj, f"{evidence}; {column} has {suffix}.", fix)
 
 
-BOOLEAN_VERBS = frozenset(
-    ["is", "has", "have", "had", "can", "could", "should", "was", "were", "does", "did", "will", "allow", "allows", "needs", "must", "uses"]
+BOOLEAN_VERBS = _words(
+    "is has have had can could should was were does did will allow allows needs must uses"
 )
 PREFIXED = "a verb prefix (is_, has_, can_, ...)"
 BARE = "no verb prefix"
@@ -345,25 +427,24 @@ BARE = "no verb prefix"
 
 def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     verbs = BOOLEAN_VERBS | {v.lower() for v in options["extra_prefixes"]}
-    columns = [(t, c, obj) for t, c, obj in schema.base_columns if c.type_family == BOOLEAN]
+    columns = [entry for entry in schema.base_columns if entry[1].type_family == BOOLEAN]
 
     def style(name: str) -> str:
         words = split_words(name)
         return PREFIXED if len(words) > 1 and words[0] in verbs else BARE
 
     found = Dominance(
-        (frozenset({style(c.name)}) for _, c, _ in columns),
+        (frozenset({style(entry[1].name)}) for entry in columns),
         threshold=options["threshold"],
         never="",
     )
     if found.dominant is None:
         return
     dominant = found.dominant
-    for table, column, obj in columns:
-        unit = table.qualified_name
+    for _table, column, obj, unit in columns:
         this = style(column.name)
         if this == dominant:
-            yield Outcome(unit, obj)
+            yield unit, obj
         else:
             yield Outcome(
                 unit,
@@ -374,9 +455,17 @@ def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator
 
 
 CONCEPTS = {
-    "created": ["created_at", "created", "created_on", "creation_date", "date_created", "created_date", "create_time", "creation_time", "inserted_at", "create_date", "created_time", "creation_timestamp"],
-    "updated": ["updated_at", "updated", "updated_on", "modified_at", "modified", "modified_on", "last_modified", "modification_date", "date_modified", "date_updated", "update_time", "last_updated", "updated_date", "modified_date", "update_date"],
-    "deleted": ["deleted_at", "deleted_on", "deletion_date", "date_deleted", "removed_at"],
+    "created": _words_in_order(
+        "created_at created created_on creation_date date_created created_date "
+        "create_time creation_time inserted_at create_date created_time "
+        "creation_timestamp"
+    ),
+    "updated": _words_in_order(
+        "updated_at updated updated_on modified_at modified modified_on last_modified "
+        "modification_date date_modified date_updated update_time last_updated "
+        "updated_date modified_date update_date"
+    ),
+    "deleted": _words_in_order("deleted_at deleted_on deletion_date date_deleted removed_at"),
 }
 
 
@@ -387,28 +476,25 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
         for spelling in spellings
     }
     snaked = schema.snake_names
-    by_concept: dict[str, list[tuple[Table, str, str, str]]] = defaultdict(list)
-    for table, column, obj in schema.base_columns:
+    by_concept: dict[str, list[tuple[Table, str, str, str, str]]] = defaultdict(list)
+    for table, column, obj, unit in schema.base_columns:
         if column.type_family == BOOLEAN:
             continue  # a boolean "deleted" is a flag, not a spelling of deleted_at
         spelling = snaked[column.name]
         concept = concept_of.get(spelling)
         if concept:
-            by_concept[concept].append((table, column.name, obj, spelling))
+            by_concept[concept].append((table, column.name, obj, unit, spelling))
     for concept, uses in by_concept.items():
         counts = Counter(spelling for *_, spelling in uses)
         ranked = counts.most_common()
         top_count = ranked[0][1]
         tie = len(ranked) > 1 and ranked[1][1] == top_count
         dominant = ranked[0][0]
-        raw = Counter(name for _, name, _, spelling in uses if spelling == dominant).most_common(1)[
-            0
-        ][0]
+        raw = Counter(u[1] for u in uses if u[4] == dominant).most_common(1)[0][0]
         summary = ", ".join(f"{s} ({n})" for s, n in ranked)
-        for table, name, obj, spelling in uses:
-            unit = table.qualified_name
+        for table, name, obj, unit, spelling in uses:
             if len(ranked) == 1 or (spelling == dominant and not tie):
-                yield Outcome(unit, obj)
+                yield unit, obj
             elif tie:
                 yield Outcome(
                     unit,

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from catalog.inflection import snake
 from catalog.introspection.model import BOOLEAN, INTEGER, TIMESTAMP, TIMESTAMPTZ, Column, Table
 from catalog.relations import is_junction
 from scoring.fixes import BOOLEAN as BOOLEAN_TYPE
@@ -32,17 +33,25 @@ _OPTIONS = {"timestamp_markers": TIMESTAMP_MARKERS, "flag_markers": FLAG_MARKERS
 
 def markers(schema: Schema, table: Table, options: Mapping[str, Any]) -> list[tuple[Column, str]]:
     """The table's soft-delete marker columns with their style (names compared as words)."""
-    stamps = set(options["timestamp_markers"])
-    flags = set(options["flag_markers"])
-    snaked = schema.snake_names
-    found = []
-    for column in table.columns:
-        name = snaked[column.name]
-        if name in stamps:
-            found.append((column, STAMP))
-        elif name in flags:
-            found.append((column, FLAG))
-    return found
+    stamps = tuple(options["timestamp_markers"])
+    flags = tuple(options["flag_markers"])
+    return _markers_by_table(schema, stamps, flags).get(table.key, [])
+
+
+def _markers_by_table(
+    schema: Schema, stamps: tuple[str, ...], flags: tuple[str, ...]
+) -> dict[tuple[str, str], list[tuple[Column, str]]]:
+    def build() -> dict[tuple[str, str], list[tuple[Column, str]]]:
+        styles = {snake(n): STAMP for n in stamps} | {snake(n): FLAG for n in flags}
+        snaked = schema.snake_names
+        found: dict[tuple[str, str], list[tuple[Column, str]]] = {}
+        for table, column, _, _ in schema.base_columns:
+            style = styles.get(snaked[column.name])
+            if style:
+                found.setdefault(table.key, []).append((column, style))
+        return found
+
+    return schema.memo(f"soft_delete.markers.{stamps}.{flags}", build)
 
 
 def _is_boolean(column: Column) -> bool:
@@ -61,7 +70,7 @@ def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator
         ):
             continue
         if markers(schema, table, options):
-            yield Outcome(unit, unit)
+            yield unit, unit
         else:
             yield Outcome(
                 unit,
@@ -95,7 +104,7 @@ def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
             if problem:
                 yield Outcome(unit, obj, problem + ".", fix)
             else:
-                yield Outcome(unit, obj)
+                yield unit, obj
 
 
 def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
@@ -106,7 +115,7 @@ def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
             continue
         unit = table.qualified_name
         if {style for _, style in found} != {STAMP, FLAG}:
-            yield Outcome(unit, unit)
+            yield unit, unit
             continue
         names = " and ".join(c.name for c, _ in found)
         profile = profiles.get(unit)
@@ -124,21 +133,20 @@ def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
 
 
 def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    styles: dict[Table, str] = {}
+    styles: dict[str, str] = {}
     for table in schema.base_tables:
         found = {style for _, style in markers(schema, table, options)}
         if len(found) == 1:
-            styles[table] = found.pop()  # tables with both are sd-dual-markers' business
+            styles[table.qualified_name] = found.pop()  # both: sd-dual-markers' business
     ranked = Counter(styles.values()).most_common()
     if not ranked:
         return
     tie = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
     dominant = ranked[0][0]
     summary = ", ".join(f"{n} {style}" for style, n in ranked)
-    for table, style in styles.items():
-        unit = table.qualified_name
+    for unit, style in styles.items():
         if len(ranked) == 1 or (style == dominant and not tie):
-            yield Outcome(unit, unit)
+            yield unit, unit
         elif tie:
             yield Outcome(unit, unit, f"Soft-delete markers are split evenly: {summary} tables.")
         else:
@@ -168,7 +176,7 @@ def check_hard_delete_observed(schema: Schema, options: Mapping[str, Any]) -> It
                 f"{deleted} rows were hard-deleted since the last snapshot, despite the soft-delete marker.",
             )
         else:
-            yield Outcome(unit, unit)
+            yield unit, unit
 
 
 def fk_object(table: Table, columns: tuple[str, ...]) -> str:
@@ -181,7 +189,7 @@ def check_cascade_delete(schema: Schema, options: Mapping[str, Any]) -> Iterator
         for fk in table.foreign_keys:
             obj = fk_object(table, fk.columns)
             if fk.on_delete.upper() != "CASCADE":
-                yield Outcome(unit, obj)
+                yield unit, obj
                 continue
             yield Outcome(
                 unit,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any
 
 from catalog.inflection import snake, split_words
@@ -23,6 +24,7 @@ from scoring.rules.base import (
     DEMOTE,
     TABLE,
     TIME,
+    ColumnRef,
     Outcome,
     Rule,
     Schema,
@@ -35,6 +37,7 @@ CREATED = ("created_at", "created_on", "inserted_at", "created")
 UPDATED = ("updated_at", "updated_on", "modified_at", "last_modified")
 
 
+@lru_cache(maxsize=65536)
 def is_moment_name(name: str) -> bool:
     """Named like a moment: a last word at/time/ts/timestamp (created_at, createdAt, event_ts)."""
     words = split_words(name)
@@ -43,10 +46,10 @@ def is_moment_name(name: str) -> bool:
     return bool(words) and words[-1] in MOMENT_SUFFIXES
 
 
-def _moment_columns(schema: Schema) -> Iterator[tuple[Table, Column, str]]:
-    for table, column, obj in schema.base_columns:
-        if is_moment_name(column.name):
-            yield table, column, obj
+def _moment_columns(schema: Schema) -> list[ColumnRef]:
+    return schema.memo(
+        "time.moments", lambda: [ref for ref in schema.base_columns if is_moment_name(ref[1].name)]
+    )
 
 
 def _to_timestamp(
@@ -59,8 +62,7 @@ def _to_timestamp(
 def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     profiles = schema.observations.columns
     confirm = not schema.sql.has_column_types
-    for table, column, obj in _moment_columns(schema):
-        unit = table.qualified_name
+    for table, column, obj, unit in _moment_columns(schema):
         failed = column.type_family == DATE
         note = ""
         if failed and confirm:
@@ -71,7 +73,7 @@ def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[
             elif profile is None:
                 note = " (declared type; not confirmed by sampling)"
         if not failed:
-            yield Outcome(unit, obj)
+            yield unit, obj
             continue
         yield Outcome(
             unit,
@@ -82,10 +84,9 @@ def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[
 
 
 def check_ts_string_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    for table, column, obj in _moment_columns(schema):
-        unit = table.qualified_name
+    for table, column, obj, unit in _moment_columns(schema):
         if column.type_family != TEXT:
-            yield Outcome(unit, obj)
+            yield unit, obj
             continue
         yield Outcome(
             unit,
@@ -96,10 +97,9 @@ def check_ts_string_typed(schema: Schema, options: Mapping[str, Any]) -> Iterato
 
 
 def check_ts_epoch_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    for table, column, obj in _moment_columns(schema):
-        unit = table.qualified_name
+    for table, column, obj, unit in _moment_columns(schema):
         if column.type_family != INTEGER:
-            yield Outcome(unit, obj)
+            yield unit, obj
             continue
         using = f"to_timestamp({schema.sql.quote(column.name)})"
         yield Outcome(
@@ -116,12 +116,11 @@ def check_ts_without_tz(schema: Schema, options: Mapping[str, Any]) -> Iterator[
         return
     zone = options["assumed_time_zone"]
     checked = {TIMESTAMP, TIMESTAMPTZ, TIMETZ} if mode == "score" else {TIMESTAMP, TIMESTAMPTZ}
-    for table, column, obj in schema.base_columns:
+    for table, column, obj, unit in schema.base_columns:
         if column.type_family not in checked:
             continue
-        unit = table.qualified_name
         if column.type_family == TIMESTAMPTZ:
-            yield Outcome(unit, obj)
+            yield unit, obj
         elif mode == "info":
             yield Outcome(
                 unit,
@@ -157,7 +156,7 @@ def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
             if any(fnmatchcase(table.name, p) or fnmatchcase(unit, p) for p in skip):
                 continue
             if any(snaked[c.name] in aliases for c in table.columns):
-                yield Outcome(unit, unit)
+                yield unit, unit
                 continue
             name = options["aliases"][0] if options["aliases"] else default_aliases[0]
             yield Outcome(
@@ -174,11 +173,10 @@ def check_ts_audit_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator
     created = {snake(a) for a in options["created_aliases"]}
     audit = created | {snake(a) for a in options["updated_aliases"]}
     snaked = schema.snake_names
-    for table, column, obj in schema.base_columns:
+    for table, column, obj, unit in schema.base_columns:
         name = snaked[column.name]
         if name not in audit:
             continue
-        unit = table.qualified_name
         if column.type_family not in TIMESTAMP_FAMILIES:
             yield Outcome(
                 unit,
@@ -194,7 +192,7 @@ def check_ts_audit_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator
                 schema.sql.set_not_null(table, column),
             )
         else:
-            yield Outcome(unit, obj)
+            yield unit, obj
 
 
 def check_ts_updated_before_created(
@@ -214,7 +212,7 @@ def check_ts_updated_before_created(
         if profile.future_timestamps:
             problems.append(f"{profile.future_timestamps} have a timestamp over 5 minutes ahead")
         if not problems:
-            yield Outcome(unit, unit)
+            yield unit, unit
         else:
             yield Outcome(
                 unit, unit, f"Of {profile.sampled_rows} sampled rows, {' and '.join(problems)}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from catalog.inflection import split_words
@@ -18,6 +19,7 @@ from scoring.rules.base import (
     ESCALATE,
     RELATION,
     TYPES,
+    ColumnRef,
     Outcome,
     Rule,
     Schema,
@@ -71,7 +73,7 @@ def check_fk_declared_mismatch(schema: Schema, options: Mapping[str, Any]) -> It
                 obj = f"{unit}.{name}"
                 mine, theirs = normal_type(column), normal_type(target)
                 if mine == theirs:
-                    yield Outcome(unit, obj)
+                    yield unit, obj
                     continue
                 kind = "width" if column.type_family == target.type_family else "type"
                 yield Outcome(
@@ -97,7 +99,7 @@ def check_fk_inferred_mismatch(schema: Schema, options: Mapping[str, Any]) -> It
         unit = table.qualified_name
         obj = f"{unit}.{column.name}"
         if column.type_family == target.type_family:
-            yield Outcome(unit, obj)
+            yield unit, obj
             continue
         yield Outcome(
             unit,
@@ -115,31 +117,30 @@ GENERIC_NAMES = ("id", "name", "type", "status", "value", "data", "code", "key",
 def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     generic = {n.lower() for n in options["ignore_names"]}
     snaked = schema.snake_names
-    by_name: dict[str, list[tuple[Table, Column, str]]] = defaultdict(list)
-    for table, column, obj in schema.base_columns:
-        name = snaked[column.name]
+    by_name: dict[str, list[ColumnRef]] = defaultdict(list)
+    for entry in schema.base_columns:
+        name = snaked[entry[1].name]
         if name not in generic:
-            by_name[name].append((table, column, obj))
+            by_name[name].append(entry)
     for name, uses in by_name.items():
-        if len({t.key for t, _, _ in uses}) < 2:
+        if len(uses) < 2 or len({entry[3] for entry in uses}) < 2:
+            continue  # in one table only: nothing to compare with
+        families = Counter(entry[1].type_family for entry in uses)
+        if len(families) == 1:
+            for entry in uses:
+                yield entry[3], entry[2]
             continue
-        families = Counter(c.type_family for _, c, _ in uses)
         ranked = families.most_common()
-        if len(ranked) == 1:
-            for table, _, obj in uses:
-                yield Outcome(table.qualified_name, obj)
-            continue
         tie = ranked[0][1] == ranked[1][1]
         dominant = ranked[0][0]
         summary = ", ".join(f"{family} in {n}" for family, n in ranked)
         # The fix moves a minority column to the majority's most common exact type.
         model_column = Counter(
-            c.data_type for _, c, _ in uses if c.type_family == dominant
+            entry[1].data_type for entry in uses if entry[1].type_family == dominant
         ).most_common(1)[0][0]
-        for table, column, obj in uses:
-            unit = table.qualified_name
+        for table, column, obj, unit in uses:
             if column.type_family == dominant and not tie:
-                yield Outcome(unit, obj)
+                yield unit, obj
             elif tie:
                 yield Outcome(
                     unit, obj, f"{name} has different types with no majority ({summary} tables)."
@@ -187,15 +188,14 @@ def _encodes(kind: str) -> Any:
         profiles = schema.observations.columns
         if not profiles:
             return
-        for table, column, obj in schema.base_columns:
+        for table, column, obj, unit in schema.base_columns:
             if column.type_family != TEXT:
                 continue
             profile = profiles.get(obj)
             if profile is None or not profile.sampled:
                 continue
-            unit = table.qualified_name
             if encoded_kind(profile, options) != kind:
-                yield Outcome(unit, obj)
+                yield unit, obj
                 continue
             share = profile.parses.get(kind, 0) / profile.sampled
             target = schema.sql.type_name(_FIX_TYPES[kind])
@@ -242,6 +242,7 @@ def _encodes_rule(kind: str, what: str, why: str) -> Rule:
 MONEY_WORDS = frozenset({"price", "amount", "cost", "total", "balance", "fee"})
 
 
+@lru_cache(maxsize=65536)
 def is_money_name(name: str) -> bool:
     """price, unit_price, total; also amount_usd, fee_cents (a currency or unit after it)."""
     words = split_words(name)
@@ -258,12 +259,11 @@ def is_money_name(name: str) -> bool:
 
 def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     target = schema.sql.type_name(MONEY_NUMERIC)
-    for table, column, obj in schema.base_columns:
+    for table, column, obj, unit in schema.base_columns:
         if column.type_family != MONEY and not is_money_name(column.name):
             continue
-        unit = table.qualified_name
         if column.type_family not in (FLOAT, MONEY):
-            yield Outcome(unit, obj)
+            yield unit, obj
             continue
         why = (
             "money type depends on the server's lc_monetary"
@@ -282,10 +282,9 @@ _NULL_STRING = re.compile(r"^\(?'null'\)?(::[\w\s]+(\(\d+\))?)?$", re.IGNORECASE
 
 
 def check_default_null_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    for table, column, obj in schema.base_columns:
+    for table, column, obj, unit in schema.base_columns:
         if column.default is None:
             continue
-        unit = table.qualified_name
         if _NULL_STRING.match(column.default.strip()):
             yield Outcome(
                 unit,
@@ -294,7 +293,7 @@ def check_default_null_string(schema: Schema, options: Mapping[str, Any]) -> Ite
                 schema.sql.drop_default(table, column),
             )
         else:
-            yield Outcome(unit, obj)
+            yield unit, obj
 
 
 def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
@@ -307,7 +306,7 @@ def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> 
         unit = f"{ref.schema}.{ref.table}"
         obj = f"{unit}.{ref.column}"
         if ref.declared:
-            yield Outcome(unit, obj)
+            yield unit, obj
             continue
         target = model.table(ref.ref_schema, ref.ref_table)
         yield Outcome(

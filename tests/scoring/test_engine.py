@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scoring.engine import score_schema, scorecard_to_json
+from scoring.rules.base import DEMOTE, ESCALATE, Outcome, Rule, RuleContext, Severity
+from tests.builders import col, model, table
+
+EMPTY = model()
+
+
+def rule(rule_id: str, theme: str, severity: str, *outcomes: Outcome) -> Rule:
+    """A rule that reports fixed outcomes: the engine's maths in isolation."""
+    return Rule(
+        id=rule_id,
+        title=rule_id,
+        theme=theme,
+        severity=Severity(severity),
+        applies_to="column",
+        rationale="",
+        check=lambda schema, options: outcomes,
+    )
+
+
+def ok(unit: str, obj: str) -> Outcome:
+    return Outcome(unit, obj)
+
+
+def bad(unit: str, obj: str, lane: str | None = None) -> Outcome:
+    return Outcome(unit, obj, f"{obj} fails", lane=lane)
+
+
+def test_column_rules_count_the_fraction_of_each_tables_columns_that_fail() -> None:
+    wide = [ok("s.a", f"s.a.c{i}") for i in range(3)] + [bad("s.a", "s.a.c3")]
+    narrow = [ok("s.b", "s.b.c0"), ok("s.b", "s.b.c1")]
+    card = score_schema(EMPTY, rules=[rule("r", "keys", "W", *wide, *narrow)])
+    result = card.rules["r"]
+    assert (result.passed, result.applicable) == (5, 6)
+    assert result.rate == pytest.approx((0.75 + 1.0) / 2)
+    assert card.themes == {"keys": pytest.approx(87.5)}
+    assert card.total == pytest.approx(87.5)
+
+
+def test_a_wide_table_is_not_punished_once_per_column() -> None:
+    one_bad_in_forty = [bad("s.a", "s.a.c0")] + [ok("s.a", f"s.a.c{i}") for i in range(1, 40)]
+    card = score_schema(EMPTY, rules=[rule("r", "docs", "W", *one_bad_in_forty, bad("s.b", "s.b"))])
+    assert card.themes["docs"] == pytest.approx(100 * (39 / 40 + 0) / 2)
+
+
+def test_theme_score_is_the_severity_weighted_mean_of_rule_pass_rates() -> None:
+    rules = [
+        rule("e", "keys", "E", ok("s.a", "s.a"), bad("s.b", "s.b")),  # 0.5, weight 3
+        rule("w", "keys", "W", ok("s.a", "s.a"), ok("s.b", "s.b")),  # 1.0, weight 1
+        rule("i", "keys", "I", bad("s.a", "s.a")),  # 0.0, weight 0: shown, never scored
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    assert card.themes["keys"] == pytest.approx(100 * (3 * 0.5 + 1 * 1.0) / 4)  # 62.5
+    assert card.rules["i"].rate == 0.0
+
+
+def test_rules_with_nothing_to_apply_to_and_info_only_themes_are_left_out() -> None:
+    rules = [
+        rule("w", "keys", "W", ok("s.a", "s.a"), bad("s.b", "s.b")),
+        rule("empty", "keys", "E"),
+        rule("i", "docs", "I", bad("s.a", "s.a")),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    assert card.themes == {"keys": pytest.approx(50.0)}
+    assert card.total == pytest.approx(50.0)
+    assert card.rules["empty"].applicable == 0 and card.rules["empty"].rate is None
+
+
+def test_database_score_is_the_mean_of_theme_scores_with_adjustable_weights() -> None:
+    rules = [
+        rule("k", "keys", "W", ok("s.a", "s.a")),
+        rule("d", "docs", "W", ok("s.a", "s.a"), bad("s.b", "s.b")),
+    ]
+    assert score_schema(EMPTY, rules=rules).total == pytest.approx(75.0)
+    weighted = score_schema(EMPTY, RuleContext(theme_weights={"docs": 3}), rules=rules)
+    assert weighted.total == pytest.approx((100 + 3 * 50) / 4)
+
+
+def test_no_scored_theme_means_no_score() -> None:
+    card = score_schema(EMPTY)
+    assert card.total is None and card.themes == {}
+
+
+def test_waived_objects_pass_and_are_listed_as_waived() -> None:
+    rules = [rule("w", "keys", "W", bad("s.a", "s.a"), bad("s.b", "s.b"), bad("x.c", "x.c"))]
+    ctx = RuleContext(waivers=frozenset({("w", "s.*"), ("other", "x.*")}))
+    card = score_schema(EMPTY, ctx, rules=rules)
+    result = card.rules["w"]
+    assert (result.passed, result.applicable, result.waived) == (2, 3, 2)
+    assert card.themes["keys"] == pytest.approx(100 * 2 / 3)
+    assert [f.object for f in card.findings] == ["x.c"]
+    assert [f.object for f in card.waived] == ["s.a", "s.b"]
+    assert all(f.waived and f.gain == 0 for f in card.waived)
+
+
+def test_severity_overrides_and_disabled_rules() -> None:
+    rules = [
+        rule("a", "keys", "W", bad("s.a", "s.a")),
+        rule("b", "keys", "W", ok("s.a", "s.a")),
+        rule("c", "keys", "W", bad("s.a", "s.a")),
+    ]
+    ctx = RuleContext(severities={"a": "I", "b": "E"}, disabled=frozenset({"c"}))
+    card = score_schema(EMPTY, ctx, rules=rules)
+    assert set(card.rules) == {"a", "b"}
+    assert card.rules["a"].severity == Severity.INFO
+    assert card.themes["keys"] == pytest.approx(100.0)
+    assert card.findings[0].severity == Severity.INFO
+
+
+def test_escalated_and_demoted_outcomes_count_at_their_own_severity() -> None:
+    outcomes = (
+        ok("s.a", "s.a"),  # W lane: 1 of 2 pass
+        bad("s.b", "s.b"),
+        bad("s.c", "s.c", ESCALATE),  # E lane: 0 of 1
+        bad("s.d", "s.d", DEMOTE),  # I lane: never scored
+    )
+    card = score_schema(EMPTY, rules=[rule("r", "types", "W", *outcomes)])
+    assert card.themes["types"] == pytest.approx(100 * (1 * 0.5 + 3 * 0.0) / 4)
+    assert {f.object: f.severity for f in card.findings} == {
+        "s.b": Severity.WARNING,
+        "s.c": Severity.ERROR,
+        "s.d": Severity.INFO,
+    }
+    turned_down = score_schema(
+        EMPTY, RuleContext(severities={"r": "I"}), rules=[rule("r", "types", "W", *outcomes)]
+    )
+    assert turned_down.themes == {}  # escalation never overrides a team's "info only"
+
+
+def test_a_mysql_datetime_is_shown_but_never_scored() -> None:
+    m = model(table("orders", col("id", pk=True), col("placed_at", "datetime")), dialect="mysql")
+    card = score_schema(m)
+    [finding] = [f for f in card.findings if f.rule == "ts-without-tz"]
+    assert finding.severity == Severity.INFO and finding.gain == 0
+
+
+def shop() -> object:
+    return model(
+        table("customers", col("id", pk=True), col("name", "text"), col("createdAt", "timestamp")),
+        table(
+            "orders",
+            col("id", "bigint", pk=True),
+            col("customer_id", "text"),
+            col("shipped_at", "date"),
+            col("price", "double precision"),
+            col("is_deleted", "boolean"),
+            col("deleted_at", "timestamptz"),
+            col("created_at", "timestamptz", nullable=False),
+            comment="One row per order.",
+        ),
+        table(
+            "order_item", col("order_id", "bigint", fk="orders.id", on_delete="CASCADE"), col("qty")
+        ),
+        table("django_migrations", col("id", pk=True), col("app", "text")),
+    )
+
+
+def test_each_findings_gain_is_exactly_the_score_won_by_fixing_it() -> None:
+    m = shop()
+    card = score_schema(m)
+    assert card.findings
+    for finding in card.findings:
+        rescored = score_schema(m, RuleContext(waivers=frozenset({(finding.rule, finding.object)})))
+        assert rescored.total - card.total == pytest.approx(finding.gain, abs=1e-9), finding
+
+
+def test_lost_points_add_up_to_the_gap_to_one_hundred_per_theme() -> None:
+    card = score_schema(shop(), RuleContext(theme_weights={}))
+    n = len(card.themes)
+    for theme, score in card.themes.items():
+        lost = sum(f.gain for f in card.findings if f.theme == theme)
+        assert lost * n == pytest.approx(100 - score)
+
+
+def test_top_fixes_are_ordered_by_gain_and_skip_info_findings() -> None:
+    card = score_schema(shop())
+    fixes = card.top_fixes(5)
+    assert len(fixes) == 5
+    assert [f.gain for f in fixes] == sorted((f.gain for f in fixes), reverse=True)
+    assert fixes[0].gain == max(f.gain for f in card.findings)
+    assert all(f.severity != Severity.INFO for f in card.top_fixes(1000))
+
+
+def test_bookkeeping_tables_are_excluded_and_the_list_is_editable() -> None:
+    card = score_schema(shop())
+    assert not [f for f in card.findings if "django_migrations" in f.object]
+    included = score_schema(shop(), RuleContext(excluded=()))
+    assert [f for f in included.findings if "django_migrations" in f.object]
+    sqlite = model(table("sqlite_sequence", col("name", "text")), dialect="sqlite")
+    assert score_schema(sqlite).findings == ()
+
+
+def test_json_form_is_the_stable_interface() -> None:
+    card = score_schema(shop())
+    data = scorecard_to_json(card, connection="shop", snapshot=7)
+    assert list(data) == ["connection", "snapshot", "score", "themes", "rules", "findings"]
+    assert data["connection"] == "shop" and data["snapshot"] == 7
+    assert data["score"] == round(card.total, 1)
+    assert set(data["themes"]) <= {
+        "keys",
+        "time",
+        "naming",
+        "soft_delete",
+        "types",
+        "changes",
+        "docs",
+    }
+    assert data["rules"]["pk-missing"] == {"severity": "E", "passed": 2, "applicable": 3}
+    finding = next(f for f in data["findings"] if f["rule"] == "pk-missing")
+    assert finding == {
+        "rule": "pk-missing",
+        "object": "public.order_item",
+        "severity": "E",
+        "message": "No primary key and no unique NOT NULL substitute.",
+        "fix": None,
+    }
+    json.dumps(data)  # serialisable as is
