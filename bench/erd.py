@@ -4,11 +4,13 @@
 
 Goals (issue 4): a MusicBrainz neighbourhood under 1 s (median of 20 random tables), the
 whole of MusicBrainz and a synthetic 1,000-table schema in compact form under 20 s each,
-and the cache-key path under 20 ms. Needs PostgreSQL (SCHEMAJOY_TEST_PG) and graphviz.
+and the cache hit under 20 ms: the cache key alone, and the real path through the Diagram
+table (service and pages, ``pages()``). Needs PostgreSQL (SCHEMAJOY_TEST_PG) and graphviz.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -97,11 +99,83 @@ def report(label: str, seconds: float, goal: float, detail: str = "") -> None:
     )
 
 
+def median_ms(action: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """(median, max) seconds of ``runs`` calls."""
+    times = [timed(action)[0] for _ in range(runs)]
+    return statistics.median(times), max(times)
+
+
+def pages(dsn: str) -> None:
+    """The real web path on MusicBrainz: first renders and cache hits through the Diagram table.
+
+    Runs Django against a scratch test database (``test_`` + DATABASE_URL's name, created
+    and destroyed here); Celery runs in-process unless REDIS_URL is set.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schemajoy_site.settings")
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sj_bench_erd")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db import connection as db
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from catalog.diagrams import View, get_diagram
+    from catalog.models import Connection, Diagram, Table, Team
+    from catalog.snapshots import take_snapshot
+
+    setup_test_environment()
+    old_name = db.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        team = Team.objects.create(name="bench", slug="bench")
+        connection = Connection(name="musicbrainz", team=team)
+        connection.set_dsn(dsn)
+        connection.save()
+        snapshot = take_snapshot(connection)
+        assert snapshot.succeeded, snapshot.error_message
+        client = Client()
+        client.force_login(User.objects.create_user("bench", is_staff=True))
+        artist = Table.objects.get(connection=connection, name="artist")
+        neighbourhood = reverse("catalog:table_diagram", args=[connection.pk, artist.pk])
+        diagram = reverse("catalog:connection_diagram", args=[connection.pk])
+        cases = [
+            ("artist neighbourhood, depth 1", neighbourhood, {"HTTP_HX_REQUEST": "true"}, 1.0),
+            ("artist neighbourhood, depth 2", neighbourhood + "?depth=2", {}, 1.0),
+            ("subject-area map (the default page)", diagram, {}, 20.0),
+            ("whole database, compact (worker)", diagram + "?all=1", {}, 20.0),
+            ("whole database as PNG (worker)", diagram + "?all=1&format=png", {}, 20.0),
+        ]
+        for label, url, headers, goal in cases:
+            first, response = timed(lambda url=url, headers=headers: client.get(url, **headers))
+            assert response.status_code == 200, (url, response.status_code)
+            hit, worst = median_ms(lambda url=url, headers=headers: client.get(url, **headers), 20)
+            report(f"page {label}, first request", first, goal, f"{len(response.content):,} bytes")
+            report(
+                f"page {label}, cache hit (median of 20)", hit, 0.020, f"max {worst * 1000:.0f} ms"
+            )
+        for label, view in (
+            ("service cache hit, neighbourhood", View(scope="table", focus=artist_key(artist))),
+            ("service cache hit, whole database", View(scope="database")),
+        ):
+            hit, worst = median_ms(lambda view=view: get_diagram(connection, view), 200)
+            report(label + " (median of 200)", hit, 0.020, f"max {worst * 1000:.1f} ms")
+        print(f"Diagram rows: {Diagram.objects.count()}")
+    finally:
+        db.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def artist_key(table: Any) -> tuple[str, str]:
+    return (table.schema, table.name)
+
+
 def main() -> None:
     database = unique_name("bench_erd_musicbrainz")
     try:
         load_seconds, _ = timed(lambda: load_corpus("musicbrainz", database))
         musicbrainz = introspect(dsn_for(database))
+        pages(dsn_for(database))
     finally:
         drop_database(database)
     print(

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog.diagrams import render_pending
 from catalog.models import Connection
 from catalog.snapshots import SnapshotAlreadyRunning, take_snapshot
 
@@ -55,3 +56,9 @@ def snapshot_due_connections() -> list[int]:
     for pk in ids:
         snapshot_connection.delay(pk, trigger="schedule")
     return ids
+
+
+@shared_task
+def render_diagram(cache_key: str) -> bool:
+    """Render one queued diagram; safe to run twice (the first run claims it)."""
+    return render_pending(cache_key)

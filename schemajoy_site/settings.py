@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
 TARGET_CONNECT_TIMEOUT = env_int("TARGET_CONNECT_TIMEOUT", 10)
 TARGET_STATEMENT_TIMEOUT = env_int("TARGET_STATEMENT_TIMEOUT", 120)
 TARGET_LOCK_TIMEOUT = env_int("TARGET_LOCK_TIMEOUT", 5)
+# Seconds graphviz may spend on one diagram before it is recorded as failed.
+ERD_RENDER_TIMEOUT = env_int("ERD_RENDER_TIMEOUT", 60)
 
 # E-mail: files under var/ unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

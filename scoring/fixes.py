@@ -211,9 +211,11 @@ class MySql(SqlDialect):
         if not fk.name:
             return None
         name = self.quote(fk.name)
+        # Two statements: MariaDB refuses to drop and re-add one name in a single ALTER.
         return (
-            f"ALTER TABLE {self.table(table)} DROP FOREIGN KEY {name}, "
-            f"ADD CONSTRAINT {name} {self._fk_clause(fk)} ON DELETE {action};"
+            f"ALTER TABLE {self.table(table)} DROP FOREIGN KEY {name};\n"
+            f"ALTER TABLE {self.table(table)} ADD CONSTRAINT {name} {self._fk_clause(fk)} "
+            f"ON DELETE {action};"
         )
 
 

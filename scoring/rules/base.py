@@ -231,6 +231,12 @@ class Schema:
         names = {t.name for t in self.tables} | {ref[1].name for ref in self.columns}
         return {n: "_".join(split_words(n)) for n in names}
 
+    @cached_property
+    def table_words(self) -> dict[tuple[str, str], frozenset[str]]:
+        """Each table's column names as snake_case words, for "has a column named..." tests."""
+        snaked = self.snake_names
+        return {t.key: frozenset(snaked[c.name] for c in t.columns) for t in self.tables}
+
     def references(self, ignore: Iterable[str] = DEFAULT_IGNORE) -> ReferenceGuesser:
         key = tuple(ignore)
         if key not in self._guessers:

@@ -52,11 +52,13 @@ def check_column_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator
             }
     skip = {name for name, words in snaked.items() if words in self_describing}
     describe = schema.description
+    comments_only = not schema.ctx.descriptions and not schema.ctx.dbt_descriptions
     for table, column, obj, unit in schema.columns:
         name = column.name
         if name in skip or (unit in explained and name in explained[unit]):
             continue
-        if describe(obj, column.comment):
+        comment = column.comment
+        if (comment and not comment.isspace()) if comments_only else describe(obj, comment):
             yield unit, obj
         else:
             yield Outcome(unit, obj, f"The column {name} of {table.name} has no description.")

@@ -150,12 +150,12 @@ def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
     def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
         aliases = {snake(a) for a in options["aliases"]}
         skip = tuple(options["ignore_tables"]) + tuple(options.get("append_only", ()))
-        snaked = schema.snake_names
+        words = schema.table_words
         for table in schema.base_tables:
             unit = table.qualified_name
             if any(fnmatchcase(table.name, p) or fnmatchcase(unit, p) for p in skip):
                 continue
-            if any(snaked[c.name] in aliases for c in table.columns):
+            if not aliases.isdisjoint(words[table.key]):
                 yield unit, unit
                 continue
             name = options["aliases"][0] if options["aliases"] else default_aliases[0]

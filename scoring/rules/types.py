@@ -309,13 +309,21 @@ def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> 
             yield unit, obj
             continue
         target = model.table(ref.ref_schema, ref.ref_table)
+        column = table.column(ref.column) if table else None
+        key = target.column(ref.ref_column) if target else None
+        same_type = column is not None and key is not None and column.type_family == key.type_family
+        message = (
+            f"{ref.column} looks like a reference to {ref.ref_schema}.{ref.ref_table}."
+            f"{ref.ref_column} (by {ref.strategy}) but no foreign key says so"
+        )
+        if not same_type:
+            message += "; the types differ, so fix type-fk-inferred-mismatch first"
         yield Outcome(
             unit,
             obj,
-            f"{ref.column} looks like a reference to {ref.ref_schema}.{ref.ref_table}."
-            f"{ref.ref_column} (by {ref.strategy}) but no foreign key says so.",
+            message + ".",
             schema.sql.add_foreign_key(table, ref.column, target, ref.ref_column)
-            if table and target
+            if table and target and same_type
             else None,
         )
 

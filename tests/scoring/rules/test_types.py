@@ -270,3 +270,10 @@ def test_reports_references_without_foreign_keys_and_dangling_ids() -> None:
         "public.orders.customer_id",
         "public.orders.warehouse_id",
     }
+
+
+def test_no_foreign_key_fix_while_the_types_differ() -> None:
+    m = model(CUSTOMERS, table("orders", col("id", pk=True), col("customer_id", "text")))
+    [finding] = [o for o in outcomes("rel-inferred-fk-undeclared", m) if o.failed]
+    assert finding.fix is None
+    assert "fix type-fk-inferred-mismatch first" in finding.message
