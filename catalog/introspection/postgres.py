@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 import psycopg
@@ -229,13 +229,13 @@ class CatalogRows:
 
 
 def introspect(target: Target, *, limits: Limits) -> SchemaModel:
-    with _session(target, limits) as conn:
+    with read_only_session(target, limits) as conn:
         rows = fetch_catalog(conn)
     return build_model(rows, database=target.database)
 
 
 def probe(target: Target, *, limits: Limits) -> tuple[str, list[str]]:
-    with _session(target, limits) as conn:
+    with read_only_session(target, limits) as conn:
         version = _server_version(conn)
         superuser, create_db = conn.execute(PROBE_SQL).fetchone() or (False, False)
         if superuser:
@@ -250,7 +250,7 @@ def probe(target: Target, *, limits: Limits) -> tuple[str, list[str]]:
 def read_only_role_sql(target: Target) -> str:
     """GRANTs for a read-only role; lists the target's schemas when it can be reached."""
     try:
-        with _session(target, Limits(connect_timeout=5, statement_timeout=10)) as conn:
+        with read_only_session(target, Limits(connect_timeout=5, statement_timeout=10)) as conn:
             schemas = [r[0] for r in conn.execute(SCHEMAS_SQL)]
     except IntrospectionError:
         schemas = []
@@ -348,6 +348,39 @@ def _server_version(conn: psycopg.Connection[Any]) -> str:
 # Mapping -----------------------------------------------------------------------
 
 
+def _constructor(cls: type[Any], names: tuple[str, ...]) -> Any:
+    """Make a frozen dataclass without its __init__, which sets each field through
+    object.__setattr__: twice as fast for the 150,000 objects of a 5,000-table schema.
+
+    ``names`` are the fields given, in order; fields added to the model later take their
+    defaults, and one without a default fails here, at import, not in production.
+    """
+    extra = {f.name: f for f in fields(cls) if f.name not in names}
+    for f in extra.values():
+        if f.default is MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name} needs a value in postgres.py")
+    defaults = {name: f.default for name, f in extra.items()}
+    new = object.__new__
+
+    def make(*values: Any) -> Any:
+        obj = new(cls)
+        attrs = obj.__dict__
+        attrs.update(zip(names, values, strict=True))
+        if defaults:
+            attrs.update(defaults)
+        return obj
+
+    return make
+
+
+_make_column = _constructor(
+    m.Column,
+    ("name", "data_type", "type_family", "nullable", "default", "comment", "identity",
+     "generated", "ident", "max_length"),
+)  # fmt: skip
+_make_index = _constructor(m.Index, ("name", "columns", "unique", "primary", "predicate", "method"))
+
+
 def build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
     """Turn catalog rows into a SchemaModel: pure, so it is cheap to test and to time."""
     # Building 200,000 objects that hold no cycles triggers full collections for nothing:
@@ -376,7 +409,7 @@ def _build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
     types = _type_families({t[0]: t for t in rows.types})
     names: dict[int, dict[int, str]] = {}
     columns: dict[int, list[m.Column]] = {}
-    column, other, relid_seen = m.Column, (m.OTHER, None), None
+    column, other, relid_seen = _make_column, (m.OTHER, None), None
     # The hot loop (110,000 rows for 5,000 tables): rows arrive grouped by table.
     for (
         relid,
@@ -474,16 +507,7 @@ def _build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
                     for k, n in enumerate(indkey[:nkeys])
                 ]
             )
-        indexes[relid].append(
-            m.Index(
-                name=name,
-                columns=cols,
-                unique=unique,
-                primary=primary,
-                predicate=predicate,
-                method=method,
-            )
-        )
+        indexes[relid].append(_make_index(name, cols, unique, primary, predicate, method))
 
     triggers: dict[int, list[str]] = defaultdict(list)
     for relid, name in rows.triggers:
@@ -616,7 +640,7 @@ def _type_families(types: dict[int, tuple[Any, ...]]) -> dict[int, tuple[str, in
 
 
 @contextmanager
-def _session(target: Target, limits: Limits) -> Iterator[psycopg.Connection[Any]]:
+def read_only_session(target: Target, limits: Limits) -> Iterator[psycopg.Connection[Any]]:
     """A read-only connection inside one read-only REPEATABLE READ transaction."""
     try:
         conn = psycopg.connect(**connect_kwargs(target, limits))

@@ -12,7 +12,7 @@ import pytest
 from catalog.introspection import IntrospectionError, introspect, postgres, probe
 from catalog.introspection.dsn import parse_dsn
 from catalog.introspection.limits import Limits
-from catalog.introspection.model import SchemaModel
+from catalog.introspection.model import SchemaModel, from_document, to_document
 from tests.fixtures.postgres_targets import PgTarget, dsn_for
 
 CORPORA = [
@@ -126,6 +126,12 @@ def test_pagila_composite_key_partitions_and_views(pg_corpus) -> None:
     assert matview.kind == "materialized_view" and "sum(p.amount)" in matview.view_definition
     view = model.table("public", "actor_info")
     assert view.kind == "view" and view.view_definition.lstrip().startswith("SELECT")
+
+
+def test_model_survives_a_document_round_trip(pg_corpus) -> None:
+    model = model_of(pg_corpus("pagila"))
+    again = from_document(to_document(model))
+    assert again == model and hash(again.tables) == hash(model.tables)
 
 
 def test_chinook_and_northwind_keys(pg_corpus) -> None:
