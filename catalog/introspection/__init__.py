@@ -20,6 +20,9 @@ DIALECTS: dict[str, str] = {
 }
 
 
+DEFAULT_LIMITS = Limits()
+
+
 def dialect_module(dialect: str) -> ModuleType:
     return import_module(DIALECTS[dialect])
 
@@ -44,12 +47,12 @@ def _target(dsn: str) -> Target:
         raise IntrospectionError(str(exc)) from None
 
 
-def introspect(dsn: str, *, limits: Limits = Limits()) -> SchemaModel:
+def introspect(dsn: str, *, limits: Limits = DEFAULT_LIMITS) -> SchemaModel:
     target = _target(dsn)
     return dialect_module(target.dialect).introspect(target, limits=limits)
 
 
-def probe(dsn: str, *, limits: Limits = Limits()) -> Probe:
+def probe(dsn: str, *, limits: Limits = DEFAULT_LIMITS) -> Probe:
     target = _target(dsn)
     module = dialect_module(target.dialect)
     version, privileges = module.probe(target, limits=limits)
