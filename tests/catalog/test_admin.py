@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from catalog.models import Connection
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(
+        User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
+    )
+    return client
+
+
+def test_admin_test_connection_action_reports_success_and_the_posture(
+    admin_client, team, pg_target
+):
+    ok = Connection(name="ok", team=team)
+    ok.set_dsn(pg_target.dsn)  # as postgres: a superuser
+    ok.save()
+    down = Connection(name="down", team=team)
+    down.set_dsn("postgresql://app:hunter2@127.0.0.1:1/db")
+    down.save()
+
+    response = admin_client.post(
+        reverse("admin:catalog_connection_changelist"),
+        {"action": "test_connection", "_selected_action": [ok.pk, down.pk]},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("ok: connected") and "superuser" in m for m in messages)
+    assert any(m.startswith("down: ") and "127.0.0.1" in m for m in messages)
+    assert not any("hunter2" in m for m in messages)
+
+
+def test_admin_never_shows_the_connection_string(admin_client, team):
+    connection = Connection(name="prod", team=team)
+    connection.set_dsn("postgresql://app:hunter2@db:5432/shop")
+    connection.save()
+    html = admin_client.get(
+        reverse("admin:catalog_connection_change", args=[connection.pk])
+    ).content.decode()
+    assert "hunter2" not in html
+    assert "postgresql://app:***@db:5432/shop" in html
