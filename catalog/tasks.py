@@ -11,6 +11,7 @@ from django.utils import timezone
 from catalog.diagrams import render_pending
 from catalog.models import Connection
 from catalog.snapshots import SnapshotAlreadyRunning, take_snapshot
+from scoring.tasks import score_snapshot_task
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ def snapshot_connection(self, connection_id: int, trigger: str = "schedule") -> 
         return None
     if snapshot.transient_error and self.request.retries < self.max_retries:
         raise self.retry(countdown=RETRY_BACKOFF[self.request.retries])
+    if snapshot.succeeded:
+        score_snapshot_task.delay(snapshot.pk)
     return snapshot.pk
 
 

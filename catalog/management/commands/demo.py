@@ -12,6 +12,7 @@ from catalog.demo import DEMO_VERSIONS, apply_demo_version, build_demo_target
 from catalog.management.commands.snapshot import summary
 from catalog.models import Connection, Team
 from catalog.snapshots import take_snapshot
+from scoring.runs import score_snapshot
 
 DEMO_CONNECTION = "demo_shop"
 DEMO_USER = "demo"
@@ -73,4 +74,6 @@ class Command(BaseCommand):
             else:
                 apply_demo_version(path, version)
             snapshot = take_snapshot(connection, trigger="demo")
+            if snapshot.succeeded:
+                score_snapshot(snapshot)
             self.stdout.write(f"v{version.number} {version.name}: {summary(snapshot)}")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.models import Connection, Snapshot
 from catalog.snapshots import SnapshotAlreadyRunning, take_snapshot
+from scoring.runs import score_snapshot
 
 
 def summary(snapshot: Snapshot) -> str:
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 failures += 1
                 continue
             if snapshot.succeeded:
+                score_snapshot(snapshot)
                 self.stdout.write(summary(snapshot))
             else:
                 self.stderr.write(summary(snapshot))

@@ -1,0 +1,242 @@
+"""Scores, findings, waivers and rule settings: what scoring keeps.
+
+Storage grows with what changes, not with schema size x snapshots:
+
+- ``SnapshotScore``: one small row per scored snapshot (total, theme and rule scores for
+  trends, and the top fixes). Per-table scores are kept on the latest one only.
+- ``Finding``: one row per *episode* of a (rule, object) failure. It is opened in the
+  snapshot where the failure first appears and stays the same row while it persists; it is
+  resolved in the snapshot where it disappears. A failure that comes back opens a new row,
+  so each row is one opened/resolved interval and the history of a (rule, object) is its
+  rows in order. Unchanged findings are never written again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from fnmatch import fnmatchcase
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.models import Connection, Snapshot, Team
+
+SEVERITY_CHOICES = [("E", "error"), ("W", "warning"), ("I", "info")]
+
+
+def _escape_glob(text: str) -> str:
+    """A literal name as an fnmatch pattern ([ ] * ? match themselves)."""
+    return "".join(f"[{ch}]" if ch in "[]*?" else ch for ch in text)
+
+
+class RuleSetting(models.Model):
+    """A team's setting for one rule, or a connection's override of it.
+
+    Empty fields inherit: ``enabled`` None and ``severity`` "" take the team's value (or
+    the rule's default); ``options`` are merged key by key over the team's and the rule's.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rule_settings")
+    connection = models.ForeignKey(
+        Connection,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rule_settings",
+    )
+    rule = models.CharField(max_length=100)
+    enabled = models.BooleanField(null=True, blank=True)
+    severity = models.CharField(max_length=1, blank=True, choices=SEVERITY_CHOICES)
+    options = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "rule"],
+                condition=Q(connection__isnull=True),
+                name="rulesetting_one_per_team_rule",
+            ),
+            models.UniqueConstraint(
+                fields=["connection", "rule"],
+                condition=Q(connection__isnull=False),
+                name="rulesetting_one_per_connection_rule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.connection.name if self.connection_id else str(self.team)
+        return f"{self.rule} @ {scope}"
+
+
+class WaiverQuerySet(models.QuerySet["Waiver"]):
+    def active(self, today: datetime.date | None = None) -> WaiverQuerySet:
+        """Not revoked, and not expired: a waiver counts until the day before ``expires_on``."""
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gt=today)
+        )
+
+
+class Waiver(models.Model):
+    """A team member's decision that some failures pass, with who, when and why.
+
+    Never deleted: revoking one keeps the row (revoked_at, revoked_by) for the record.
+    """
+
+    class Scope(models.TextChoices):
+        FINDING = "finding", "one finding"
+        TABLE = "table", "a table (and its columns)"
+        GLOB = "glob", "objects matching a glob"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="waivers")
+    # A rule id, or a glob of rule ids ("*", "ts-*") for the glob scope.
+    rule = models.CharField(max_length=100)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.FINDING)
+    # The object name (finding), the table "schema.table" (table), or a glob (glob).
+    pattern = models.TextField()
+    reason = models.TextField()
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="The finding counts again from this day."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = WaiverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.rule} on {self.pattern}"
+
+    def globs(self) -> list[tuple[str, str]]:
+        """(rule glob, object glob) pairs, as RuleContext.waivers takes them."""
+        if self.scope == self.Scope.FINDING:
+            return [(_escape_glob(self.rule), _escape_glob(self.pattern))]
+        if self.scope == self.Scope.TABLE:
+            table = _escape_glob(self.pattern)
+            return [(self.rule, table), (self.rule, table + ".*")]
+        return [(self.rule, self.pattern)]
+
+    def covers(self, rule: str, obj: str) -> bool:
+        return any(fnmatchcase(rule, r) and fnmatchcase(obj, o) for r, o in self.globs())
+
+    def is_active(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.revoked_at is None and (self.expires_on is None or self.expires_on > today)
+
+
+class SnapshotScore(models.Model):
+    """The scores of one snapshot: a small row, kept for trends."""
+
+    snapshot = models.OneToOneField(
+        Snapshot, on_delete=models.CASCADE, primary_key=True, related_name="score"
+    )
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="scores")
+    scored_at = models.DateTimeField()
+    duration = models.FloatField(default=0.0, help_text="seconds")
+    total = models.FloatField(null=True, blank=True)  # None: nothing applied
+    themes = models.JSONField(default=dict)  # theme -> score
+    # rule id -> {"severity", "passed", "applicable", "waived", "rate"}; a disabled rule
+    # is absent, a rule with nothing to apply to has applicable 0 and rate None.
+    rules = models.JSONField(default=dict)
+    open_findings = models.PositiveIntegerField(default=0)
+    waived_findings = models.PositiveIntegerField(default=0)
+    # The open findings whose fix raises the score most, best first, with their gains.
+    top_fixes = models.JSONField(default=list)
+    # "schema.table" -> score: on the latest scored snapshot only (emptied on older ones).
+    table_scores = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-scored_at"]
+        indexes = [models.Index(fields=["connection", "-scored_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot}: {self.total}"
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def current(self) -> FindingQuerySet:
+        """Failing in the latest scored snapshot (open or waived)."""
+        return self.filter(resolved_in__isnull=True)
+
+    def open(self) -> FindingQuerySet:
+        return self.filter(resolved_in__isnull=True, waived=False)
+
+    def waived(self) -> FindingQuerySet:
+        return self.filter(resolved_in__isnull=True, waived=True)
+
+    def resolved(self) -> FindingQuerySet:
+        return self.filter(resolved_in__isnull=False)
+
+    def new_since(self, when: datetime.datetime) -> FindingQuerySet:
+        """Opened (first appeared, or came back) in a snapshot taken at or after ``when``."""
+        return self.filter(opened_at__gte=when)
+
+    def fixed_since(self, when: datetime.datetime) -> FindingQuerySet:
+        """Resolved because the schema changed (not because a rule was switched off)."""
+        return self.filter(resolved_at__gte=when, resolution=Finding.Resolution.FIXED)
+
+
+class Finding(models.Model):
+    """One episode of a failing (rule, object): opened in one snapshot, resolved in another."""
+
+    class Resolution(models.TextChoices):
+        FIXED = "fixed", "fixed"  # a new snapshot passes, or the object is gone
+        SETTINGS = "settings", "settings changed"  # a rule switched off, options changed
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="findings")
+    rule = models.CharField(max_length=100)
+    theme = models.CharField(max_length=20)
+    object = models.TextField()  # schema.table, schema.table.column, or "" (the database)
+    table = models.TextField(blank=True)  # schema.table, or "" for database-level findings
+    severity = models.CharField(max_length=1, choices=SEVERITY_CHOICES)
+    message = models.TextField()
+    fix = models.TextField(blank=True)
+    waived = models.BooleanField(default=False)
+    opened_in = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField()  # the opening snapshot's start
+    resolved_in = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=10, blank=True, choices=Resolution.choices)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rule", "object", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "rule", "object"],
+                condition=Q(resolved_in__isnull=True),
+                name="finding_one_current_episode",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["connection", "table"], name="finding_table"),
+            models.Index(fields=["connection", "opened_at"], name="finding_opened"),
+            models.Index(fields=["connection", "resolved_at"], name="finding_resolved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.object or '(database)'}"
+
+    @property
+    def status(self) -> str:
+        if self.resolved_in_id is not None:
+            return "resolved"
+        return "waived" if self.waived else "open"

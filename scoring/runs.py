@@ -1,0 +1,407 @@
+"""score_snapshot(): the ORM edge of scoring (the only module of scoring that queries).
+
+Load the snapshot's model, build the RuleContext from the team's rule settings (overridden
+per connection), the connection's active waivers and the descriptions people wrote, run the
+pure engine, and save: the snapshot's scores, and the findings' lifecycle (see models.py).
+Only the latest scored snapshot of a connection moves the lifecycle, so rescoring an older
+snapshot never reopens what a newer one resolved.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.bulk import insert_rows
+from catalog.introspection.model import SchemaModel, from_document
+from catalog.models import Column, Connection, Snapshot, Table
+from scoring.engine import Scorecard, score_schema
+from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.observations import NO_OBSERVATIONS, Observations
+from scoring.rules import ALL_RULES
+from scoring.rules.base import DATABASE, WEIGHTS, Outcome, Rule, RuleContext, Severity
+
+try:  # the sampling phase's converter; absent until sampling lands
+    from scoring.observations import observations_from_json
+except ImportError:  # pragma: no cover - depends on which parts are merged
+    observations_from_json = None
+
+TOP_FIXES = 10
+_BATCH = 2000
+
+
+# Settings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectiveSetting:
+    """A rule's setting for one connection: rule defaults < team < connection."""
+
+    rule: Rule
+    enabled: bool
+    severity: Severity
+    options: dict[str, Any]
+    team: RuleSetting | None = None
+    override: RuleSetting | None = None
+
+
+def freeze_options(value: Any) -> Any:
+    """JSON lists become tuples, as the rules' own defaults are."""
+    if isinstance(value, list):
+        return tuple(freeze_options(v) for v in value)
+    if isinstance(value, dict):
+        return {k: freeze_options(v) for k, v in value.items()}
+    return value
+
+
+def effective_settings(
+    connection: Connection | None, *, team_id: int | None = None
+) -> dict[str, EffectiveSetting]:
+    """Every rule's effective setting for a connection (or for a team alone): one query."""
+    team_id = team_id if connection is None else connection.team_id
+    rows = RuleSetting.objects.filter(team_id=team_id)
+    rows = (
+        rows.filter(Q(connection__isnull=True) | Q(connection=connection))
+        if connection is not None
+        else rows.filter(connection__isnull=True)
+    )
+    team_rows: dict[str, RuleSetting] = {}
+    overrides: dict[str, RuleSetting] = {}
+    for row in rows:
+        (team_rows if row.connection_id is None else overrides)[row.rule] = row
+    result = {}
+    for rule in ALL_RULES:
+        enabled, severity, options = True, rule.severity, dict(rule.options)
+        for row in (team_rows.get(rule.id), overrides.get(rule.id)):
+            if row is None:
+                continue
+            if row.enabled is not None:
+                enabled = row.enabled
+            if row.severity:
+                severity = Severity(row.severity)
+            options.update(freeze_options(row.options or {}))
+        result[rule.id] = EffectiveSetting(
+            rule, enabled, severity, options, team_rows.get(rule.id), overrides.get(rule.id)
+        )
+    return result
+
+
+def descriptions(connection: Connection) -> tuple[dict[str, str], dict[str, str]]:
+    """SchemaJoy's own and dbt's descriptions by object name, in two queries.
+
+    The database comment ranks between the two and already sits in the model.
+    """
+    own: dict[str, str] = {}
+    dbt: dict[str, str] = {}
+    written = ~Q(description="") | ~Q(dbt_description="")
+    for schema, name, text, dbt_text in Table.objects.filter(
+        written, connection=connection, dropped_in__isnull=True
+    ).values_list("schema", "name", "description", "dbt_description"):
+        key = f"{schema}.{name}"
+        if text.strip():
+            own[key] = text
+        if dbt_text.strip():
+            dbt[key] = dbt_text
+    for schema, table, name, text, dbt_text in Column.objects.filter(
+        written,
+        table__connection=connection,
+        table__dropped_in__isnull=True,
+        dropped_in__isnull=True,
+    ).values_list("table__schema", "table__name", "name", "description", "dbt_description"):
+        key = f"{schema}.{table}.{name}"
+        if text.strip():
+            own[key] = text
+        if dbt_text.strip():
+            dbt[key] = dbt_text
+    return own, dbt
+
+
+def active_waivers(
+    connection: Connection, today: datetime.date | None = None
+) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        pair for waiver in Waiver.objects.filter(connection=connection).active(today)
+        for pair in waiver.globs()
+    )  # fmt: skip
+
+
+def snapshot_observations(snapshot: Snapshot) -> Observations:
+    if observations_from_json is None or not snapshot.observations:
+        return NO_OBSERVATIONS
+    return observations_from_json(snapshot.observations)
+
+
+def rule_context(
+    connection: Connection,
+    *,
+    observations: Observations = NO_OBSERVATIONS,
+    today: datetime.date | None = None,
+) -> RuleContext:
+    settings = effective_settings(connection)
+    own, dbt = descriptions(connection)
+    return RuleContext(
+        options={rule_id: s.options for rule_id, s in settings.items()},
+        severities={
+            rule_id: str(s.severity)
+            for rule_id, s in settings.items()
+            if s.severity != s.rule.severity
+        },
+        disabled=frozenset(rule_id for rule_id, s in settings.items() if not s.enabled),
+        descriptions=own,
+        dbt_descriptions=dbt,
+        waivers=active_waivers(connection, today),
+        observations=observations,
+    )
+
+
+# Scoring ----------------------------------------------------------------------
+
+
+def load_model(snapshot: Snapshot) -> SchemaModel:
+    return from_document(snapshot.document.document, row_estimates=snapshot.row_estimates)
+
+
+def _counting(rules: Iterable[Rule], counts: dict[str, dict[str, int]]) -> list[Rule]:
+    """The rules, each counting its applicable objects per table as the engine reads them."""
+
+    def wrap(rule: Rule) -> Rule:
+        per_unit: dict[str, int] = {}
+        counts[rule.id] = per_unit
+        inner = rule.check
+
+        def check(schema: Any, options: Mapping[str, Any]) -> Iterator[Outcome | tuple[str, str]]:
+            get = per_unit.get
+            for outcome in inner(schema, options):
+                unit = outcome[0]
+                per_unit[unit] = get(unit, 0) + 1
+                yield outcome
+
+        return replace(rule, check=check)
+
+    return [wrap(rule) for rule in rules]
+
+
+def table_scores(card: Scorecard, counts: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
+    """Each table's score, by the engine's maths restricted to that table.
+
+    Per theme, the severity-weighted mean over the rules that apply to the table of
+    1 - failing / applicable objects (waived ones pass); then the weighted mean of themes.
+    A table that no weighted rule applies to has no score. It uses each rule's severity
+    (after overrides) for all its objects, where the engine splits escalated or demoted
+    outcomes into lanes: close enough for a table's badge, exact for the database total.
+    """
+    failing: dict[tuple[str, str], int] = {}
+    for f in card.findings:
+        if f.table and WEIGHTS[f.severity]:
+            key = (f.rule, f.table)
+            failing[key] = failing.get(key, 0) + 1
+    sums: dict[str, dict[str, list[float]]] = {}
+    for rule_id, per_unit in counts.items():
+        result = card.rules.get(rule_id)
+        weight = WEIGHTS[result.severity] if result else 0
+        if not weight:
+            continue
+        theme = result.theme
+        for unit, applicable in per_unit.items():
+            if unit == DATABASE:
+                continue
+            rate = 1 - failing.get((rule_id, unit), 0) / applicable
+            acc = sums.setdefault(unit, {}).setdefault(theme, [0.0, 0.0])
+            acc[0] += weight * rate
+            acc[1] += weight
+    scores = {}
+    for unit, themes in sums.items():
+        weights = {t: card.theme_weights.get(t, 1.0) for t in themes}
+        total = sum(weights.values())
+        scores[unit] = round(
+            sum(weights[t] * 100 * s / w for t, (s, w) in themes.items()) / total, 1
+        )
+    return scores
+
+
+def compute_scorecard(
+    snapshot: Snapshot, *, today: datetime.date | None = None
+) -> tuple[Scorecard, dict[str, float]]:
+    """The engine's scorecard of a snapshot as the connection's settings stand now, and
+    its per-table scores; nothing is saved."""
+    model = load_model(snapshot)
+    ctx = rule_context(
+        snapshot.connection, observations=snapshot_observations(snapshot), today=today
+    )
+    counts: dict[str, dict[str, int]] = {}
+    card = score_schema(model, ctx, rules=_counting(ALL_RULES, counts))
+    return card, table_scores(card, counts)
+
+
+def _rules_json(card: Scorecard) -> dict[str, dict[str, Any]]:
+    return {
+        rule_id: {
+            "severity": str(r.severity),
+            "passed": r.passed,
+            "applicable": r.applicable,
+            "waived": r.waived,
+            "rate": None if r.rate is None else round(r.rate, 4),
+        }
+        for rule_id, r in card.rules.items()
+    }
+
+
+def _top_fixes_json(card: Scorecard) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": f.rule,
+            "object": f.object,
+            "table": f.table,
+            "theme": f.theme,
+            "severity": str(f.severity),
+            "message": f.message,
+            "fix": f.fix,
+            "gain": round(f.gain, 3),
+        }
+        for f in card.top_fixes(TOP_FIXES)
+    ]
+
+
+def score_snapshot(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotScore:
+    """Score a succeeded snapshot and save its scores and the findings' lifecycle.
+
+    Safe to run twice (a rescore replaces the snapshot's scores and moves only the
+    findings whose state changed). ``today`` decides which waivers have expired.
+    """
+    started = time.perf_counter()
+    snapshot = Snapshot.objects.select_related("connection", "document").get(pk=snapshot.pk)
+    connection = snapshot.connection
+    card, tables = compute_scorecard(snapshot, today=today)
+    with transaction.atomic():
+        # One scoring run per connection at a time: a task and a waiver's rescore could race.
+        Connection.objects.select_for_update().filter(pk=connection.pk).first()
+        latest = not SnapshotScore.objects.filter(
+            connection=connection, snapshot__started_at__gt=snapshot.started_at
+        ).exists()
+        if latest:
+            rescoring = SnapshotScore.objects.filter(pk=snapshot.pk).exists()
+            sync_findings(connection, snapshot, card, rescoring=rescoring)
+            SnapshotScore.objects.filter(connection=connection).exclude(pk=snapshot.pk).exclude(
+                table_scores={}
+            ).update(table_scores={})
+        score, _ = SnapshotScore.objects.update_or_create(
+            snapshot=snapshot,
+            defaults={
+                "connection": connection,
+                "scored_at": timezone.now(),
+                "total": None if card.total is None else round(card.total, 2),
+                "themes": {t: round(s, 2) for t, s in card.themes.items()},
+                "rules": _rules_json(card),
+                "open_findings": len(card.findings),
+                "waived_findings": len(card.waived),
+                "top_fixes": _top_fixes_json(card),
+                "table_scores": tables if latest else {},
+                "duration": time.perf_counter() - started,
+            },
+        )
+    return score
+
+
+_FINDING_FIELDS = (
+    "connection_id",
+    "rule",
+    "theme",
+    "object",
+    "table",
+    "severity",
+    "message",
+    "fix",
+    "waived",
+    "opened_in_id",
+    "opened_at",
+)
+
+
+def sync_findings(
+    connection: Connection, snapshot: Snapshot, card: Scorecard, *, rescoring: bool = False
+) -> None:
+    """Open new findings, resolve vanished ones, update changed ones; leave the rest alone.
+
+    A finding that vanishes on a new snapshot was fixed; one that vanishes when the same
+    snapshot is rescored, or whose rule is switched off, went with a settings change (so
+    "fixed this week" counts only what the schema fixed).
+    """
+    existing = {
+        (rule, obj): (pk, severity, message, fix, waived)
+        for pk, rule, obj, severity, message, fix, waived in Finding.objects.filter(
+            connection=connection, resolved_in__isnull=True
+        ).values_list("pk", "rule", "object", "severity", "message", "fix", "waived")
+    }
+    to_create = []
+    to_update = []
+    for f in (*card.findings, *card.waived):
+        row = existing.pop((f.rule, f.object), None)
+        state = (str(f.severity), f.message, f.fix or "", f.waived)
+        if row is None:
+            to_create.append(
+                (connection.pk, f.rule, f.theme, f.object, f.table, *state, snapshot.pk,
+                 snapshot.started_at)
+            )  # fmt: skip
+        elif row[1:] != state:
+            to_update.append(Finding(pk=row[0], **dict(zip(_STATE, state, strict=True))))
+    # What is left failed before and passes now.
+    fixed = (
+        [] if rescoring else [pk for (rule, _), (pk, *_) in existing.items() if rule in card.rules]
+    )
+    by_settings = [
+        pk for (rule, _), (pk, *_) in existing.items() if rescoring or rule not in card.rules
+    ]
+    for pks, resolution in (
+        (fixed, Finding.Resolution.FIXED),
+        (by_settings, Finding.Resolution.SETTINGS),
+    ):
+        for i in range(0, len(pks), _BATCH):
+            Finding.objects.filter(pk__in=pks[i : i + _BATCH]).update(
+                resolved_in=snapshot, resolved_at=snapshot.started_at, resolution=resolution
+            )
+    Finding.objects.bulk_update(to_update, list(_STATE), batch_size=1000)
+    insert_rows(Finding, _FINDING_FIELDS, to_create)
+
+
+_STATE = ("severity", "message", "fix", "waived")
+
+
+# Entry points -------------------------------------------------------------------
+
+
+def latest_snapshot(connection: Connection) -> Snapshot | None:
+    return (
+        Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def rescore_latest(connection: Connection) -> SnapshotScore | None:
+    """Rescore the latest succeeded snapshot (after a waiver or a setting changed)."""
+    snapshot = latest_snapshot(connection)
+    return score_snapshot(snapshot) if snapshot is not None else None
+
+
+def latest_score(connection: Connection) -> SnapshotScore | None:
+    return (
+        SnapshotScore.objects.filter(connection=connection)
+        .defer("table_scores")
+        .order_by("-snapshot__started_at", "-snapshot_id")
+        .first()
+    )
+
+
+def week_ago() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=7)
+
+
+def rules_in_theme(theme: str) -> list[Rule]:
+    return [rule for rule in ALL_RULES if rule.theme == theme]

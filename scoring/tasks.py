@@ -1,0 +1,27 @@
+"""Thin Celery tasks: take ids, call one function of runs.py."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from catalog.models import Connection, Snapshot
+from scoring.runs import rescore_latest, score_snapshot
+
+
+@shared_task
+def score_snapshot_task(snapshot_id: int) -> float | None:
+    """Score one succeeded snapshot; returns its total (None when skipped or nothing applied)."""
+    snapshot = Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.SUCCEEDED).first()
+    if snapshot is None:
+        return None
+    return score_snapshot(snapshot).total
+
+
+@shared_task
+def rescore_connection_task(connection_id: int) -> float | None:
+    """Rescore a connection's latest snapshot after a waiver or a rule setting changed."""
+    connection = Connection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return None
+    score = rescore_latest(connection)
+    return score.total if score is not None else None

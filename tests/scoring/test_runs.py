@@ -1,0 +1,275 @@
+"""score_snapshot on real targets: persisted scores equal the engine's; the findings' lifecycle."""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+
+import pytest
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from catalog.models import Connection, Snapshot, Table
+from catalog.snapshots import take_snapshot
+from catalog.tasks import snapshot_connection
+from scoring.engine import score_schema
+from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.runs import load_model, rule_context, score_snapshot
+
+pytestmark = pytest.mark.django_db
+
+SHOP = """
+CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL,
+    created_at timestamptz NOT NULL, updated_at timestamptz);
+CREATE TABLE orders (id bigint, customer_id bigint REFERENCES customers(id) ON DELETE CASCADE,
+    shipped_at timestamp, created_at timestamptz NOT NULL);
+"""
+
+
+def connect(team, name: str, dsn: str) -> Connection:
+    connection = Connection(name=name, team=team)
+    connection.set_dsn(dsn)
+    connection.save()
+    return connection
+
+
+def snapshot(connection: Connection) -> Snapshot:
+    taken = take_snapshot(connection)
+    assert taken.succeeded, taken.error_message
+    return taken
+
+
+def current(connection: Connection) -> dict[tuple[str, str], Finding]:
+    return {(f.rule, f.object): f for f in Finding.objects.filter(connection=connection).current()}
+
+
+@pytest.fixture
+def shop(team, pg_target):
+    pg_target.execute(SHOP)
+    return connect(team, "shop", pg_target.dsn), pg_target
+
+
+def test_persisted_scores_equal_the_engines(shop):
+    connection, _ = shop
+    taken = snapshot(connection)
+    Waiver.objects.create(
+        connection=connection, rule="ts-without-tz", pattern="public.orders.shipped_at", reason="x"
+    )
+    stored = score_snapshot(taken)
+    card = score_schema(load_model(taken), rule_context(connection))
+
+    assert stored.total == pytest.approx(card.total, abs=0.01)
+    assert stored.themes == {t: pytest.approx(s, abs=0.01) for t, s in card.themes.items()}
+    assert set(stored.rules) == set(card.rules)
+    for rule_id, result in card.rules.items():
+        saved = stored.rules[rule_id]
+        assert (saved["severity"], saved["passed"], saved["applicable"], saved["waived"]) == (
+            str(result.severity),
+            result.passed,
+            result.applicable,
+            result.waived,
+        )
+    rows = current(connection)
+    assert {(f.rule, f.object) for f in card.findings} == {
+        k for k, f in rows.items() if not f.waived
+    }
+    assert {(f.rule, f.object) for f in card.waived} == {
+        ("ts-without-tz", "public.orders.shipped_at")
+    }
+    for f in card.findings:
+        row = rows[(f.rule, f.object)]
+        assert (row.severity, row.message, row.fix or None, row.table, row.theme) == (
+            str(f.severity),
+            f.message,
+            f.fix,
+            f.table,
+            f.theme,
+        )
+    assert stored.open_findings == len(card.findings)
+    assert [(t["rule"], t["object"]) for t in stored.top_fixes] == [
+        (f.rule, f.object) for f in card.top_fixes(10)
+    ]
+    # The table without a key scores below the one with a key.
+    assert stored.table_scores["public.orders"] < stored.table_scores["public.customers"]
+
+
+def test_fixing_a_flaw_resolves_and_breaking_it_again_reopens(shop):
+    connection, target = shop
+    a = snapshot(connection)
+    score_snapshot(a)
+    key = ("pk-missing", "public.orders")
+    tz = ("ts-without-tz", "public.orders.shipped_at")
+    first = current(connection)
+    assert first[key].opened_in_id == a.pk
+    assert first[tz].opened_in_id == a.pk
+
+    target.execute("ALTER TABLE orders ADD PRIMARY KEY (id)")
+    b = snapshot(connection)
+    score_b = score_snapshot(b)
+    assert key not in current(connection)
+    resolved = Finding.objects.get(pk=first[key].pk)
+    assert (resolved.resolved_in_id, resolved.resolution) == (b.pk, "fixed")
+    assert resolved.resolved_at == b.started_at
+    # The finding that persists is the same row, still opened in A.
+    assert current(connection)[tz].pk == first[tz].pk
+    assert current(connection)[tz].opened_in_id == a.pk
+    assert score_b.themes["keys"] > SnapshotScore.objects.get(pk=a.pk).themes["keys"]
+
+    target.execute("ALTER TABLE orders DROP CONSTRAINT orders_pkey")
+    c = snapshot(connection)
+    score_snapshot(c)
+    reopened = current(connection)[key]
+    assert reopened.pk != first[key].pk
+    assert reopened.opened_in_id == c.pk
+    history = Finding.objects.filter(connection=connection, rule=key[0], object=key[1])
+    assert [(f.opened_in_id, f.resolved_in_id) for f in history.order_by("opened_at")] == [
+        (a.pk, b.pk),
+        (c.pk, None),
+    ]
+
+    # New and fixed "since": plain queries over opened_at/resolved_at.
+    findings = Finding.objects.filter(connection=connection)
+    assert set(findings.new_since(c.started_at).values_list("rule", "object")) == {key}
+    assert set(findings.fixed_since(b.started_at).values_list("rule", "object")) == {key}
+    assert not findings.fixed_since(c.started_at).exists()
+
+
+def test_new_and_fixed_since_last_week(shop):
+    connection, target = shop
+    a = snapshot(connection)
+    score_snapshot(a)
+    # Pretend A was taken ten days ago.
+    long_ago = timezone.now() - datetime.timedelta(days=10)
+    Snapshot.objects.filter(pk=a.pk).update(started_at=long_ago)
+    Finding.objects.filter(connection=connection).update(opened_at=long_ago)
+
+    target.execute("ALTER TABLE orders ADD PRIMARY KEY (id); ALTER TABLE customers ADD note date")
+    b = snapshot(connection)
+    score_snapshot(b)
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    findings = Finding.objects.filter(connection=connection)
+    new = set(findings.new_since(week_ago).values_list("rule", "object"))
+    fixed = set(findings.fixed_since(week_ago).values_list("rule", "object"))
+    assert ("pk-missing", "public.orders") in fixed
+    assert ("doc-column-missing", "public.customers.note") in new
+    assert not new & fixed
+    assert ("ts-without-tz", "public.orders.shipped_at") not in new  # older than a week
+
+
+def test_an_unchanged_snapshot_writes_no_finding(shop):
+    connection, _ = shop
+    score_snapshot(snapshot(connection))
+    before = {f.pk: (f.message, f.opened_in_id) for f in Finding.objects.all()}
+    again = snapshot(connection)
+    with CaptureQueriesContext(db_connection) as ctx:
+        score_snapshot(again)
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if '"scoring_finding"' in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert writes == []
+    assert {f.pk: (f.message, f.opened_in_id) for f in Finding.objects.all()} == before
+    assert SnapshotScore.objects.filter(connection=connection).count() == 2
+    # Per-table scores stay on the latest score only.
+    assert SnapshotScore.objects.exclude(table_scores={}).get().pk == again.pk
+
+
+def test_a_waiver_passes_the_object_until_it_expires(shop, member):
+    connection, _ = shop
+    taken = snapshot(connection)
+    before = score_snapshot(taken)
+    tz = ("ts-without-tz", "public.orders.shipped_at")
+    row = current(connection)[tz]
+    today = timezone.localdate()
+    Waiver.objects.create(
+        connection=connection,
+        rule=tz[0],
+        pattern=tz[1],
+        reason="legacy import, always UTC",
+        expires_on=today + datetime.timedelta(days=3),
+        created_by=member,
+    )
+    waived = score_snapshot(taken, today=today)
+    assert waived.total > before.total
+    assert waived.rules["ts-without-tz"]["waived"] == 1
+    assert current(connection)[tz].waived
+    assert current(connection)[tz].pk == row.pk  # same episode, marked waived
+
+    # Three days later the waiver has expired: the next snapshot's scoring counts it again.
+    later = snapshot(connection)
+    back = score_snapshot(later, today=today + datetime.timedelta(days=3))
+    assert back.total == pytest.approx(before.total)
+    finding = current(connection)[tz]
+    assert not finding.waived
+    assert finding.pk == row.pk
+
+
+def test_a_table_waiver_covers_the_table_and_its_columns(shop):
+    connection, _ = shop
+    taken = snapshot(connection)
+    Waiver.objects.create(
+        connection=connection, rule="*", scope="glob", pattern="public.orders*", reason="legacy"
+    )
+    Waiver.objects.create(
+        connection=connection, rule="doc-column-missing", scope="table",
+        pattern="public.customers", reason="obvious",
+    )  # fmt: skip
+    score_snapshot(taken)
+    rows = current(connection)
+    assert all(f.waived for (rule, obj), f in rows.items() if obj.startswith("public.orders"))
+    assert all(f.waived for (rule, obj), f in rows.items() if rule == "doc-column-missing")
+    assert not rows[("doc-table-missing", "public.customers")].waived
+
+
+def test_settings_disable_rules_override_severity_and_options_per_connection(shop):
+    connection, _ = shop
+    taken = snapshot(connection)
+    score_snapshot(taken)
+    assert ("ts-without-tz", "public.orders.shipped_at") in current(connection)
+    team = connection.team
+    RuleSetting.objects.create(team=team, rule="ts-without-tz", enabled=False)
+    RuleSetting.objects.create(team=team, rule="pk-missing", severity="W")
+    RuleSetting.objects.create(team=team, connection=connection, rule="pk-missing", severity="I")
+    RuleSetting.objects.create(
+        team=team, rule="ts-updated-missing", options={"append_only": ["orders"]}
+    )
+    stored = score_snapshot(taken)
+    rows = current(connection)
+    assert "ts-without-tz" not in stored.rules
+    switched_off = Finding.objects.get(rule="ts-without-tz")
+    assert switched_off.resolution == "settings"
+    assert not Finding.objects.filter(connection=connection).fixed_since(taken.started_at).exists()
+    assert stored.rules["pk-missing"]["severity"] == "I"  # the connection's override wins
+    assert rows[("pk-missing", "public.orders")].severity == "I"
+    assert ("ts-updated-missing", "public.orders") not in rows
+
+
+def test_descriptions_written_in_schemajoy_or_dbt_count_as_documentation(shop):
+    connection, _ = shop
+    taken = snapshot(connection)
+    score_snapshot(taken)
+    assert ("doc-table-missing", "public.orders") in current(connection)
+    assert ("doc-table-missing", "public.customers") in current(connection)
+    Table.objects.filter(connection=connection, name="orders").update(description="One order.")
+    Table.objects.filter(connection=connection, name="customers").update(
+        dbt_description="People who buy."
+    )
+    score_snapshot(taken)
+    rows = current(connection)
+    assert ("doc-table-missing", "public.orders") not in rows
+    assert ("doc-table-missing", "public.customers") not in rows
+
+
+def test_a_succeeded_snapshot_task_is_scored(team, tmp_path):
+    path = tmp_path / "a.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE logs (message TEXT)")
+    db.commit()
+    db.close()
+    connection = connect(team, "logs", f"sqlite:///{path}")
+    snapshot_id = snapshot_connection.delay(connection.pk, trigger="manual").get()
+    score = SnapshotScore.objects.get(snapshot_id=snapshot_id)
+    assert score.total is not None
+    assert Finding.objects.filter(connection=connection, rule="pk-missing").exists()
