@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from scoring import views
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("connections/<int:pk>/", views.scorecard, name="scorecard"),
+    path("connections/<int:pk>/summary/", views.score_summary, name="summary"),
+    path("connections/<int:pk>/findings/", views.findings, name="findings"),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/findings/",
+        views.table_findings,
+        name="table_findings",
+    ),
+    path("connections/<int:pk>/waivers/", views.waivers, name="waivers"),
+    path(
+        "connections/<int:pk>/waivers/<int:waiver_pk>/revoke/",
+        views.waiver_revoke,
+        name="waiver_revoke",
+    ),
+    path("connections/<int:pk>/rules/", views.connection_rule_settings, name="connection_rules"),
+    path("teams/<slug:slug>/rules/", views.team_rule_settings, name="team_rules"),
+]

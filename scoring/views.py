@@ -1,0 +1,369 @@
+"""Scorecards, findings, waivers and rule settings: thin views over scoring.models.
+
+Every logged-in user reads; writes (waivers, settings) need team membership or staff,
+checked here on the server, and rescore the latest snapshot at once (after the commit).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models.fields.json import KeyTransform
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from catalog.models import Connection, Table, Team
+from scoring.forms import THEME_LABELS, FindingFilterForm, RuleSettingForm, WaiverForm
+from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.rules import ALL_RULES, RULES_BY_ID
+from scoring.rules.base import CHANGES, THEMES
+from scoring.runs import effective_settings, latest_score, week_ago
+from scoring.tasks import rescore_connection_task
+
+FINDINGS_PER_PAGE = 50
+TREND_POINTS = 12
+
+
+def _connection(pk: int) -> Connection:
+    return get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+
+
+def _require_edit(request: HttpRequest, team: Team) -> None:
+    if not team.can_edit(request.user):
+        raise PermissionDenied("Only members of this team can change its scoring.")
+
+
+def _rescore_after_commit(connection_ids: list[int]) -> None:
+    for pk in connection_ids:
+        transaction.on_commit(lambda pk=pk: rescore_connection_task.delay(pk))
+
+
+def _themes(score: SnapshotScore | None, disabled: set[str]) -> list[dict[str, Any]]:
+    """Theme rows for the scorecard: score, and the rules under it as the run saw them."""
+    stored = score.rules if score else {}
+    themes = []
+    for theme in THEMES:
+        rules = []
+        for rule in ALL_RULES:
+            if rule.theme != theme:
+                continue
+            result = stored.get(rule.id)
+            if rule.id in disabled or (score is not None and result is None):
+                state = "disabled"
+            elif result is None:
+                state = "unscored"
+            elif not result["applicable"]:
+                state = "needs sampling" if rule.sampling else "nothing to check"
+            else:
+                state = "scored"
+            rate = result.get("rate") if result else None
+            rules.append(
+                {
+                    "rule": rule,
+                    "result": result,
+                    "state": state,
+                    "percent": None if rate is None else round(100 * rate),
+                    "severity": result["severity"] if result else str(rule.severity),
+                }
+            )
+        themes.append(
+            {
+                "id": theme,
+                "label": THEME_LABELS[theme],
+                "score": score.themes.get(theme) if score else None,
+                "not_yet": theme == CHANGES,
+                "rules": rules,
+            }
+        )
+    return themes
+
+
+def _top_fixes(score: SnapshotScore | None) -> list[dict[str, Any]]:
+    fixes = []
+    for fix in score.top_fixes if score else []:
+        rule = RULES_BY_ID.get(fix["rule"])
+        fixes.append(
+            {
+                **fix,
+                "title": rule.title if rule else "",
+                "rationale": rule.rationale if rule else "",
+            }
+        )
+    return fixes
+
+
+@require_GET
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _connection(pk)
+    score = latest_score(connection)
+    since = week_ago()
+    findings = Finding.objects.filter(connection=connection)
+    trend = list(
+        SnapshotScore.objects.filter(connection=connection)
+        .order_by("-snapshot__started_at")
+        .values_list("snapshot__started_at", "total")[:TREND_POINTS]
+    )[::-1]
+    disabled = {rule_id for rule_id, s in effective_settings(connection).items() if not s.enabled}
+    return render(
+        request,
+        "scoring/scorecard.html",
+        {
+            "connection": connection,
+            "score": score,
+            "themes": _themes(score, disabled),
+            "top_fixes": _top_fixes(score),
+            "new_this_week": findings.new_since(since).count() if score else 0,
+            "fixed_this_week": findings.fixed_since(since).count() if score else 0,
+            "trend": trend,
+            "can_edit": connection.team.can_edit(request.user),
+        },
+    )
+
+
+@require_GET
+def score_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The score box of the connection page (loaded lazily by htmx)."""
+    connection = _connection(pk)
+    score = latest_score(connection)
+    return render(
+        request,
+        "scoring/_summary.html",
+        {
+            "connection": connection,
+            "score": score,
+            "theme_scores": [
+                (THEME_LABELS[t], score.themes.get(t) if score else None, t == CHANGES)
+                for t in THEMES
+            ],
+        },
+    )
+
+
+def _filtered_findings(connection: Connection, form: FindingFilterForm) -> Any:
+    findings = Finding.objects.filter(connection=connection).select_related(
+        "opened_in", "resolved_in"
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or "open"
+    findings = {
+        "open": findings.open,
+        "waived": findings.waived,
+        "resolved": findings.resolved,
+        "all": findings.all,
+    }[status]()
+    if data.get("theme"):
+        findings = findings.filter(theme=data["theme"])
+    if data.get("rule"):
+        findings = findings.filter(rule=data["rule"])
+    if data.get("severity"):
+        findings = findings.filter(severity=data["severity"])
+    if data.get("table"):
+        table = data["table"].strip()
+        findings = (
+            findings.filter(table=table)
+            if "." in table
+            else findings.filter(table__icontains=table)
+        )
+    return findings.order_by("severity", "rule", "object", "-opened_at"), status
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def findings(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _connection(pk)
+    form = FindingFilterForm(request.GET or None)
+    queryset, status = _filtered_findings(connection, form)
+    page = Paginator(queryset, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "connection": connection,
+        "form": form,
+        "page": page,
+        "status": status,
+        "query": query.urlencode(),
+        "can_edit": connection.team.can_edit(request.user),
+        "next": request.get_full_path(),
+        "today": timezone.localdate(),
+    }
+    if request.htmx:
+        return render(request, "scoring/findings.html#results", context)
+    return render(request, "scoring/findings.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def table_findings(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+    """A table's score and its current findings (lazy section of the table page)."""
+    table = get_object_or_404(
+        Table.objects.select_related("connection__team"), pk=table_pk, connection_id=pk
+    )
+    connection = table.connection
+    name = table.qualified_name
+    # Only this table's entry of the latest score's per-table map is read from the row.
+    latest = (
+        SnapshotScore.objects.filter(connection=connection)
+        .order_by("-snapshot__started_at", "-snapshot_id")
+        .annotate(table_score=KeyTransform(name, "table_scores"))
+        .values_list("pk", "table_score")
+        .first()
+    )
+    rows = list(
+        Finding.objects.filter(connection=connection, table=name)
+        .current()
+        .select_related("opened_in")
+        .order_by("waived", "severity", "rule", "object")
+    )
+    context = {
+        "connection": connection,
+        "table": table,
+        "scored": latest is not None,
+        "table_score": latest[1] if latest else None,
+        "rows": rows,
+        "can_edit": connection.team.can_edit(request.user),
+        "next": table.get_absolute_url(),
+        "today": timezone.localdate(),
+    }
+    if request.htmx:
+        return render(request, "scoring/table_findings.html#findings", context)
+    return render(request, "scoring/table_findings.html", context)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
+def waivers(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _connection(pk)
+    form = WaiverForm(request.POST or None, initial=request.GET.dict() or None)
+    if request.method == "POST":
+        _require_edit(request, connection.team)
+        if form.is_valid():
+            waiver = form.save(commit=False)
+            waiver.connection = connection
+            waiver.created_by = request.user
+            waiver.save()
+            _rescore_after_commit([connection.pk])
+            messages.success(
+                request, f"Waived {waiver.rule} on {waiver.pattern}. The score is being updated."
+            )
+            return redirect(_safe_next(request, reverse("scoring:waivers", args=[pk])))
+    today = timezone.localdate()
+    rows = list(
+        Waiver.objects.filter(connection=connection).select_related("created_by", "revoked_by")
+    )
+    return render(
+        request,
+        "scoring/waivers.html",
+        {
+            "connection": connection,
+            "form": form,
+            "active": [w for w in rows if w.is_active(today)],
+            "past": [w for w in rows if not w.is_active(today)],
+            "can_edit": connection.team.can_edit(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def waiver_revoke(request: HttpRequest, pk: int, waiver_pk: int) -> HttpResponse:
+    connection = _connection(pk)
+    _require_edit(request, connection.team)
+    updated = Waiver.objects.filter(
+        pk=waiver_pk, connection=connection, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_by=request.user)
+    if updated:
+        _rescore_after_commit([connection.pk])
+        messages.success(request, "Waiver revoked: its findings count again.")
+    return redirect(_safe_next(request, reverse("scoring:waivers", args=[pk])))
+
+
+def _settings_page(
+    request: HttpRequest, *, team: Team, connection: Connection | None
+) -> HttpResponse:
+    form = RuleSettingForm(request.POST or None)
+    if request.method == "POST":
+        _require_edit(request, team)
+        if form.is_valid():
+            _save_setting(form, team=team, connection=connection, user=request.user)
+            ids = (
+                [connection.pk]
+                if connection is not None
+                else list(team.connections.values_list("pk", flat=True))
+            )
+            _rescore_after_commit(ids)
+            messages.success(request, f"Saved {form.cleaned_data['rule']}; rescoring.")
+            return redirect(request.path)
+    settings = effective_settings(connection, team_id=team.pk)
+    rows = [
+        {
+            "rule": s.rule,
+            "effective": s,
+            "own": s.override if connection is not None else s.team,
+            "inherited": s.team if connection is not None else None,
+            "options_json": _json(s.options),
+            "own_json": _json(own.options) if own is not None and own.options else "",
+        }
+        for s in settings.values()
+        for own in [s.override if connection is not None else s.team]
+    ]
+    return render(
+        request,
+        "scoring/rule_settings.html",
+        {
+            "team": team,
+            "connection": connection,
+            "rows": rows,
+            "form": form,
+            "can_edit": team.can_edit(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _json(options: dict[str, Any]) -> str:
+    return json.dumps(options, default=list, sort_keys=True)
+
+
+def _save_setting(
+    form: RuleSettingForm, *, team: Team, connection: Connection | None, user: Any
+) -> None:
+    data = form.cleaned_data
+    values = {
+        "enabled": form.enabled_value,
+        "severity": data.get("severity") or "",
+        "options": data.get("options") or {},
+        "updated_by": user,
+    }
+    lookup = {"team": team, "connection": connection, "rule": data["rule"]}
+    if values["enabled"] is None and not values["severity"] and not values["options"]:
+        RuleSetting.objects.filter(**lookup).delete()  # all inherited: no row needed
+        return
+    RuleSetting.objects.update_or_create(**lookup, defaults=values)
+
+
+@require_http_methods(["GET", "POST"])
+def connection_rule_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _connection(pk)
+    return _settings_page(request, team=connection.team, connection=connection)
+
+
+@require_http_methods(["GET", "POST"])
+def team_rule_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    return _settings_page(request, team=team, connection=None)

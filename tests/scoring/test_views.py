@@ -1,0 +1,333 @@
+"""Scoring pages through the test client: scorecard, findings filters, waivers, settings, command."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.models import Connection, Table
+from catalog.snapshots import take_snapshot
+from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.runs import score_snapshot
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def sqlite_target(path, tables: int = 3) -> str:
+    """Tables with a key, a date-typed moment, a reference, and one keyless log table."""
+    db = sqlite3.connect(path)
+    for i in range(tables):
+        db.execute(
+            f"CREATE TABLE t{i:04d} (id INTEGER PRIMARY KEY, name TEXT, parent_id INTEGER "
+            f"REFERENCES t{max(i - 1, 0):04d}(id), shipped_at DATE, created_at TIMESTAMP)"
+        )
+    db.execute("CREATE TABLE audit_log (message TEXT, logged_at TEXT)")
+    db.commit()
+    db.close()
+    return f"sqlite:///{path}"
+
+
+def scored_connection(team, path, name: str = "shop", tables: int = 3) -> Connection:
+    connection = Connection(name=name, team=team)
+    connection.set_dsn(sqlite_target(path, tables))
+    connection.save()
+    score_snapshot(take_snapshot(connection))
+    return connection
+
+
+@pytest.fixture
+def shop(team, tmp_path) -> Connection:
+    return scored_connection(team, tmp_path / "shop.db")
+
+
+def test_scorecard_shows_score_theme_bars_rules_and_top_fixes(member_client, shop):
+    score = SnapshotScore.objects.get(connection=shop)
+    html = member_client.get(reverse("scoring:scorecard", args=[shop.pk])).content.decode()
+    assert f"{score.total:.1f}" in html
+    for label in ("Keys", "Time", "Naming", "Soft deletes", "Types", "Docs"):
+        assert label in html
+    assert "Changes" in html and "not scored yet" in html
+    assert 'class="bar"' in html
+    assert "pk-missing" in html and "ts-date-typed" in html
+    assert 'id="top-fixes"' in html
+    top = score.top_fixes[0]
+    assert top["object"] in html
+    # Each top fix carries its rule's rationale.
+    from scoring.rules import RULES_BY_ID
+
+    assert RULES_BY_ID[top["rule"]].rationale[:40] in html
+
+
+def test_top_fixes_carry_sql_for_the_dialect(member_client, team, pg_target):
+    pg_target.execute(
+        "CREATE TABLE orders (id bigint NOT NULL, shipped_at timestamp, created_at timestamptz)"
+    )
+    connection = Connection(name="pg", team=team)
+    connection.set_dsn(pg_target.dsn)
+    connection.save()
+    score_snapshot(take_snapshot(connection))
+    html = member_client.get(reverse("scoring:scorecard", args=[connection.pk])).content.decode()
+    assert "ALTER TABLE &quot;orders&quot;" in html
+
+
+def test_connection_and_table_pages_load_the_score_lazily(member_client, shop):
+    detail = member_client.get(shop.get_absolute_url()).content.decode()
+    assert reverse("scoring:summary", args=[shop.pk]) in detail
+    assert reverse("scoring:scorecard", args=[shop.pk]) in detail
+    summary = member_client.get(reverse("scoring:summary", args=[shop.pk]), **HX).content.decode()
+    assert "<html" not in summary and "/ 100" in summary
+
+    table = Table.objects.get(connection=shop, name="audit_log")
+    page = member_client.get(table.get_absolute_url()).content.decode()
+    url = reverse("scoring:table_findings", args=[shop.pk, table.pk])
+    assert url in page
+    fragment = member_client.get(url, **HX).content.decode()
+    assert "<html" not in fragment
+    assert "pk-missing" in fragment
+    assert "main.audit_log" in fragment
+    score = SnapshotScore.objects.get(connection=shop).table_scores["main.audit_log"]
+    assert f">{score:.0f}<" in fragment
+    # Without JavaScript the link opens a full page.
+    assert "<html" in member_client.get(url).content.decode()
+
+
+def test_findings_filters_return_fragments(member_client, shop):
+    url = reverse("scoring:findings", args=[shop.pk])
+    full = member_client.get(url).content.decode()
+    assert "<html" in full and 'id="results"' in full
+
+    fragment = member_client.get(url, {"rule": "pk-missing"}, **HX).content.decode()
+    assert "<html" not in fragment and fragment.lstrip().startswith('<div id="results">')
+    assert "main.audit_log" in fragment
+    assert "ts-date-typed" not in fragment
+
+    by_theme = member_client.get(url, {"theme": "time", "severity": "E"}, **HX).content.decode()
+    assert "ts-date-typed" in by_theme and "pk-missing" not in by_theme
+
+    by_table = member_client.get(url, {"table": "main.t0001"}, **HX).content.decode()
+    assert "main.t0001.shipped_at" in by_table and "main.t0002" not in by_table
+
+    assert (
+        "No resolved finding"
+        in member_client.get(url, {"status": "resolved"}, **HX).content.decode()
+    )
+
+
+def test_findings_are_paginated(member_client, team, tmp_path):
+    connection = scored_connection(team, tmp_path / "wide.db", name="wide", tables=40)
+    url = reverse("scoring:findings", args=[connection.pk])
+    total = Finding.objects.filter(connection=connection).open().count()
+    assert total > 50
+    html = member_client.get(url, **HX).content.decode()
+    assert f"page 1 of {(total + 49) // 50}" in html
+    assert html.count('class="finding ') == 50
+
+
+def test_member_waives_a_finding_with_a_reason_and_the_score_moves(
+    member_client, shop, django_capture_on_commit_callbacks
+):
+    before = SnapshotScore.objects.get(connection=shop).total
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            reverse("scoring:waivers", args=[shop.pk]),
+            {
+                "rule": "pk-missing",
+                "scope": "finding",
+                "pattern": "main.audit_log",
+                "reason": "append-only log, no key needed",
+                "next": reverse("scoring:findings", args=[shop.pk]),
+            },
+        )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("scoring:findings", args=[shop.pk])
+    waiver = Waiver.objects.get()
+    assert (waiver.created_by.username, waiver.reason) == (
+        "alice",
+        "append-only log, no key needed",
+    )
+    assert SnapshotScore.objects.get(connection=shop).total > before
+    finding = Finding.objects.get(rule="pk-missing", object="main.audit_log")
+    assert finding.waived and finding.resolved_in_id is None
+    waived = member_client.get(
+        reverse("scoring:findings", args=[shop.pk]), {"status": "waived"}, **HX
+    ).content.decode()
+    assert "main.audit_log" in waived
+
+    # Revoking keeps the record, and the finding counts again.
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(reverse("scoring:waiver_revoke", args=[shop.pk, waiver.pk]))
+    waiver.refresh_from_db()
+    assert waiver.revoked_at is not None and waiver.revoked_by.username == "alice"
+    assert SnapshotScore.objects.get(connection=shop).total == pytest.approx(before)
+    assert not Finding.objects.get(rule="pk-missing", object="main.audit_log").waived
+    page = member_client.get(reverse("scoring:waivers", args=[shop.pk])).content.decode()
+    assert "append-only log, no key needed" in page and "revoked by alice" in page
+
+
+def test_a_waiver_needs_a_reason(member_client, shop):
+    response = member_client.post(
+        reverse("scoring:waivers", args=[shop.pk]),
+        {"rule": "pk-missing", "scope": "finding", "pattern": "main.audit_log", "reason": "  "},
+    )
+    assert response.status_code == 400
+    assert not Waiver.objects.exists()
+
+
+def test_outsiders_read_but_cannot_waive_or_change_settings(outsider_client, shop):
+    assert outsider_client.get(reverse("scoring:scorecard", args=[shop.pk])).status_code == 200
+    assert outsider_client.get(reverse("scoring:findings", args=[shop.pk])).status_code == 200
+    waive = outsider_client.post(
+        reverse("scoring:waivers", args=[shop.pk]),
+        {"rule": "pk-missing", "scope": "finding", "pattern": "main.audit_log", "reason": "no"},
+    )
+    setting = outsider_client.post(
+        reverse("scoring:connection_rules", args=[shop.pk]),
+        {"rule": "pk-missing", "enabled": "off"},
+    )
+    team_setting = outsider_client.post(
+        reverse("scoring:team_rules", args=[shop.team.slug]),
+        {"rule": "pk-missing", "enabled": "off"},
+    )
+    assert (waive.status_code, setting.status_code, team_setting.status_code) == (403, 403, 403)
+    assert not Waiver.objects.exists() and not RuleSetting.objects.exists()
+    findings = outsider_client.get(reverse("scoring:findings", args=[shop.pk])).content.decode()
+    assert '<details class="waive">' not in findings
+
+
+def test_a_connection_override_rescores_at_once(
+    member_client, shop, django_capture_on_commit_callbacks
+):
+    url = reverse("scoring:connection_rules", args=[shop.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(url, {"rule": "pk-missing", "enabled": "off"})
+    assert response.status_code == 302
+    setting = RuleSetting.objects.get()
+    assert (setting.connection_id, setting.enabled) == (shop.pk, False)
+    score = SnapshotScore.objects.get(connection=shop)
+    assert "pk-missing" not in score.rules
+    assert not Finding.objects.filter(rule="pk-missing").current().exists()
+    assert "disabled" in member_client.get(url).content.decode()
+
+    # Back to "inherit": the row goes, the rule comes back.
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(url, {"rule": "pk-missing", "enabled": ""})
+    assert not RuleSetting.objects.exists()
+    assert Finding.objects.filter(rule="pk-missing").current().exists()
+
+
+def test_team_settings_validate_options_against_the_rules_defaults(
+    member_client, shop, django_capture_on_commit_callbacks
+):
+    url = reverse("scoring:team_rules", args=[shop.team.slug])
+    bad = [
+        "{not json",
+        '["a list"]',
+        '{"no_such_option": 1}',
+        '{"append_only": "audit_log"}',  # a list of strings
+    ]
+    for text in bad:
+        response = member_client.post(url, {"rule": "ts-updated-missing", "options": text})
+        assert response.status_code == 400, text
+    assert not RuleSetting.objects.exists()
+    threshold = member_client.post(
+        url, {"rule": "name-casing-outlier", "options": '{"threshold": 7}'}
+    )
+    assert threshold.status_code == 400
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = member_client.post(
+            url,
+            {
+                "rule": "ts-updated-missing",
+                "severity": "E",
+                "options": '{"append_only": ["t0000"]}',
+            },
+        )
+    assert ok.status_code == 302
+    setting = RuleSetting.objects.get()
+    assert setting.connection_id is None and setting.options == {"append_only": ["t0000"]}
+    score = SnapshotScore.objects.get(connection=shop)
+    assert score.rules["ts-updated-missing"]["severity"] == "E"
+    open_rows = Finding.objects.filter(rule="ts-updated-missing").current()
+    assert not open_rows.filter(object="main.t0000").exists()
+    assert open_rows.filter(object="main.t0001").exists()
+
+
+def test_score_command_prints_score_themes_and_top_fixes(shop):
+    out = StringIO()
+    call_command("score", "shop", stdout=out)
+    text = out.getvalue()
+    score = SnapshotScore.objects.get(connection=shop)
+    assert text.startswith(f"shop: score {score.total:.1f} / 100")
+    assert "Keys" in text and "Changes       not scored yet" in text
+    assert "Top fixes:" in text and score.top_fixes[0]["rule"] in text
+
+
+def test_score_command_json_is_the_stable_interface(shop):
+    out = StringIO()
+    call_command("score", "shop", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert set(data) == {"connection", "snapshot", "score", "themes", "rules", "findings"}
+    assert data["connection"] == "shop"
+    # soft_delete has no weighted rule with anything to apply to here: left out, not 100.
+    assert set(data["themes"]) == {"keys", "time", "naming", "types", "docs"}
+    assert all(set(r) == {"severity", "passed", "applicable"} for r in data["rules"].values())
+    assert data["findings"] and all(
+        set(f) == {"rule", "object", "severity", "message", "fix"} for f in data["findings"]
+    )
+    assert {"rule": "pk-missing", "object": "main.audit_log"}.items() <= next(
+        f for f in data["findings"] if f["rule"] == "pk-missing"
+    ).items()
+    assert len(data["findings"]) == Finding.objects.filter(connection=shop).open().count()
+
+
+def test_score_command_fails_without_a_snapshot(team):
+    connection = Connection(name="empty", team=team)
+    connection.set_dsn("sqlite:////nonexistent/x.db")
+    connection.save()
+    with pytest.raises(CommandError, match="no successful snapshot"):
+        call_command("score", "empty", stdout=StringIO())
+    with pytest.raises(CommandError, match="No connection named"):
+        call_command("score", "nope", stdout=StringIO())
+
+
+def count_queries(client, url: str, **extra) -> int:
+    with CaptureQueriesContext(db_connection) as ctx:
+        assert client.get(url, **extra).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_pages_issue_the_same_number_of_queries_for_10_and_1000_tables(
+    member_client, team, tmp_path
+):
+    counts = []
+    for n in (10, 1000):
+        connection = scored_connection(team, tmp_path / f"db{n}.db", name=f"db{n}", tables=n)
+        score_snapshot(take_snapshot(connection))  # a history of two
+        table = Table.objects.get(connection=connection, name="t0005")
+        counts.append(
+            (
+                count_queries(member_client, reverse("scoring:scorecard", args=[connection.pk])),
+                count_queries(member_client, reverse("scoring:findings", args=[connection.pk])),
+                count_queries(
+                    member_client, reverse("scoring:findings", args=[connection.pk]), **HX
+                ),
+                count_queries(
+                    member_client,
+                    reverse("scoring:table_findings", args=[connection.pk, table.pk]),
+                    **HX,
+                ),
+                count_queries(member_client, reverse("scoring:summary", args=[connection.pk])),
+            )
+        )
+    assert counts[0] == counts[1]
