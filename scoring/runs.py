@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from catalog.bulk import insert_rows
 from catalog.introspection.model import SchemaModel, from_document
-from catalog.models import Column, Connection, Snapshot, Table
+from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.observations import NO_OBSERVATIONS, Observations
@@ -100,21 +100,25 @@ def descriptions(connection: Connection) -> tuple[dict[str, str], dict[str, str]
     """
     own: dict[str, str] = {}
     dbt: dict[str, str] = {}
+    # Dropped rows need no filter: a name is never live and dropped at once (the rows are
+    # unique by name and revived in place). Without it, and unordered, the planner keeps
+    # to the table_id index even before the catalog tables have statistics.
     written = ~Q(description="") | ~Q(dbt_description="")
-    for schema, name, text, dbt_text in Table.objects.filter(
-        written, connection=connection, dropped_in__isnull=True
-    ).values_list("schema", "name", "description", "dbt_description"):
+    for schema, name, text, dbt_text in (
+        Table.objects.filter(written, connection=connection)
+        .order_by()
+        .values_list("schema", "name", "description", "dbt_description")
+    ):
         key = f"{schema}.{name}"
         if text.strip():
             own[key] = text
         if dbt_text.strip():
             dbt[key] = dbt_text
-    for schema, table, name, text, dbt_text in Column.objects.filter(
-        written,
-        table__connection=connection,
-        table__dropped_in__isnull=True,
-        dropped_in__isnull=True,
-    ).values_list("table__schema", "table__name", "name", "description", "dbt_description"):
+    for schema, table, name, text, dbt_text in (
+        Column.objects.filter(written, table__connection=connection)
+        .order_by()
+        .values_list("table__schema", "table__name", "name", "description", "dbt_description")
+    ):
         key = f"{schema}.{table}.{name}"
         if text.strip():
             own[key] = text
@@ -164,8 +168,31 @@ def rule_context(
 # Scoring ----------------------------------------------------------------------
 
 
+# The last parsed models by fingerprint: an unchanged schema (most snapshots) is parsed
+# once per worker, not once per scoring. Models are immutable, so sharing them is safe.
+_PARSED: dict[str, SchemaModel] = {}
+_PARSED_MAX = 2
+
+
 def load_model(snapshot: Snapshot) -> SchemaModel:
-    return from_document(snapshot.document.document, row_estimates=snapshot.row_estimates)
+    model = _PARSED.get(snapshot.fingerprint)
+    if model is None:
+        document = SchemaDocument.objects.values_list("document", flat=True).get(
+            pk=snapshot.document_id
+        )
+        model = from_document(document)
+        while len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[snapshot.fingerprint] = model
+    estimates = snapshot.row_estimates
+    if not estimates:
+        return model
+    return replace(
+        model,
+        tables=tuple(
+            replace(t, row_estimate=estimates.get(t.qualified_name)) for t in model.tables
+        ),
+    )
 
 
 def _counting(rules: Iterable[Rule], counts: dict[str, dict[str, int]]) -> list[Rule]:
@@ -276,7 +303,7 @@ def score_snapshot(snapshot: Snapshot, *, today: datetime.date | None = None) ->
     findings whose state changed). ``today`` decides which waivers have expired.
     """
     started = time.perf_counter()
-    snapshot = Snapshot.objects.select_related("connection", "document").get(pk=snapshot.pk)
+    snapshot = Snapshot.objects.select_related("connection").get(pk=snapshot.pk)
     connection = snapshot.connection
     card, tables = compute_scorecard(snapshot, today=today)
     with transaction.atomic():

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +17,7 @@ from catalog.connections import probe_connection
 from catalog.forms import ConnectionForm, TableFilterForm, teams_for
 from catalog.models import Connection, Table
 from catalog.tasks import snapshot_connection
+from scoring.models import SnapshotScore
 
 TABLES_PER_PAGE = 50
 
@@ -30,8 +31,12 @@ def _editable_connection(request: HttpRequest, pk: int) -> Connection:
 
 @require_GET
 def connection_list(request: HttpRequest) -> HttpResponse:
+    latest_score = SnapshotScore.objects.filter(connection=OuterRef("pk")).order_by(
+        "-snapshot__started_at"
+    )
     connections = Connection.objects.select_related("team").annotate(
-        live_tables=Count("tables", filter=Q(tables__dropped_in__isnull=True))
+        live_tables=Count("tables", filter=Q(tables__dropped_in__isnull=True)),
+        score=Subquery(latest_score.values("total")[:1]),
     )
     return render(
         request,

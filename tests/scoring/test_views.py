@@ -331,3 +331,14 @@ def test_pages_issue_the_same_number_of_queries_for_10_and_1000_tables(
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_connection_list_shows_each_latest_score(member_client, shop, team):
+    unscored = Connection(name="unscored", team=team)
+    unscored.set_dsn("sqlite:////nonexistent/x.db")
+    unscored.save()
+    score = SnapshotScore.objects.get(connection=shop)
+    html = member_client.get(reverse("catalog:connection_list")).content.decode()
+    link = reverse("scoring:scorecard", args=[shop.pk])
+    assert f'<a href="{link}">{score.total:.0f}</a>' in html
+    assert reverse("scoring:scorecard", args=[unscored.pk]) not in html
