@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog import introspection
+from catalog import introspection, sampling
 from catalog.bulk import insert_rows
 from catalog.crypto import UndecryptableSecret
 from catalog.introspection.errors import IntrospectionError
@@ -74,6 +74,8 @@ def take_snapshot(connection: Connection, *, trigger: str = "manual") -> Snapsho
     try:
         model = introspection.introspect(connection.get_dsn(), limits=target_limits())
         _store(connection, snapshot, model, started=started)
+        if connection.sampling_enabled:
+            sample_values(connection, snapshot, model)
     except (IntrospectionError, UndecryptableSecret) as exc:
         _fail(
             connection,
@@ -156,6 +158,40 @@ def _store(
             next_snapshot_at=now + connection.schedule_interval,
             server_version=snapshot.server_version,
         )
+
+
+def sample_values(connection: Connection, snapshot: Snapshot, model: SchemaModel) -> None:
+    """The optional sampling phase, within SAMPLING_BUDGET_SECONDS; it never fails the snapshot.
+
+    Its counts go to ``snapshot.observations`` (apart from the structure and the fingerprint);
+    a blown budget or an unreachable target leaves ``"partial": true`` and a reason there.
+    """
+    previous = (
+        Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
+        .exclude(pk=snapshot.pk)
+        .order_by("-started_at", "-pk")
+        .values_list("observations", flat=True)
+        .first()
+    )
+    try:
+        observations = sampling.sample(
+            connection.get_dsn(),
+            model,
+            limits=target_limits(),
+            budget=settings.SAMPLING_BUDGET_SECONDS,
+            previous=previous,
+            rows=settings.SAMPLING_ROWS,
+        )
+    except Exception:
+        log.exception(
+            "sampling for snapshot %s of connection %s failed", snapshot.pk, connection.pk
+        )
+        observations = {
+            "partial": True,
+            "reason": "sampling failed (an internal error, logged for the administrators)",
+        }
+    Snapshot.objects.filter(pk=snapshot.pk).update(observations=observations)
+    snapshot.observations = observations
 
 
 # Live catalog ---------------------------------------------------------------

@@ -169,6 +169,9 @@ CELERY_BEAT_SCHEDULE = {
 TARGET_CONNECT_TIMEOUT = env_int("TARGET_CONNECT_TIMEOUT", 10)
 TARGET_STATEMENT_TIMEOUT = env_int("TARGET_STATEMENT_TIMEOUT", 120)
 TARGET_LOCK_TIMEOUT = env_int("TARGET_LOCK_TIMEOUT", 5)
+# Sampling of values per snapshot (when the connection allows it): total seconds, rows per table.
+SAMPLING_BUDGET_SECONDS = env_int("SAMPLING_BUDGET_SECONDS", 30)
+SAMPLING_ROWS = env_int("SAMPLING_ROWS", 1000)
 # Seconds graphviz may spend on one diagram before it is recorded as failed.
 ERD_RENDER_TIMEOUT = env_int("ERD_RENDER_TIMEOUT", 60)
 

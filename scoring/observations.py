@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 # The kinds a text value can be parsed as, most specific first: a column of "0"/"1" is
 # reported as bool, not int; a column of integers as int, not decimal or JSON.
@@ -62,3 +63,41 @@ class Observations:
 
 
 NO_OBSERVATIONS = Observations()
+
+
+def observations_from_json(data: Mapping[str, Any] | None) -> Observations:
+    """The rules' input from what catalog.sampling.sample() returned (and snapshots store).
+
+    Unknown keys are ignored and missing ones mean "not observed", so results written by an
+    older sampler, a partial run or none at all (``{}``) all convert.
+    """
+    if not data:
+        return NO_OBSERVATIONS
+    columns = {
+        name: ValueProfile(
+            sampled=int(p.get("sampled") or 0),
+            distinct=int(p.get("distinct") or 0),
+            parses={kind: int(n) for kind, n in (p.get("parses") or {}).items() if kind in KINDS},
+            leading_zero=int(p.get("leading_zero") or 0),
+            date_only=int(p.get("date_only") or 0),
+        )
+        for name, p in (data.get("columns") or {}).items()
+    }
+    tables = {
+        name: TableProfile(
+            sampled_rows=int(t.get("sampled_rows") or 0),
+            updated_before_created=_count(t.get("updated_before_created")),
+            future_timestamps=_count(t.get("future_timestamps")),
+            marker_disagreements=_count(t.get("marker_disagreements")),
+            deletes_before=_count(t.get("deletes_before")),
+            deletes_now=_count(t.get("deletes_now")),
+        )
+        for name, t in (data.get("tables") or {}).items()
+    }
+    if not columns and not tables:
+        return NO_OBSERVATIONS
+    return Observations(columns=columns, tables=tables)
+
+
+def _count(value: Any) -> int | None:
+    return None if value is None else int(value)
