@@ -64,10 +64,12 @@ def worker(transactional_db) -> Iterator[str]:
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = REDIS
     celery_app.conf.task_default_queue = queue
+    celery_app.close()  # drop a connection an eager test opened to the old broker
     try:
         yield queue
     finally:
         celery_app.conf.task_always_eager = True
+        celery_app.close()
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=20)
