@@ -4,6 +4,7 @@ from django.urls import path
 
 from catalog.views import connections as views
 from catalog.views import diagrams as diagram_views
+from catalog.views import docs as doc_views
 
 app_name = "catalog"
 
@@ -34,4 +35,47 @@ urlpatterns = [
         diagram_views.table_diagram,
         name="table_diagram",
     ),
+    # Documentation (catalog/views/docs.py)
+    path("search/", doc_views.search, name="search"),
+    path("docs/preview/", doc_views.doc_preview, name="doc_preview"),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/doc/",
+        doc_views.doc_display,
+        name="table_doc",
+    ),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/doc/edit/",
+        doc_views.doc_edit,
+        name="table_doc_edit",
+    ),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/columns/<int:column_pk>/doc/",
+        doc_views.doc_display,
+        name="column_doc",
+    ),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/columns/<int:column_pk>/doc/edit/",
+        doc_views.doc_edit,
+        name="column_doc_edit",
+    ),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/history/",
+        doc_views.doc_history,
+        name="doc_history",
+    ),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/history/<int:revision_pk>/revert/",
+        doc_views.doc_revert,
+        name="doc_revert",
+    ),
+    path("connections/<int:pk>/comment-sql/", doc_views.comment_sql_view, name="comment_sql"),
+    path("connections/<int:pk>/dbt/sources.yml", doc_views.dbt_export, name="dbt_export"),
+    path("connections/<int:pk>/dbt/import/", doc_views.dbt_import, name="dbt_import"),
+    path(
+        "connections/<int:pk>/dbt/import/apply/",
+        doc_views.dbt_import_apply,
+        name="dbt_import_apply",
+    ),
+    path("connections/<int:pk>/coverage/", doc_views.coverage, name="docs_coverage"),
+    path("connections/<int:pk>/undocumented/", doc_views.undocumented, name="undocumented"),
 ]

@@ -1,0 +1,475 @@
+"""Documentation of tables and columns: what shows, who changed it, and the way back to the DB.
+
+Three texts can describe an object: SchemaJoy's own (edited here, Markdown), the database's
+COMMENT (read by each snapshot) and dbt's (imported). SchemaJoy's wins, then the comment,
+then dbt; blank text counts as none. Edits use optimistic concurrency: a save names the
+version it started from and is refused, with the other person's text, when someone saved
+in between. Every change records a DocRevision. SchemaJoy never writes to a target: the
+way back is generated SQL that the backend team runs as a migration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Trim
+from django.utils import timezone
+
+from catalog.models import Column, Connection, DocRevision, Table
+
+SCHEMAJOY = "schemajoy"
+COMMENT = "comment"
+DBT = "dbt"
+SOURCE_LABELS = {SCHEMAJOY: "SchemaJoy", COMMENT: "database comment", DBT: "dbt"}
+
+User = AbstractBaseUser | AnonymousUser
+Documented = Table | Column
+
+
+class Effective(NamedTuple):
+    text: str
+    source: str  # SCHEMAJOY, COMMENT, DBT, or "" when undocumented
+
+    @property
+    def label(self) -> str:
+        return SOURCE_LABELS.get(self.source, "")
+
+
+def effective_description(obj: Documented) -> Effective:
+    """The text a reader sees and where it came from: SchemaJoy's, else the comment, else dbt's."""
+    for text, source in (
+        (obj.description, SCHEMAJOY),
+        (obj.comment, COMMENT),
+        (obj.dbt_description, DBT),
+    ):
+        if text and text.strip():
+            return Effective(text, source)
+    return Effective("", "")
+
+
+# Editing --------------------------------------------------------------------
+
+
+class DocConflict(Exception):
+    """Someone saved this description after the editor loaded it."""
+
+    def __init__(
+        self, *, text: str, author: Any, updated_at: datetime | None, version: int
+    ) -> None:
+        self.text = text
+        self.author = author
+        self.updated_at = updated_at
+        self.version = version
+        who = getattr(author, "username", None) or "someone"
+        super().__init__(f"{who} changed this description while you were editing it.")
+
+
+def normalise_text(text: str) -> str:
+    # Browsers send CRLF from textareas; trailing blank lines are noise in diffs.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+
+
+def set_table_doc(
+    table: Table, text: str, *, user: User | None, base_version: int
+) -> DocRevision | None:
+    """Save SchemaJoy's description of a table. Raises DocConflict; None when nothing changed."""
+    return _save(Table, table, text, user=user, base_version=base_version)
+
+
+def set_column_doc(
+    column: Column, text: str, *, user: User | None, base_version: int
+) -> DocRevision | None:
+    """Save SchemaJoy's description of a column. Raises DocConflict; None when nothing changed."""
+    return _save(Column, column, text, user=user, base_version=base_version)
+
+
+def author_of(user: User | None) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _save(
+    model: type[Table] | type[Column],
+    obj: Documented,
+    text: str,
+    *,
+    user: User | None,
+    base_version: int,
+    source: str = DocRevision.Source.WEB,
+) -> DocRevision | None:
+    text = normalise_text(text)
+    with transaction.atomic():
+        current = (
+            model.objects.select_for_update()
+            .only(
+                "description",
+                "description_version",
+                "description_updated_at",
+                "description_updated_by",
+            )
+            .get(pk=obj.pk)
+        )
+        if current.description_version != base_version:
+            raise DocConflict(
+                text=current.description,
+                author=current.description_updated_by,
+                updated_at=current.description_updated_at,
+                version=current.description_version,
+            )
+        if current.description == text:
+            return None
+        now = timezone.now()
+        # The condition repeats the check, so that no interleaving can overwrite silently.
+        updated = model.objects.filter(pk=obj.pk, description_version=base_version).update(
+            description=text,
+            description_version=F("description_version") + 1,
+            description_updated_at=now,
+            description_updated_by=author_of(user),
+        )
+        if updated != 1:
+            current.refresh_from_db()
+            raise DocConflict(
+                text=current.description,
+                author=current.description_updated_by,
+                updated_at=current.description_updated_at,
+                version=current.description_version,
+            )
+        revision = DocRevision.objects.create(
+            table_id=obj.table_id if isinstance(obj, Column) else obj.pk,
+            column_id=obj.pk if isinstance(obj, Column) else None,
+            author=author_of(user),
+            source=source,
+            before=current.description,
+            after=text,
+        )
+    obj.description = text
+    obj.description_version = base_version + 1
+    obj.description_updated_at = now
+    obj.description_updated_by = author_of(user)
+    return revision
+
+
+def revert(revision: DocRevision, *, user: User | None) -> DocRevision | None:
+    """Put back the text a revision replaced, as a new revision (history is never rewritten).
+
+    A dbt revision restores the dbt text; any other restores SchemaJoy's description.
+    """
+    if revision.column_id:
+        target: Documented = Column.objects.get(pk=revision.column_id)
+        model: type[Table] | type[Column] = Column
+    else:
+        target = Table.objects.get(pk=revision.table_id)
+        model = Table
+    if revision.source == DocRevision.Source.DBT:
+        return _set_dbt(model, target, revision.before, user=user)
+    return _save(
+        model,
+        target,
+        revision.before,
+        user=user,
+        base_version=target.description_version,
+        source=DocRevision.Source.REVERT,
+    )
+
+
+def _set_dbt(
+    model: type[Table] | type[Column], obj: Documented, text: str, *, user: User | None
+) -> DocRevision | None:
+    text = normalise_text(text)
+    with transaction.atomic():
+        before = model.objects.select_for_update().values_list("dbt_description", flat=True)
+        before_text = before.get(pk=obj.pk)
+        if before_text == text:
+            return None
+        model.objects.filter(pk=obj.pk).update(dbt_description=text)
+        revision = DocRevision.objects.create(
+            table_id=obj.table_id if isinstance(obj, Column) else obj.pk,
+            column_id=obj.pk if isinstance(obj, Column) else None,
+            author=author_of(user),
+            source=DocRevision.Source.DBT,
+            before=before_text,
+            after=text,
+        )
+    obj.dbt_description = text
+    return revision
+
+
+# Coverage -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    documented_tables: int
+    tables: int
+    documented_columns: int
+    columns: int
+
+    @property
+    def table_percent(self) -> float:
+        return 100.0 * self.documented_tables / self.tables if self.tables else 0.0
+
+    @property
+    def column_percent(self) -> float:
+        return 100.0 * self.documented_columns / self.columns if self.columns else 0.0
+
+    @property
+    def undocumented_columns(self) -> int:
+        return self.columns - self.documented_columns
+
+
+def documented_q(prefix: str = "") -> Q:
+    """Documented by any of the three texts; whitespace-only text counts as none."""
+    return (
+        ~Q(**{f"{prefix}description_trim": ""})
+        | ~Q(**{f"{prefix}comment_trim": ""})
+        | ~Q(**{f"{prefix}dbt_trim": ""})
+    )
+
+
+def _with_trims(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(
+        description_trim=Trim("description"),
+        comment_trim=Trim("comment"),
+        dbt_trim=Trim("dbt_description"),
+    )
+
+
+def undocumented_columns(queryset: QuerySet[Column]) -> QuerySet[Column]:
+    return _with_trims(queryset).exclude(documented_q())
+
+
+def _live_tables(scope: QuerySet[Table] | Iterable[int]) -> QuerySet[Table]:
+    if isinstance(scope, QuerySet):
+        return scope.filter(dropped_in__isnull=True)
+    return Table.objects.filter(connection_id__in=list(scope), dropped_in__isnull=True)
+
+
+def docs_coverage(scope: QuerySet[Table] | Iterable[int]) -> Coverage:
+    """Documented live tables and columns of a Table queryset or of connection ids (2 queries)."""
+    return total_coverage(docs_coverage_by_schema(scope).values())
+
+
+def total_coverage(parts: Iterable[Coverage]) -> Coverage:
+    parts = list(parts)
+    return Coverage(
+        documented_tables=sum(c.documented_tables for c in parts),
+        tables=sum(c.tables for c in parts),
+        documented_columns=sum(c.documented_columns for c in parts),
+        columns=sum(c.columns for c in parts),
+    )
+
+
+def docs_coverage_by_schema(scope: QuerySet[Table] | Iterable[int]) -> dict[str, Coverage]:
+    """Coverage per schema name, two grouped queries whatever the number of tables."""
+    tables = _live_tables(scope)
+    table_rows = (
+        _with_trims(tables)
+        .values("schema")
+        .annotate(n=Count("id"), documented=Count("id", filter=documented_q()))
+        .order_by("schema")
+    )
+    columns = Column.objects.filter(table__in=tables.values("pk"), dropped_in__isnull=True)
+    column_rows = (
+        _with_trims(columns)
+        .values("table__schema")
+        .annotate(n=Count("id"), documented=Count("id", filter=documented_q()))
+        .order_by("table__schema")
+    )
+    per_column = {r["table__schema"]: (r["documented"], r["n"]) for r in column_rows}
+    return {
+        r["schema"]: Coverage(r["documented"], r["n"], *per_column.get(r["schema"], (0, 0)))
+        for r in table_rows
+    }
+
+
+# COMMENT SQL ----------------------------------------------------------------
+
+
+def _to_write(obj: Documented) -> str | None:
+    """The text to put into the database, or None when the database already says it."""
+    text, source = effective_description(obj)
+    if source in (SCHEMAJOY, DBT) and text != (obj.comment or ""):
+        return text
+    return None
+
+
+def pg_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def pg_string(text: str) -> str:
+    # E'' strings mean the same whatever standard_conforming_strings says.
+    if "\\" in text:
+        return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+    return "'" + text.replace("'", "''") + "'"
+
+
+_PG_KINDS = {
+    "view": "VIEW",
+    "materialized_view": "MATERIALIZED VIEW",
+    "foreign": "FOREIGN TABLE",
+}
+
+
+def _postgresql_sql(tables: list[tuple[Table, list[Column]]]) -> list[str]:
+    out: list[str] = []
+    for table, columns in tables:
+        qualified = f"{pg_ident(table.schema)}.{pg_ident(table.name)}"
+        text = _to_write(table)
+        if text is not None:
+            kind = _PG_KINDS.get(table.kind, "TABLE")
+            out.append(f"COMMENT ON {kind} {qualified} IS {pg_string(text)};")
+        for column in columns:
+            text = _to_write(column)
+            if text is not None:
+                out.append(
+                    f"COMMENT ON COLUMN {qualified}.{pg_ident(column.name)} IS {pg_string(text)};"
+                )
+    return out
+
+
+def mysql_ident(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+_MYSQL_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "'": "''", "\n": "\\n", "\r": "\\r", "\x00": "\\0", "\x1a": "\\Z"}
+)
+# Longest comments the server accepts, in characters.
+MYSQL_TABLE_COMMENT_MAX = 2048
+MYSQL_COLUMN_COMMENT_MAX = 1024
+
+
+def mysql_string(text: str) -> str:
+    return "'" + text.translate(_MYSQL_ESCAPES) + "'"
+
+
+def _beyond_bmp(text: str) -> bool:
+    # MySQL and MariaDB keep comments in utf8mb3: emoji and other 4-byte characters become "?".
+    return any(ord(ch) > 0xFFFF for ch in text)
+
+
+def mysql_column_definition(column: Column) -> str:
+    """The column's definition as MODIFY COLUMN needs it, rebuilt from the live catalog."""
+    parts = [mysql_ident(column.name), column.data_type]
+    parts.append("NULL" if column.nullable else "NOT NULL")
+    if column.default:
+        parts.append(f"DEFAULT {column.default}")
+    if column.identity == "auto_increment":
+        parts.append("AUTO_INCREMENT")
+    return " ".join(parts)
+
+
+def _mysql_sql(tables: list[tuple[Table, list[Column]]]) -> list[str]:
+    out: list[str] = []
+    for table, columns in tables:
+        clauses: list[str] = []
+        notes: list[str] = []
+        for column in columns:
+            text = _to_write(column)
+            if text is None:
+                continue
+            if column.generated:
+                notes.append(
+                    f"-- {column.name} is a generated column: add its comment by hand "
+                    "(MODIFY would need its whole generation clause)."
+                )
+                continue
+            if len(text) > MYSQL_COLUMN_COMMENT_MAX:
+                notes.append(f"-- {column.name}: description cut to {MYSQL_COLUMN_COMMENT_MAX}.")
+                text = text[:MYSQL_COLUMN_COMMENT_MAX]
+            clauses.append(
+                f"MODIFY COLUMN {mysql_column_definition(column)} COMMENT {mysql_string(text)}"
+            )
+        text = _to_write(table)
+        if text is not None and table.kind in ("view", "materialized_view"):
+            notes.append(f"-- {table.name} is a view: MySQL views take no comment.")
+            text = None
+        if text is not None:
+            if len(text) > MYSQL_TABLE_COMMENT_MAX:
+                notes.append(f"-- {table.name}: description cut to {MYSQL_TABLE_COMMENT_MAX}.")
+                text = text[:MYSQL_TABLE_COMMENT_MAX]
+            clauses.append(f"COMMENT = {mysql_string(text)}")
+        if any(_beyond_bmp(clause) for clause in clauses):
+            notes.append(
+                f"-- {table.name}: MySQL/MariaDB store comments in utf8mb3; "
+                "emoji and other 4-byte characters will read back as '?'."
+            )
+        out.extend(notes)
+        if clauses:
+            qualified = f"{mysql_ident(table.schema)}.{mysql_ident(table.name)}"
+            out.append(f"ALTER TABLE {qualified}\n  " + ",\n  ".join(clauses) + ";")
+    return out
+
+
+def _sqlite_sql(tables: list[tuple[Table, list[Column]]]) -> list[str]:
+    out: list[str] = []
+    for table, columns in tables:
+        lines: list[str] = []
+        text = _to_write(table)
+        if text is not None:
+            lines.append(f"{table.name}: {text}")
+        for column in columns:
+            text = _to_write(column)
+            if text is not None:
+                lines.append(f"{table.name}.{column.name}: {text}")
+        for line in lines:
+            out.extend("-- " + part if part else "--" for part in line.split("\n"))
+    return out
+
+
+COMMENT_SQL_HEADERS = {
+    "postgresql": (
+        "-- Documentation from SchemaJoy, for a migration of this database.\n"
+        "-- Only descriptions that differ from the database's comments are listed."
+    ),
+    "mysql": (
+        "-- Documentation from SchemaJoy, for a migration of this database.\n"
+        "-- MySQL sets a column comment with MODIFY COLUMN, which restates the whole column:\n"
+        "-- the definitions below are rebuilt from the catalog (type, NULL, DEFAULT,\n"
+        "-- AUTO_INCREMENT) but carry no column character set, collation or ON UPDATE clause.\n"
+        "-- Compare with SHOW CREATE TABLE before running. Strings use backslash escapes\n"
+        "-- (not for sessions with sql_mode NO_BACKSLASH_ESCAPES)."
+    ),
+    "sqlite": (
+        "-- SQLite has no COMMENT statement: a database cannot hold these descriptions.\n"
+        "-- Keep them as this comment block beside the schema, or export the connection\n"
+        "-- as a dbt sources.yml, where dbt docs will show them."
+    ),
+}
+COMMENT_SQL_WRITERS: dict[str, Callable[[list[tuple[Table, list[Column]]]], list[str]]] = {
+    "postgresql": _postgresql_sql,
+    "mysql": _mysql_sql,
+    "sqlite": _sqlite_sql,
+}
+
+
+def comment_sql(target: Connection | QuerySet[Table], dialect: str | None = None) -> str:
+    """SQL that puts SchemaJoy's (and dbt's) descriptions into the database's comments.
+
+    `target` is a connection or a queryset of its tables; dropped objects are left out.
+    """
+    if isinstance(target, Connection):
+        tables_qs = Table.objects.filter(connection=target)
+        dialect = dialect or target.dialect
+    else:
+        tables_qs = target
+        if dialect is None:
+            first = tables_qs.select_related("connection").first()
+            dialect = first.connection.dialect if first else "postgresql"
+    if dialect not in COMMENT_SQL_WRITERS:
+        raise ValueError(f"No COMMENT SQL for dialect {dialect!r}.")
+    tables = list(tables_qs.filter(dropped_in__isnull=True).order_by("schema", "name"))
+    by_table: dict[int, list[Column]] = {t.pk: [] for t in tables}
+    for column in Column.objects.filter(
+        table__in=tables_qs.filter(dropped_in__isnull=True).values("pk"), dropped_in__isnull=True
+    ).order_by("table_id", "position"):
+        by_table[column.table_id].append(column)
+    statements = COMMENT_SQL_WRITERS[dialect]([(t, by_table[t.pk]) for t in tables])
+    body = "\n".join(statements) if statements else "-- Nothing to write: the comments match."
+    return COMMENT_SQL_HEADERS[dialect] + "\n\n" + body + "\n"

@@ -1,0 +1,310 @@
+"""Documentation pages: inline editing, preview, history, COMMENT SQL, dbt, coverage, search.
+
+Thin views: the work is in catalog.documentation, catalog.dbt and catalog.search.
+Every write checks Team.can_edit on the server.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from catalog.dbt import DbtImportError, ImportPlan, apply_dbt_import, export_dbt, plan_dbt_import
+from catalog.documentation import (
+    DocConflict,
+    comment_sql,
+    docs_coverage_by_schema,
+    effective_description,
+    revert,
+    set_column_doc,
+    set_table_doc,
+    total_coverage,
+    undocumented_columns,
+)
+from catalog.markup import render_markdown
+from catalog.models import Column, Connection, DocRevision, Table
+from catalog.search import search_catalog
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+PREVIEW_MAX_CHARS = 50_000
+UNDOCUMENTED_PER_PAGE = 50
+
+
+def _plan_key(pk: int) -> str:
+    return f"dbt-import-plan-{pk}"
+
+
+def _require_edit(request: HttpRequest, connection: Connection) -> None:
+    if not connection.team.can_edit(request.user):
+        raise PermissionDenied("Only members of this connection's team can edit its docs.")
+
+
+def _table(pk: int, table_pk: int) -> Table:
+    return get_object_or_404(
+        Table.objects.select_related("connection__team"), pk=table_pk, connection_id=pk
+    )
+
+
+def _doc_target(pk: int, table_pk: int, column_pk: int | None) -> tuple[Table, Table | Column]:
+    table = _table(pk, table_pk)
+    if column_pk is None:
+        return table, table
+    column = get_object_or_404(Column, pk=column_pk, table=table)
+    column.table = table
+    return table, column
+
+
+def _doc_context(
+    request: HttpRequest, table: Table, obj: Table | Column, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "connection": table.connection,
+        "table": table,
+        "obj": obj,
+        "kind": "column" if isinstance(obj, Column) else "table",
+        "can_edit": table.connection.team.can_edit(request.user),
+        **extra,
+    }
+
+
+@require_GET
+def doc_display(
+    request: HttpRequest, pk: int, table_pk: int, column_pk: int | None = None
+) -> HttpResponse:
+    """The rendered description (what "Cancel" swaps back in)."""
+    table, obj = _doc_target(pk, table_pk, column_pk)
+    return render(request, "catalog/docs/_doc.html", _doc_context(request, table, obj))
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def doc_edit(
+    request: HttpRequest, pk: int, table_pk: int, column_pk: int | None = None
+) -> HttpResponse:
+    """GET: the edit form. POST: save, then the rendered description (or the conflict form)."""
+    table, obj = _doc_target(pk, table_pk, column_pk)
+    _require_edit(request, table.connection)
+    template = "catalog/docs/_doc_form.html" if request.htmx else "catalog/docs/edit_page.html"
+    if request.method == "GET":
+        context = _doc_context(
+            request, table, obj, text=obj.description, base_version=obj.description_version
+        )
+        return render(request, template, context)
+
+    text = request.POST.get("text", "")
+    try:
+        base_version = int(request.POST.get("base_version", ""))
+    except ValueError:
+        return HttpResponse("base_version is required.", status=400)
+    save = set_column_doc if isinstance(obj, Column) else set_table_doc
+    try:
+        save(obj, text, user=request.user, base_version=base_version)
+    except DocConflict as conflict:
+        context = _doc_context(
+            request, table, obj, text=text, base_version=conflict.version, conflict=conflict
+        )
+        # htmx swaps only 2xx responses; a plain form post gets the honest 409.
+        return render(request, template, context, status=200 if request.htmx else 409)
+    if not request.htmx:
+        messages.success(request, "Description saved.")
+        return redirect(table)
+    obj.refresh_from_db()
+    return render(request, "catalog/docs/_doc.html", _doc_context(request, table, obj))
+
+
+@require_http_methods(["GET", "POST"])
+def doc_preview(request: HttpRequest) -> HttpResponse:
+    """Markdown -> sanitised HTML, for the live preview beside the editor."""
+    text = (request.POST if request.method == "POST" else request.GET).get("text", "")
+    html = render_markdown(text[:PREVIEW_MAX_CHARS])
+    return render(request, "catalog/docs/_preview.html", {"html": html})
+
+
+@require_GET
+def doc_history(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+    table = _table(pk, table_pk)
+    revisions = list(
+        DocRevision.objects.filter(table=table).select_related("author", "column")[:200]
+    )
+    for revision in revisions:
+        revision.diff = list(
+            difflib.unified_diff(
+                revision.before.splitlines(), revision.after.splitlines(), lineterm="", n=2
+            )
+        )[2:]
+    return render(
+        request,
+        "catalog/docs/history.html",
+        {
+            "connection": table.connection,
+            "table": table,
+            "revisions": revisions,
+            "can_edit": table.connection.team.can_edit(request.user),
+        },
+    )
+
+
+@require_POST
+def doc_revert(request: HttpRequest, pk: int, table_pk: int, revision_pk: int) -> HttpResponse:
+    table = _table(pk, table_pk)
+    _require_edit(request, table.connection)
+    revision = get_object_or_404(DocRevision, pk=revision_pk, table=table)
+    if revert(revision, user=request.user) is None:
+        messages.info(request, "Nothing to revert: the text is already that.")
+    else:
+        messages.success(request, "Reverted.")
+    return redirect("catalog:doc_history", pk, table_pk)
+
+
+# COMMENT SQL and dbt -------------------------------------------------------------
+
+
+def _scoped_tables(request: HttpRequest, connection: Connection) -> tuple[Any, str]:
+    tables = Table.objects.filter(connection=connection)
+    scope = connection.name
+    if table_pk := request.GET.get("table"):
+        tables = tables.filter(pk=table_pk if table_pk.isdigit() else 0)
+        first = tables.first()
+        scope = first.qualified_name if first else "no table"
+    elif schema := request.GET.get("schema"):
+        tables = tables.filter(schema=schema)
+        scope = f"schema {schema}"
+    return tables, scope
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def comment_sql_view(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    tables, scope = _scoped_tables(request, connection)
+    sql = comment_sql(tables, connection.dialect)
+    if request.GET.get("download"):
+        response = HttpResponse(sql, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{connection.pk}-comments.sql"'
+        return response
+    context = {"connection": connection, "sql": sql, "scope": scope, "query": request.GET}
+    template = "catalog/docs/comment_sql.html"
+    return render(request, template + "#sql" if request.htmx else template, context)
+
+
+@require_GET
+def dbt_export(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection, pk=pk)
+    schema = request.GET.get("schema") or None
+    response = HttpResponse(
+        export_dbt(connection, schema=schema), content_type="application/yaml; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="sources.yml"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def dbt_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload dbt files -> a preview of the plan (kept in the session) -> apply."""
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    _require_edit(request, connection)
+    context: dict[str, Any] = {"connection": connection}
+    if request.method == "POST":
+        uploads = request.FILES.getlist("files")
+        if not uploads:
+            context["error"] = "Choose a schema.yml, sources.yml or manifest.json to upload."
+        elif any(f.size > MAX_UPLOAD_BYTES for f in uploads):
+            context["error"] = "Uploads are limited to 20 MB per file."
+        else:
+            try:
+                plan = plan_dbt_import(connection, [(f.name, f.read()) for f in uploads])
+            except DbtImportError as exc:
+                context["error"] = str(exc)
+            else:
+                request.session[_plan_key(pk)] = plan.to_dict()
+                context["plan"] = plan
+    status = 400 if "error" in context else 200
+    return render(request, "catalog/docs/dbt_import.html", context, status=status)
+
+
+@require_POST
+def dbt_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    _require_edit(request, connection)
+    data = request.session.pop(_plan_key(pk), None)
+    if not data or data.get("connection_id") != connection.pk:
+        messages.warning(request, "That import preview expired: upload the files again.")
+        return redirect("catalog:dbt_import", pk)
+    result = apply_dbt_import(ImportPlan.from_dict(data), user=request.user)
+    messages.success(request, f"Imported {result.applied} dbt descriptions.")
+    if result.stale:
+        messages.warning(
+            request,
+            f"{len(result.stale)} changed since the preview and were left alone: "
+            + ", ".join(result.stale[:10]),
+        )
+    return redirect(connection)
+
+
+# Coverage and the undocumented columns -----------------------------------------
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Docs coverage of a connection, in total and per schema (a fragment of its page)."""
+    connection = get_object_or_404(Connection, pk=pk)
+    by_schema = docs_coverage_by_schema([connection.pk])
+    total = total_coverage(by_schema.values())
+    context = {"connection": connection, "total": total, "by_schema": sorted(by_schema.items())}
+    template = "catalog/docs/coverage.html"
+    return render(request, template + "#coverage" if request.htmx else template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def undocumented(request: HttpRequest, pk: int) -> HttpResponse:
+    """Columns with no description from any source: a list to work through, editable in place."""
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    columns = undocumented_columns(
+        Column.objects.filter(
+            table__connection=connection,
+            dropped_in__isnull=True,
+            table__dropped_in__isnull=True,
+        )
+    ).select_related("table")
+    schema = request.GET.get("schema") or ""
+    if schema:
+        columns = columns.filter(table__schema=schema)
+    page = Paginator(
+        columns.order_by("table__schema", "table__name", "position"), UNDOCUMENTED_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    for column in page.object_list:
+        column.table.connection = connection
+    context = {
+        "connection": connection,
+        "page": page,
+        "schema": schema,
+        "can_edit": connection.team.can_edit(request.user),
+    }
+    template = "catalog/docs/undocumented.html"
+    return render(request, template + "#rows" if request.htmx else template, context)
+
+
+# Search ----------------------------------------------------------------------------
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    results = search_catalog(query)
+    for item in [*results.tables, *results.columns]:
+        item.effective = effective_description(item)
+    context = {"q": query, "results": results, "search_url": reverse("catalog:search")}
+    template = "catalog/docs/search.html"
+    return render(request, template + "#results" if request.htmx else template, context)
