@@ -15,6 +15,7 @@ BENCHES = [
     ("introspection_postgres", "PostgreSQL introspection vs the raw catalog floor and SQLAlchemy"),
     ("snapshot", "snapshot: introspect + store + live catalog sync"),
     ("introspection_mysql", "MariaDB introspection"),
+    ("sampling", "sampling within its time budget"),
     ("scoring", "scoring all rules"),
     ("erd", "ERD rendering and cache"),
     ("search", "search latency"),
