@@ -1,6 +1,7 @@
 """Scoring benchmark: all rules (no sampling) over a synthetic 5,000-table schema and MusicBrainz.
 
     .venv/bin/python -m bench.scoring     # from the repo root
+    .venv/bin/python -m bench.scoring 1000  # persisted scoring on a smaller synthetic schema
 
 Goals (issue 3): under 2 s for 5,000 tables (~100,000 columns), and under 20% of the
 snapshot's own time (here: MusicBrainz's introspection). Medians of several runs; the
@@ -178,9 +179,107 @@ def bench_musicbrainz() -> None:
             print(f"could not drop {database}: {exc}", file=sys.stderr)
 
 
+def bench_persisted(tables: int = 5000) -> None:
+    """score_snapshot() end to end (load the document, settings, descriptions, engine, save
+    scores and findings) against the snapshot's own time, on MusicBrainz and on the
+    synthetic N-table PostgreSQL schema of bench/synthetic.py. Goal: under 20%.
+
+    SchemaJoy's own data lives in a scratch PostgreSQL database, as in production. Three
+    timings: the first scoring (opens every finding), a rescore of an unchanged snapshot
+    (median: writes no finding), and a rescore after one column was added.
+    """
+    import os
+    import secrets
+    import subprocess
+
+    admin = os.environ.get("SCHEMAJOY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+    base = admin.rsplit("/", 1)[0]
+    suffix = secrets.token_hex(3)
+    app_db, mb_db, syn_db = (f"sjb_{what}_{suffix}" for what in ("app", "mb", f"syn{tables}"))
+
+    def psql(sql: str, database: str = "postgres") -> None:
+        subprocess.run(["psql", "-X", "-q", "-d", f"{base}/{database}", "-c", sql], check=True)
+
+    psql(f"CREATE DATABASE {app_db}")
+    os.environ["DATABASE_URL"] = f"{base}/{app_db}".replace("postgresql://", "postgres://")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schemajoy_site.settings")
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from bench.synthetic import build_database
+        from catalog.models import Connection, Team
+        from catalog.snapshots import take_snapshot
+        from scoring.models import Finding
+        from scoring.runs import score_snapshot
+        from tests.fixtures.postgres_targets import load_corpus
+
+        call_command("migrate", verbosity=0)
+        team = Team.objects.create(name="Bench", slug="bench")
+        load_corpus("musicbrainz", mb_db)
+        psql(f"CREATE DATABASE {syn_db}")
+        print(f"building the synthetic {tables:,}-table schema (about 90 s for 5,000)...")
+        build_database(f"{base}/{syn_db}", tables)
+        print(
+            f"{'schema':<16} {'snapshot':>9} {'re-snap':>8} {'score 1st':>10} "
+            f"{'rescore':>8} {'changed':>8} {'findings':>9}  rescore / re-snapshot"
+        )
+        for label, database, alter in (
+            ("MusicBrainz", mb_db, "ALTER TABLE musicbrainz.artist ADD COLUMN bench_at timestamp"),
+            (f"synthetic {tables}", syn_db, "ALTER TABLE app.entity_00000 ADD bench_at timestamp"),
+        ):
+            connection = Connection(name=label, team=team)
+            connection.set_dsn(f"{base}/{database}")
+            connection.save()
+            started = time.perf_counter()
+            first = take_snapshot(connection, trigger="bench")
+            snap_s = time.perf_counter() - started
+            started = time.perf_counter()
+            score_snapshot(first)
+            first_score_s = time.perf_counter() - started
+            resnaps, rescores = [], []
+            for _ in range(RUNS):
+                started = time.perf_counter()
+                again = take_snapshot(connection, trigger="bench")
+                resnaps.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                score_snapshot(again)
+                rescores.append(time.perf_counter() - started)
+            subprocess.run(
+                ["psql", "-X", "-q", "-d", f"{base}/{database}", "-c", alter], check=True
+            )
+            changed = take_snapshot(connection, trigger="bench")
+            started = time.perf_counter()
+            score_snapshot(changed)
+            changed_s = time.perf_counter() - started
+            resnap, rescore = statistics.median(resnaps), statistics.median(rescores)
+            findings = Finding.objects.filter(connection=connection).count()
+            verdict = "OK" if rescore < 0.2 * resnap else "OVER GOAL"
+            print(
+                f"{label:<16} {snap_s:8.2f}s {resnap:7.2f}s {first_score_s:9.2f}s "
+                f"{rescore:7.2f}s {changed_s:7.2f}s {findings:>9,}  "
+                f"{100 * rescore / resnap:.0f}% (first: {100 * first_score_s / snap_s:.0f}% "
+                f"of the first snapshot) {verdict}"
+            )
+    except Exception as exc:  # a bench reports what it could not measure, and goes on
+        print(f"persisted scoring skipped: {exc!r}")
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception as exc:  # Django may not have started
+            print(f"could not close connections: {exc}", file=sys.stderr)
+        for database in (app_db, mb_db, syn_db):
+            psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
 def main() -> None:
     bench_synthetic()
     bench_musicbrainz()
+    bench_persisted(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
 
 
 if __name__ == "__main__":
