@@ -24,14 +24,9 @@ from catalog.introspection.model import SchemaModel, from_document
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.observations import NO_OBSERVATIONS, Observations
+from scoring.observations import NO_OBSERVATIONS, Observations, observations_from_json
 from scoring.rules import ALL_RULES
 from scoring.rules.base import DATABASE, WEIGHTS, Outcome, Rule, RuleContext, Severity
-
-try:  # the sampling phase's converter; absent until sampling lands
-    from scoring.observations import observations_from_json
-except ImportError:  # pragma: no cover - depends on which parts are merged
-    observations_from_json = None
 
 TOP_FIXES = 10
 _BATCH = 2000
@@ -137,9 +132,11 @@ def active_waivers(
 
 
 def snapshot_observations(snapshot: Snapshot) -> Observations:
-    if observations_from_json is None or not snapshot.observations:
-        return NO_OBSERVATIONS
-    return observations_from_json(snapshot.observations)
+    return (
+        observations_from_json(snapshot.observations)
+        if snapshot.observations
+        else (NO_OBSERVATIONS)
+    )
 
 
 def rule_context(

@@ -273,3 +273,19 @@ def test_a_succeeded_snapshot_task_is_scored(team, tmp_path):
     score = SnapshotScore.objects.get(snapshot_id=snapshot_id)
     assert score.total is not None
     assert Finding.objects.filter(connection=connection, rule="pk-missing").exists()
+
+
+def test_sampled_observations_reach_the_sampling_rules(team, pg_target):
+    pg_target.execute(
+        "CREATE TABLE parcels (id bigint PRIMARY KEY, weight_grams text, zip text);"
+        "INSERT INTO parcels SELECT i, (i * 7)::text, lpad((i % 90)::text, 5, '0')"
+        " FROM generate_series(1, 400) AS i; ANALYZE parcels;"
+    )
+    connection = connect(team, "parcels", pg_target.dsn)
+    taken = snapshot(connection)
+    assert taken.observations, "the snapshot sampled nothing"
+    score = score_snapshot(taken)
+    rows = current(connection)
+    assert ("type-string-encodes-int", "public.parcels.weight_grams") in rows
+    assert ("type-string-encodes-int", "public.parcels.zip") not in rows  # leading zeros
+    assert score.rules["type-string-encodes-int"]["applicable"] >= 2
