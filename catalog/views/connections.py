@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -179,7 +179,11 @@ def table_detail(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
         pk=table_pk,
         connection_id=pk,
     )
-    columns = list(table.columns.select_related("dropped_in").order_by("dropped_in", "position"))
+    columns = list(
+        table.columns.select_related("dropped_in").order_by(
+            F("dropped_in").asc(nulls_first=True), "position"
+        )
+    )
     structure = table.structure or {}
     pk_columns = set((structure.get("primary_key") or {}).get("columns") or ())
     foreign_keys = structure.get("foreign_keys", [])
