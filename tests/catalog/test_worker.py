@@ -61,15 +61,11 @@ def worker(transactional_db) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = REDIS
-    celery_app.conf.task_default_queue = queue
-    celery_app.close()  # drop a connection an eager test opened to the old broker
+    celery_app.conf.task_always_eager = False  # the broker is Redis already: tests/conftest.py
     try:
         yield queue
     finally:
         celery_app.conf.task_always_eager = True
-        celery_app.close()
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=20)
@@ -103,7 +99,7 @@ def shop(team, tmp_path) -> Connection:
 
 
 def test_worker_snapshots_a_connection(worker, shop):
-    snapshot_connection.delay(shop.pk, trigger="manual")
+    snapshot_connection.apply_async((shop.pk, "manual"), queue=worker)
 
     wait_for(lambda: Snapshot.objects.filter(connection=shop).exclude(status="running").exists())
     snapshot = Snapshot.objects.get(connection=shop)
@@ -113,20 +109,20 @@ def test_worker_snapshots_a_connection(worker, shop):
 
 def test_worker_refuses_a_snapshot_while_another_holds_the_lock(worker, shop):
     assert claim_snapshot_lock(shop)  # a snapshot is running elsewhere
-    snapshot_connection.delay(shop.pk)
+    snapshot_connection.apply_async((shop.pk,), queue=worker)
     # Once the worker has taken the message and had time to run it, nothing ran.
     wait_for(lambda: not _queue_length(worker))
     time.sleep(1.5)
     assert not Snapshot.objects.filter(connection=shop).exists()
 
     release_snapshot_lock(shop)
-    snapshot_connection.delay(shop.pk)
+    snapshot_connection.apply_async((shop.pk,), queue=worker)
     wait_for(lambda: Snapshot.objects.filter(connection=shop, status="succeeded").exists())
 
 
 def test_concurrent_snapshots_of_one_connection_never_overlap(worker, shop):
     for _ in range(4):
-        snapshot_connection.delay(shop.pk)
+        snapshot_connection.apply_async((shop.pk,), queue=worker)
     wait_for(lambda: not _queue_length(worker))
     time.sleep(2.0)
     snapshots = list(Snapshot.objects.filter(connection=shop).order_by("started_at"))
