@@ -18,7 +18,7 @@ def line_chart(
     title = escape(label)
     if not points:
         return (
-            f'<svg class="chart {escape(css_class)}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {escape(css_class)}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
             f'aria-label="{title}: no data yet"><text x="{WIDTH / 2}" y="{HEIGHT / 2}" '
             f'text-anchor="middle" class="chart-empty">No scores yet</text></svg>'
         )
@@ -36,7 +36,7 @@ def line_chart(
         return PAD_TOP + plot_h * (1 - max(0.0, min(100.0, value)) / 100)
 
     parts = [
-        f'<svg class="chart {escape(css_class)}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {escape(css_class)}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{title}">',
         f"<title>{title}</title>",
     ]

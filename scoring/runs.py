@@ -265,6 +265,12 @@ def compute_scorecard(
 
 
 def _rules_json(card: Scorecard) -> dict[str, dict[str, Any]]:
+    # Score points each rule costs (the gains of its open findings): what team pages
+    # compare week on week to say which rules moved a score.
+    lost: dict[str, float] = {}
+    for f in card.findings:
+        if not f.waived:
+            lost[f.rule] = lost.get(f.rule, 0.0) + f.gain
     return {
         rule_id: {
             "severity": str(r.severity),
@@ -272,6 +278,7 @@ def _rules_json(card: Scorecard) -> dict[str, dict[str, Any]]:
             "applicable": r.applicable,
             "waived": r.waived,
             "rate": None if r.rate is None else round(r.rate, 4),
+            "lost": round(lost.get(rule_id, 0.0), 3),
         }
         for rule_id, r in card.rules.items()
     }

@@ -22,5 +22,7 @@ urlpatterns = [
         name="waiver_revoke",
     ),
     path("connections/<int:pk>/rules/", views.connection_rule_settings, name="connection_rules"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
     path("teams/<slug:slug>/rules/", views.team_rule_settings, name="team_rules"),
 ]

@@ -6,6 +6,7 @@ checked here on the server, and rescore the latest snapshot at once (after the c
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -13,22 +14,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from catalog.documentation import docs_coverage
 from catalog.models import Connection, Table, Team
+from scoring.charts import line_chart
 from scoring.forms import THEME_LABELS, FindingFilterForm, RuleSettingForm, WaiverForm
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
 from scoring.rules.base import CHANGES, THEMES
 from scoring.runs import effective_settings, latest_score, week_ago
 from scoring.tasks import rescore_connection_task
+from scoring.trends import ScorePoint, rule_movements, team_series, value_at
 
 FINDINGS_PER_PAGE = 50
 TREND_POINTS = 12
@@ -367,3 +373,125 @@ def connection_rule_settings(request: HttpRequest, pk: int) -> HttpResponse:
 def team_rule_settings(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     return _settings_page(request, team=team, connection=None)
+
+
+# Teams ---------------------------------------------------------------------------
+
+TREND_DAYS = 90
+
+
+def _score_points(connection_ids: list[int]) -> list[ScorePoint]:
+    """Every scored snapshot of these connections in the trend window: one query."""
+    since = timezone.now() - datetime.timedelta(days=TREND_DAYS)
+    rows = (
+        SnapshotScore.objects.filter(
+            connection_id__in=connection_ids, snapshot__started_at__gte=since
+        )
+        .order_by("snapshot__started_at", "snapshot_id")
+        .values_list(
+            "connection_id", "snapshot__started_at", "total", "snapshot__table_count", "rules"
+        )
+    )
+    return [ScorePoint(c, at, total, tables, rules) for c, at, total, tables, rules in rows]
+
+
+def _lost_by_rule(points: list[ScorePoint], when: datetime.datetime) -> dict[str, float]:
+    """Points each rule cost the team as its databases stood at ``when`` (table-weighted)."""
+    latest: dict[int, ScorePoint] = {}
+    for point in points:
+        if point.at <= when:
+            latest[point.connection] = point
+    weight = sum(max(p.tables, 1) for p in latest.values() if p.total is not None)
+    lost: dict[str, float] = {}
+    for p in latest.values():
+        if p.total is None:
+            continue
+        for rule, result in p.rules.items():
+            lost[rule] = (
+                lost.get(rule, 0.0) + float(result.get("lost") or 0.0) * max(p.tables, 1) / weight
+            )
+    return lost
+
+
+def _team_rows(teams: Any) -> list[dict[str, Any]]:
+    """Each team with its score now and a week ago, from its databases' latest scores."""
+    now, before = timezone.now(), week_ago()
+    connections = Connection.objects.filter(team__in=teams).values_list("pk", "team_id")
+    team_of = dict(connections)
+    points = _score_points(list(team_of))
+    rows = []
+    for team in teams:
+        mine = [p for p in points if team_of.get(p.connection) == team.pk]
+        series = team_series(mine)
+        coverage_series = team_series(mine, measure="coverage")
+        rows.append(
+            {
+                "team": team,
+                "connections": sum(1 for t in team_of.values() if t == team.pk),
+                "score": value_at(series, now),
+                "week_ago": value_at(series, before),
+                "coverage": value_at(coverage_series, now),
+            }
+        )
+    return rows
+
+
+@require_GET
+def team_list(request: HttpRequest) -> HttpResponse:
+    rows = _team_rows(list(Team.objects.all()))
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["team"].name))
+    return render(request, "scoring/team_list.html", {"rows": rows})
+
+
+@require_GET
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    latest = SnapshotScore.objects.filter(connection=OuterRef("pk")).order_by(
+        "-snapshot__started_at", "-snapshot_id"
+    )
+    connections = list(
+        Connection.objects.filter(team=team).annotate(
+            score=Subquery(latest.values("total")[:1]),
+            table_total=Subquery(latest.values("snapshot__table_count")[:1]),
+        )
+    )
+    points = _score_points([c.pk for c in connections])
+    series = team_series(points)
+    coverage_series = team_series(points, measure="coverage")
+    now, before = timezone.now(), week_ago()
+    # Younger than a week: compare with the team's first scored state instead.
+    baseline = before if any(p.at <= before for p in points) else (points[0].at if points else now)
+    movements = [
+        {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
+        for rule, delta in rule_movements(
+            _lost_by_rule(points, baseline), _lost_by_rule(points, now)
+        )
+    ]
+    score, score_before = value_at(series, now), value_at(series, before)
+    return render(
+        request,
+        "scoring/team_detail.html",
+        {
+            "team": team,
+            "connections": connections,
+            "score": score,
+            "delta": None if score is None or score_before is None else score - score_before,
+            "coverage": docs_coverage([c.pk for c in connections]),
+            # line_chart escapes every text it writes; the rest is numbers.
+            "score_chart": mark_safe(
+                line_chart(series, label=f"{team.name}: score", css_class="score")
+            ),
+            "coverage_chart": mark_safe(
+                line_chart(
+                    coverage_series,
+                    label=f"{team.name}: documentation coverage",
+                    unit="%",
+                    css_class="coverage",
+                )
+            ),
+            "movements": movements,
+            "since_first": baseline != before,
+            "baseline": baseline,
+            "can_edit": team.can_edit(request.user),
+        },
+    )

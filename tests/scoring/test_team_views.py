@@ -1,0 +1,108 @@
+"""Team pages: score, trend charts, rules that moved the score, the overview ranking."""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection as db_connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.models import Connection, Snapshot, Team
+from catalog.snapshots import take_snapshot
+from scoring.runs import score_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def sqlite_db(path, tables: int, *, with_pk: bool) -> str:
+    db = sqlite3.connect(path)
+    for i in range(tables):
+        key = "id INTEGER PRIMARY KEY" if with_pk else "id INTEGER"
+        db.execute(f"DROP TABLE IF EXISTS t{i:04d}")
+        db.execute(f"CREATE TABLE t{i:04d} ({key}, name TEXT, created_at TIMESTAMP)")
+    db.commit()
+    db.close()
+    return f"sqlite:///{path}"
+
+
+def snapshot_and_score(connection: Connection) -> Snapshot:
+    snapshot = take_snapshot(connection)
+    assert snapshot.succeeded, snapshot.error_message
+    score_snapshot(snapshot)
+    return snapshot
+
+
+def add_connection(team: Team, name: str, dsn: str) -> Connection:
+    connection = Connection(name=name, team=team)
+    connection.set_dsn(dsn)
+    connection.save()
+    return connection
+
+
+def test_team_page_shows_score_trend_and_what_moved_it(member_client, team, tmp_path):
+    path = tmp_path / "shop.db"
+    shop = add_connection(team, "shop", sqlite_db(path, 4, with_pk=False))
+    first = snapshot_and_score(shop)
+    Snapshot.objects.filter(pk=first.pk).update(
+        started_at=first.started_at - datetime.timedelta(days=8)
+    )
+    sqlite_db(path, 4, with_pk=True)  # the team adds primary keys
+    snapshot_and_score(shop)
+
+    response = member_client.get(reverse("scoring:team_detail", args=[team.slug]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "since last week" in html
+    context = response.context
+    assert context["delta"] > 0
+    moved = {m["rule_id"]: m["delta"] for m in context["movements"]}
+    assert moved["pk-missing"] > 0  # points won by adding the keys
+    svg = html[
+        html.index("<svg", html.index('id="score-trend"')) : html.index(
+            "</svg>", html.index('id="score-trend"')
+        )
+        + 6
+    ]
+    assert len(ET.fromstring(svg).findall("{http://www.w3.org/2000/svg}circle")) == 2
+
+
+def test_overview_ranks_teams_by_score(member_client, team, tmp_path):
+    other = Team.objects.create(name="Billing", slug="billing")
+    snapshot_and_score(add_connection(team, "good", sqlite_db(tmp_path / "a.db", 3, with_pk=True)))
+    snapshot_and_score(add_connection(other, "bad", sqlite_db(tmp_path / "b.db", 3, with_pk=False)))
+
+    rows = member_client.get(reverse("scoring:team_list")).context["rows"]
+
+    assert [r["team"].name for r in rows] == ["Shop backend", "Billing"]
+    assert rows[0]["score"] > rows[1]["score"]
+
+
+def test_team_pages_are_for_logged_in_users_only(team):
+    for url in (reverse("scoring:team_list"), reverse("scoring:team_detail", args=[team.slug])):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(db_connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_team_pages_issue_the_same_queries_for_10_and_1000_tables(member_client, team, tmp_path):
+    counts = []
+    for n in (10, 1000):
+        t = Team.objects.create(name=f"T{n}", slug=f"t{n}")
+        t.members.add(*team.members.all())
+        c = add_connection(t, f"db{n}", sqlite_db(tmp_path / f"{n}.db", n, with_pk=True))
+        snapshot_and_score(c)
+        snapshot_and_score(c)
+        counts.append(count_queries(member_client, reverse("scoring:team_detail", args=[t.slug])))
+    counts.append(count_queries(member_client, reverse("scoring:team_list")))
+    assert counts[0] == counts[1]
