@@ -273,9 +273,12 @@ def sync_live_catalog(
     under another name with the same stable identity (PostgreSQL oid/attnum) was
     renamed: its row, and its documentation, follow the new name.
     """
-    existing = {(t.schema, t.name): t for t in Table.objects.filter(connection=connection)}
+    tables = Table.objects.filter(connection=connection)
     if not changed:
-        # Same structure: only observations move.
+        # Same structure: only observations move (and no structure JSON to parse).
+        existing = {
+            (t.schema, t.name): t for t in tables.only("pk", "schema", "name", "row_estimate")
+        }
         moved = []
         for mt in model.tables:
             row = existing.get(mt.key)
@@ -285,6 +288,7 @@ def sync_live_catalog(
         Table.objects.bulk_update(moved, ["row_estimate"], batch_size=1000)
         return
 
+    existing = {(t.schema, t.name): t for t in tables}
     wanted = {t.key: t for t in model.tables}
     by_ident = {
         t.ident: t

@@ -10,11 +10,14 @@ out of the canonical document, so they never change the fingerprint.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 # Table kinds.
@@ -228,10 +231,19 @@ def _spec(cls: type) -> tuple[tuple[str, type | None], ...]:
 
 
 _SPECS: dict[type, tuple[tuple[str, type | None], ...]] = {}
+# Classes whose every field is a plain scalar: one C-level getter reads them all.
+_SCALAR_GETTERS: dict[type, tuple[tuple[str, ...], Any]] = {
+    cls: (names, attrgetter(*names))
+    for cls in (Column, CheckConstraint)
+    for names in [tuple(f.name for f in fields(cls))]
+}
 
 
 def _to_plain(obj: Any) -> dict[str, Any]:
     # Hot path: a 5,000-table schema has over 100,000 columns.
+    scalar = _SCALAR_GETTERS.get(type(obj))
+    if scalar is not None:
+        return dict(zip(scalar[0], scalar[1](obj), strict=True))
     out: dict[str, Any] = {}
     for name, nested in _spec(type(obj)):
         value = getattr(obj, name)
@@ -263,15 +275,34 @@ def _from_plain(cls: type, data: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building or reading a big model.
+
+    Hundreds of thousands of acyclic objects (columns, dicts, findings) make it rescan
+    the growing heap for nothing: a third of the time on 100,000 columns.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def to_document(model: SchemaModel) -> str:
     """Canonical JSON of the structure: same schema, same text, same fingerprint."""
-    return json.dumps(
-        _to_plain(model.sorted()), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    # Keys come in dataclass field order and tables in (schema, name) order, so no key
+    # sorting is needed; ASCII escapes keep the encoder on its fast path. Together they
+    # halve the cost on 100,000 columns.
+    with paused_gc():
+        return json.dumps(_to_plain(model.sorted()), separators=(",", ":"))
 
 
 def from_document(document: str, *, row_estimates: dict[str, int] | None = None) -> SchemaModel:
-    model: SchemaModel = _from_plain(SchemaModel, json.loads(document))
+    with paused_gc():
+        model: SchemaModel = _from_plain(SchemaModel, json.loads(document))
     if row_estimates:
         model = replace(
             model,

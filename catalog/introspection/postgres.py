@@ -8,7 +8,6 @@ into their parent, so their inherited columns, keys and indexes never appear twi
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections import defaultdict
@@ -383,15 +382,8 @@ _make_index = _constructor(m.Index, ("name", "columns", "unique", "primary", "pr
 
 def build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
     """Turn catalog rows into a SchemaModel: pure, so it is cheap to test and to time."""
-    # Building 200,000 objects that hold no cycles triggers full collections for nothing:
-    # pausing the collector cuts a third of the mapping time on 5,000 tables.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with m.paused_gc():
         return _build_model(rows, database=database)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
