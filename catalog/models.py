@@ -146,13 +146,13 @@ class Snapshot(models.Model):
         return self.status == self.Status.SUCCEEDED
 
 
-class Table(models.Model):
-    """A table or view of the live catalog. Never deleted: a dropped one is marked."""
+class CatalogObject(models.Model):
+    """What tables and columns share: identity, docs, and when they were seen.
 
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="tables")
-    schema = models.CharField(max_length=255)
-    name = models.CharField(max_length=255)
-    kind = models.CharField(max_length=30)
+    Never deleted: an object that leaves the database is marked dropped and keeps its
+    documentation, which comes back with it if it reappears.
+    """
+
     ident = models.CharField(max_length=50, blank=True)
     comment = models.TextField(blank=True)  # the database's own COMMENT
     description = models.TextField(blank=True)  # SchemaJoy's own (Markdown)
@@ -163,11 +163,6 @@ class Table(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     dbt_description = models.TextField(blank=True)  # imported from a dbt project
-    row_estimate = models.BigIntegerField(null=True, blank=True)
-    column_count = models.PositiveIntegerField(default=0)
-    # Keys, foreign keys, indexes, checks, triggers, partitions: this table's slice of
-    # the schema document, so a table page needs no parse of the whole document.
-    structure = models.JSONField(default=dict)
     first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     # Null while present in the latest snapshot; the last snapshot that had it once dropped.
     last_seen = models.ForeignKey(
@@ -178,6 +173,23 @@ class Table(models.Model):
     )
 
     class Meta:
+        abstract = True
+
+
+class Table(CatalogObject):
+    """A table or view of the live catalog. Never deleted: a dropped one is marked."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="tables")
+    schema = models.CharField(max_length=255)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=30)
+    row_estimate = models.BigIntegerField(null=True, blank=True)
+    column_count = models.PositiveIntegerField(default=0)
+    # Keys, foreign keys, indexes, checks, triggers, partitions: this table's slice of
+    # the schema document, so a table page needs no parse of the whole document.
+    structure = models.JSONField(default=dict)
+
+    class Meta(CatalogObject.Meta):
         ordering = ["schema", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -196,36 +208,18 @@ class Table(models.Model):
         return f"{self.schema}.{self.name}"
 
 
-class Column(models.Model):
+class Column(CatalogObject):
     table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="columns")
     name = models.CharField(max_length=255)
     position = models.PositiveIntegerField()
-    ident = models.CharField(max_length=50, blank=True)
     data_type = models.CharField(max_length=500)
     type_family = models.CharField(max_length=30)
     nullable = models.BooleanField(default=True)
     default = models.TextField(blank=True)
     identity = models.CharField(max_length=30, blank=True)
     generated = models.TextField(blank=True)
-    comment = models.TextField(blank=True)
-    description = models.TextField(blank=True)  # SchemaJoy's own (Markdown)
-    # Optimistic concurrency: an edit names the version it started from.
-    description_version = models.PositiveIntegerField(default=0)
-    description_updated_at = models.DateTimeField(null=True, blank=True)
-    description_updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    dbt_description = models.TextField(blank=True)  # imported from a dbt project
-    first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
-    # Null while present in the latest snapshot; the last snapshot that had it once dropped.
-    last_seen = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    dropped_in = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
+    class Meta(CatalogObject.Meta):
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["table", "name"], name="column_unique_name")]
 

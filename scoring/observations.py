@@ -11,16 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# The kinds a text value can be parsed as, most specific first: a column of "0"/"1" is
-# reported as bool, not int; a column of integers as int, not decimal or JSON.
-INT = "int"
-DECIMAL = "decimal"
-BOOL = "bool"
-DATE = "date"
-TIMESTAMP = "timestamp"
-UUID = "uuid"
-JSON = "json"
-KINDS = (BOOL, INT, DECIMAL, UUID, DATE, TIMESTAMP, JSON)
+# The kinds a text value can be parsed as, most specific first (the sampler's own).
+from catalog.sampling.parsing import BOOL, DATE, DECIMAL, INT, JSON, KINDS, TIMESTAMP, UUID
+
+__all__ = ["BOOL", "DATE", "DECIMAL", "INT", "JSON", "KINDS", "TIMESTAMP", "UUID"]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,12 @@ PURE = {
     "scoring.engine": "scoring/engine.py",
     "scoring.fixes": "scoring/fixes.py",
     "scoring.observations": "scoring/observations.py",
+    "scoring.trends": "scoring/trends.py",
+    "scoring.charts": "scoring/charts.py",
+    "catalog.sampling.parsing": "catalog/sampling/parsing.py",
+    "catalog.erd.graph": "catalog/erd/graph.py",
+    "catalog.erd.areas": "catalog/erd/areas.py",
+    "catalog.erd.dot": "catalog/erd/dot.py",
     **{
         f"scoring.rules.{path.stem}".removesuffix(".__init__"): f"scoring/rules/{path.name}"
         for path in (BASE / "scoring/rules").glob("*.py")

@@ -23,12 +23,8 @@ import pymysql
 from catalog.introspection.dsn import Target
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import (
-    BOOLEAN,
-    DATE,
     INTEGER,
     TEXT,
-    TIMESTAMP,
-    TIMESTAMPTZ,
     Column,
     SchemaModel,
     Table,
@@ -38,14 +34,14 @@ from catalog.introspection.mysql import _session as read_only_session
 from catalog.sampling.parsing import MAX_VALUE_CHARS
 from catalog.sampling.plan import (
     FUTURE_MARGIN_SECONDS,
+    TYPED_FLAGS,
+    TYPED_MOMENTS,
     Recorder,
     TablePlan,
     plan_table,
     tally_rows,
 )
 
-MOMENT_FAMILIES = frozenset({DATE, TIMESTAMP, TIMESTAMPTZ})
-FLAG_FAMILIES = frozenset({BOOLEAN, INTEGER})
 CHUNKS = 4  # ranges per sample: rows from several parts of the table, not one stretch
 
 # Sort aborted, interrupted, statement time limits (MariaDB, MySQL), lock wait timeout.
@@ -69,7 +65,7 @@ def sample(target: Target, model: SchemaModel, recorder: Recorder, *, limits: Li
                 return
             profile = [c for c in table.columns if c.type_family == TEXT]
             plan = plan_table(
-                table, profile, moment_families=MOMENT_FAMILIES, flag_families=FLAG_FAMILIES
+                table, profile, moment_families=TYPED_MOMENTS, flag_families=TYPED_FLAGS
             )
             if plan.needed:
                 run.sample_table(plan)

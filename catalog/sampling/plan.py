@@ -13,13 +13,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.inflection import snake
-from catalog.introspection.model import Column, Table
+from catalog.introspection.model import (
+    BOOLEAN,
+    DATE,
+    INTEGER,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    Column,
+    Table,
+)
 from catalog.sampling.parsing import Tally
 
 CREATED = ("created_at", "created_on", "inserted_at", "created")
 UPDATED = ("updated_at", "updated_on", "modified_at", "last_modified")
 STAMP_MARKERS = ("deleted_at", "archived_at", "discarded_at")
 FLAG_MARKERS = ("is_deleted", "deleted")
+
+# Typed server-side: audit columns must be moments, soft-delete flags booleans (or the
+# integers MySQL keeps them in) to be compared in SQL.
+TYPED_MOMENTS = frozenset({DATE, TIMESTAMP, TIMESTAMPTZ})
+TYPED_FLAGS = frozenset({BOOLEAN, INTEGER})
 
 FUTURE_MARGIN_SECONDS = 300  # RULES.md: "more than 5 minutes in the future"
 FORMAT_VERSION = 1

@@ -30,11 +30,8 @@ from catalog.introspection.dsn import Target
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import (
     BOOLEAN,
-    DATE,
-    INTEGER,
     PARTITIONED,
     TEXT,
-    TIMESTAMP,
     TIMESTAMPTZ,
     Column,
     SchemaModel,
@@ -44,14 +41,14 @@ from catalog.introspection.postgres import read_only_session
 from catalog.sampling.parsing import BOOL, MAX_VALUE_CHARS, Tally
 from catalog.sampling.plan import (
     FUTURE_MARGIN_SECONDS,
+    TYPED_FLAGS,
+    TYPED_MOMENTS,
     Recorder,
     TablePlan,
     plan_table,
     tally_rows,
 )
 
-MOMENT_FAMILIES = frozenset({DATE, TIMESTAMP, TIMESTAMPTZ})
-FLAG_FAMILIES = frozenset({BOOLEAN, INTEGER})
 CANDIDATE_SHARE = 0.9  # of pg_stats values parsing as one kind: worth confirming
 MIN_DISTINCT = 5  # fewer distinct values than this: only a boolean could be reported
 OVERSAMPLE = 2.0  # draw about twice the rows wanted: SYSTEM picks whole pages at random
@@ -217,9 +214,7 @@ def plans(
                 profile.append(column)
             else:
                 recorder.column(f"{table.qualified_name}.{column.name}", tally, source="stats")
-        plan = plan_table(
-            table, profile, moment_families=MOMENT_FAMILIES, flag_families=FLAG_FAMILIES
-        )
+        plan = plan_table(table, profile, moment_families=TYPED_MOMENTS, flag_families=TYPED_FLAGS)
         if plan.needed:
             wanted.append(plan)
     return wanted
