@@ -10,7 +10,6 @@ from django.test import Client
 from catalog.models import Team
 from schemajoy_site.celery import app as celery_app
 
-
 # The broker of the few tests that run a real worker (tests/catalog/test_worker.py), set
 # before any task is sent so that the app's producer pool binds to it once.
 celery_app.conf.broker_url = os.environ.get("SCHEMAJOY_TEST_REDIS", "redis://127.0.0.1:6379/15")
