@@ -24,7 +24,7 @@ from catalog.introspection.model import SchemaModel
 from catalog.models import Connection, Snapshot, Team
 from catalog.sampling import carry_counters, mysql, postgres, sample
 from catalog.sampling import sqlite as sqlite_sampling
-from catalog.sampling.plan import plan_table
+from catalog.sampling.plan import TYPED_FLAGS, TYPED_MOMENTS, plan_table
 from catalog.snapshots import take_snapshot
 from scoring.engine import score_schema
 from scoring.observations import observations_from_json
@@ -241,8 +241,8 @@ def test_postgres_sample_of_a_large_table_reads_a_few_pages(pg_target):
     plan = plan_table(
         big,
         [big.column("code")],
-        moment_families=postgres.MOMENT_FAMILIES,
-        flag_families=postgres.FLAG_FAMILIES,
+        moment_families=TYPED_MOMENTS,
+        flag_families=TYPED_FLAGS,
     )
     with psycopg.connect(pg_target.dsn) as conn:
         statement = postgres.sample_statement(plan, 1000).as_string(conn)
