@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from catalog import crypto
 from catalog.introspection.dsn import parse_dsn, redact_dsn
+from catalog.timespans import describe_interval
 
 
 class Team(models.Model):
@@ -90,6 +91,10 @@ class Connection(models.Model):
 
     def get_dsn(self) -> str:
         return crypto.decrypt(self.dsn_encrypted)
+
+    @property
+    def schedule_label(self) -> str:
+        return describe_interval(self.schedule_interval)
 
     @property
     def busy(self) -> bool:

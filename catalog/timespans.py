@@ -16,3 +16,13 @@ def parse_interval(text: str) -> timedelta:
     if interval < timedelta(minutes=5):
         raise ValueError("Snapshot at most every 5 minutes: catalog reads are cheap, but not free.")
     return interval
+
+
+def describe_interval(interval: timedelta) -> str:
+    """`every hour`, `every 6 hours`, `every 15 minutes`: how pages say a schedule."""
+    seconds = int(interval.total_seconds())
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0 and seconds >= size:
+            count = seconds // size
+            return f"every {unit}" if count == 1 else f"every {count} {unit}s"
+    return f"every {seconds} seconds"

@@ -89,3 +89,19 @@ def test_snapshot_all_takes_every_enabled_connection(sqlite_db):
 def test_snapshot_needs_a_name_or_all():
     with pytest.raises(CommandError, match="--all"):
         run("snapshot")
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("15m", "every 15 minutes"),
+        ("1h", "every hour"),
+        ("6h", "every 6 hours"),
+        ("1d", "every day"),
+        ("1w", "every week"),
+    ],
+)
+def test_intervals_read_back_as_people_say_them(text, label):
+    from catalog.timespans import describe_interval, parse_interval
+
+    assert describe_interval(parse_interval(text)) == label
