@@ -84,6 +84,11 @@ class Scorecard:
     findings: tuple[Finding, ...]  # open (not waived), in rule order then object
     waived: tuple[Finding, ...] = ()
     theme_weights: dict[str, float] = field(default_factory=dict)
+    # Per rule id and lane: unit -> [applicable objects, open failures], the counts the
+    # rates come from (per-table scores reuse them rather than counting outcomes again).
+    unit_counts: dict[str, dict[Severity, dict[str, list[int]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def top_fixes(self, n: int = 10) -> list[Finding]:
         """The open findings whose fix raises the score most (zero-gain ones never)."""
@@ -262,6 +267,7 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
         findings=tuple(findings),
         waived=tuple(waived),
         theme_weights=theme_weights,
+        unit_counts={rule.id: tally.lanes for rule, tally, _, _ in runs},
     )
 
 

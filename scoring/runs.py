@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,13 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.bulk import insert_rows
-from catalog.introspection.model import SchemaModel, from_document
+from catalog.introspection.model import SchemaModel, from_document, paused_gc
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.observations import NO_OBSERVATIONS, Observations, observations_from_json
 from scoring.rules import ALL_RULES
-from scoring.rules.base import DATABASE, WEIGHTS, Outcome, Rule, RuleContext, Severity
+from scoring.rules.base import DATABASE, WEIGHTS, Rule, RuleContext, Severity
 
 TOP_FIXES = 10
 _BATCH = 2000
@@ -192,27 +192,7 @@ def load_model(snapshot: Snapshot) -> SchemaModel:
     )
 
 
-def _counting(rules: Iterable[Rule], counts: dict[str, dict[str, int]]) -> list[Rule]:
-    """The rules, each counting its applicable objects per table as the engine reads them."""
-
-    def wrap(rule: Rule) -> Rule:
-        per_unit: dict[str, int] = {}
-        counts[rule.id] = per_unit
-        inner = rule.check
-
-        def check(schema: Any, options: Mapping[str, Any]) -> Iterator[Outcome | tuple[str, str]]:
-            get = per_unit.get
-            for outcome in inner(schema, options):
-                unit = outcome[0]
-                per_unit[unit] = get(unit, 0) + 1
-                yield outcome
-
-        return replace(rule, check=check)
-
-    return [wrap(rule) for rule in rules]
-
-
-def table_scores(card: Scorecard, counts: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
+def table_scores(card: Scorecard) -> dict[str, float]:
     """Each table's score, by the engine's maths restricted to that table.
 
     Per theme, the severity-weighted mean over the rules that apply to the table of
@@ -220,25 +200,42 @@ def table_scores(card: Scorecard, counts: Mapping[str, Mapping[str, int]]) -> di
     A table that no weighted rule applies to has no score. It uses each rule's severity
     (after overrides) for all its objects, where the engine splits escalated or demoted
     outcomes into lanes: close enough for a table's badge, exact for the database total.
+    Failures count in scored lanes only; applicable objects in all lanes.
     """
-    failing: dict[tuple[str, str], int] = {}
-    for f in card.findings:
-        if f.table and WEIGHTS[f.severity]:
-            key = (f.rule, f.table)
-            failing[key] = failing.get(key, 0) + 1
     sums: dict[str, dict[str, list[float]]] = {}
-    for rule_id, per_unit in counts.items():
+    for rule_id, lanes in card.unit_counts.items():
         result = card.rules.get(rule_id)
         weight = WEIGHTS[result.severity] if result else 0
         if not weight:
             continue
         theme = result.theme
-        for unit, applicable in per_unit.items():
+        if len(lanes) == 1:
+            [(lane, units)] = lanes.items()
+            cells: Iterable[tuple[str, int, int]] = (
+                (unit, a, f if WEIGHTS[lane] else 0) for unit, (a, f) in units.items()
+            )
+        else:
+            merged: dict[str, list[int]] = {}
+            for lane, units in lanes.items():
+                scored = bool(WEIGHTS[lane])
+                for unit, (a, f) in units.items():
+                    cell = merged.get(unit)
+                    if cell is None:
+                        cell = merged[unit] = [0, 0]
+                    cell[0] += a
+                    if scored:
+                        cell[1] += f
+            cells = ((unit, a, f) for unit, (a, f) in merged.items())
+        for unit, applicable, failing in cells:
             if unit == DATABASE:
                 continue
-            rate = 1 - failing.get((rule_id, unit), 0) / applicable
-            acc = sums.setdefault(unit, {}).setdefault(theme, [0.0, 0.0])
-            acc[0] += weight * rate
+            themes = sums.get(unit)
+            if themes is None:
+                themes = sums[unit] = {}
+            acc = themes.get(theme)
+            if acc is None:
+                acc = themes[theme] = [0.0, 0.0]
+            acc[0] += weight * (1 - failing / applicable)
             acc[1] += weight
     scores = {}
     for unit, themes in sums.items():
@@ -259,9 +256,8 @@ def compute_scorecard(
     ctx = rule_context(
         snapshot.connection, observations=snapshot_observations(snapshot), today=today
     )
-    counts: dict[str, dict[str, int]] = {}
-    card = score_schema(model, ctx, rules=_counting(ALL_RULES, counts))
-    return card, table_scores(card, counts)
+    card = score_schema(model, ctx)
+    return card, table_scores(card)
 
 
 def _rules_json(card: Scorecard) -> dict[str, dict[str, Any]]:
@@ -306,6 +302,12 @@ def score_snapshot(snapshot: Snapshot, *, today: datetime.date | None = None) ->
     Safe to run twice (a rescore replaces the snapshot's scores and moves only the
     findings whose state changed). ``today`` decides which waivers have expired.
     """
+    # Hundreds of thousands of acyclic rows and findings: see paused_gc.
+    with paused_gc():
+        return _score_snapshot(snapshot, today)
+
+
+def _score_snapshot(snapshot: Snapshot, today: datetime.date | None) -> SnapshotScore:
     started = time.perf_counter()
     snapshot = Snapshot.objects.select_related("connection").get(pk=snapshot.pk)
     connection = snapshot.connection
@@ -374,7 +376,7 @@ def sync_findings(
     to_update = []
     for f in (*card.findings, *card.waived):
         row = existing.pop((f.rule, f.object), None)
-        state = (str(f.severity), f.message, f.fix or "", f.waived)
+        state = (_SEVERITY_TEXT[f.severity], f.message, f.fix or "", f.waived)
         if row is None:
             to_create.append(
                 (connection.pk, f.rule, f.theme, f.object, f.table, *state, snapshot.pk,
@@ -402,6 +404,8 @@ def sync_findings(
 
 
 _STATE = ("severity", "message", "fix", "waived")
+# Plain strings: psycopg would dump an enum by its name.
+_SEVERITY_TEXT = {severity: str(severity) for severity in Severity}
 
 
 # Entry points -------------------------------------------------------------------
