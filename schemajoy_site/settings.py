@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.snapshot_due_connections",
         "schedule": env_int("SCHEMAJOY_BEAT_SECONDS", 60),
     },
+    "rescore-lapsed-waivers": {
+        "task": "scoring.tasks.rescore_lapsed_waivers",
+        "schedule": 3600,
+    },
 }
 
 # Target sessions: timeouts in seconds.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from catalog.bulk import insert_rows
@@ -423,6 +423,23 @@ def rescore_latest(connection: Connection) -> SnapshotScore | None:
     """Rescore the latest succeeded snapshot (after a waiver or a setting changed)."""
     snapshot = latest_snapshot(connection)
     return score_snapshot(snapshot) if snapshot is not None else None
+
+
+def connections_with_lapsed_waivers(today: datetime.date | None = None) -> list[int]:
+    """Connections holding a waiver that expired since their latest score: they must be
+    rescored for the waived findings to come back (one query)."""
+    today = today or timezone.localdate()
+    scored_at = (
+        SnapshotScore.objects.filter(connection=OuterRef("connection"))
+        .order_by("-scored_at")
+        .values("scored_at")[:1]
+    )
+    lapsed = (
+        Waiver.objects.filter(revoked_at__isnull=True, expires_on__lte=today)
+        .annotate(scored_at=Subquery(scored_at))
+        .filter(scored_at__date__lt=F("expires_on"))
+    )
+    return sorted(set(lapsed.values_list("connection_id", flat=True)))
 
 
 def latest_score(connection: Connection) -> SnapshotScore | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from catalog.models import Connection, Snapshot
-from scoring.runs import rescore_latest, score_snapshot
+from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_snapshot
 
 
 @shared_task
@@ -25,3 +25,12 @@ def rescore_connection_task(connection_id: int) -> float | None:
         return None
     score = rescore_latest(connection)
     return score.total if score is not None else None
+
+
+@shared_task
+def rescore_lapsed_waivers() -> list[int]:
+    """Beat: rescore connections whose waivers expired, so their findings come back today."""
+    ids = connections_with_lapsed_waivers()
+    for pk in ids:
+        rescore_connection_task.delay(pk)
+    return ids

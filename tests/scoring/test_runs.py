@@ -15,7 +15,7 @@ from catalog.snapshots import take_snapshot
 from catalog.tasks import snapshot_connection
 from scoring.engine import score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import load_model, rule_context, score_snapshot
+from scoring.runs import load_model, rescore_latest, rule_context, score_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +289,31 @@ def test_sampled_observations_reach_the_sampling_rules(team, pg_target):
     assert ("type-string-encodes-int", "public.parcels.weight_grams") in rows
     assert ("type-string-encodes-int", "public.parcels.zip") not in rows  # leading zeros
     assert score.rules["type-string-encodes-int"]["applicable"] >= 2
+
+
+def test_the_beat_rescores_connections_whose_waiver_expired(shop, member):
+    from scoring.tasks import rescore_lapsed_waivers
+
+    connection, _ = shop
+    score_snapshot(snapshot(connection))
+    today = timezone.localdate()
+    waiver = Waiver.objects.create(
+        connection=connection,
+        rule="ts-without-tz",
+        pattern="public.orders.shipped_at",
+        reason="legacy import",
+        expires_on=today + datetime.timedelta(days=1),
+        created_by=member,
+    )
+    rescore_latest(connection)
+    assert current(connection)[("ts-without-tz", "public.orders.shipped_at")].waived  # rescored
+    assert rescore_lapsed_waivers.delay().get() == []  # not expired yet
+
+    # A day passes: the last score was yesterday's, and the waiver ends today.
+    SnapshotScore.objects.filter(connection=connection).update(
+        scored_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    Waiver.objects.filter(pk=waiver.pk).update(expires_on=today)
+    assert rescore_lapsed_waivers.delay().get() == [connection.pk]
+    assert not current(connection)[("ts-without-tz", "public.orders.shipped_at")].waived
+    assert rescore_lapsed_waivers.delay().get() == []  # rescored: nothing lapsed since
