@@ -432,53 +432,41 @@ def _with_dbt(target: Table | Column, text: str) -> Table | Column:
 
 def apply_dbt_import(plan: ImportPlan, *, user: User | None) -> ImportResult:
     """Store the planned dbt texts, one revision each. A text changed since the plan is left."""
-    table_changes = {c.table_id: c for c in plan.changes if c.column_id is None}
-    column_changes = {c.column_id: c for c in plan.changes if c.column_id is not None}
-    applied_tables: list[Table] = []
-    applied_columns: list[Column] = []
     revisions: list[DocRevision] = []
     stale: list[str] = []
     author = author_of(user)
     with transaction.atomic():
-        # Lock the rows, compare with what the plan saw, then write in bulk.
-        for row in Table.objects.select_for_update().filter(
-            pk__in=table_changes, connection_id=plan.connection_id
+        for model, changes, scope in (
+            (
+                Table,
+                {c.table_id: c for c in plan.changes if c.column_id is None},
+                {"connection_id": plan.connection_id},
+            ),
+            (
+                Column,
+                {c.column_id: c for c in plan.changes if c.column_id is not None},
+                {"table__connection_id": plan.connection_id},
+            ),
         ):
-            change = table_changes[row.pk]
-            if row.dbt_description != change.before:
-                stale.append(change.label)
-                continue
-            row.dbt_description = change.after
-            applied_tables.append(row)
-            revisions.append(
-                DocRevision(
-                    table_id=row.pk,
-                    author=author,
-                    source=DocRevision.Source.DBT,
-                    before=change.before,
-                    after=change.after,
+            # Lock the rows, compare with what the plan saw, then write in bulk.
+            applied = []
+            for row in model.objects.select_for_update().filter(pk__in=changes, **scope):
+                change = changes[row.pk]
+                if row.dbt_description != change.before:
+                    stale.append(change.label)
+                    continue
+                row.dbt_description = change.after
+                applied.append(row)
+                revisions.append(
+                    DocRevision(
+                        table_id=change.table_id,
+                        column_id=change.column_id,
+                        author=author,
+                        source=DocRevision.Source.DBT,
+                        before=change.before,
+                        after=change.after,
+                    )
                 )
-            )
-        for row in Column.objects.select_for_update().filter(
-            pk__in=column_changes, table__connection_id=plan.connection_id
-        ):
-            change = column_changes[row.pk]
-            if row.dbt_description != change.before:
-                stale.append(change.label)
-                continue
-            row.dbt_description = change.after
-            applied_columns.append(row)
-            revisions.append(
-                DocRevision(
-                    table_id=row.table_id,
-                    column_id=row.pk,
-                    author=author,
-                    source=DocRevision.Source.DBT,
-                    before=change.before,
-                    after=change.after,
-                )
-            )
-        Table.objects.bulk_update(applied_tables, ["dbt_description"], batch_size=500)
-        Column.objects.bulk_update(applied_columns, ["dbt_description"], batch_size=500)
+            model.objects.bulk_update(applied, ["dbt_description"], batch_size=500)
         DocRevision.objects.bulk_create(revisions, batch_size=1000)
     return ImportResult(applied=len(revisions), stale=stale)
