@@ -395,3 +395,15 @@ def _sync_columns(
         to_update, ["name", *COLUMN_FIELDS, "last_seen", "dropped_in"], batch_size=1000
     )
     insert_rows(Column, ["table_id", "name", *COLUMN_FIELDS, "first_seen_id"], to_create)
+
+
+def summary_line(snapshot: Snapshot) -> str:
+    """One line: `pagila: 22 tables, 173 columns, 0.41 s, changed`."""
+    name = snapshot.connection.name
+    if not snapshot.succeeded:
+        return f"{name}: failed after {snapshot.duration or 0:.2f} s: {snapshot.error_message}"
+    state = "changed" if snapshot.changed else "unchanged"
+    return (
+        f"{name}: {snapshot.table_count} tables, {snapshot.column_count} columns, "
+        f"{snapshot.duration:.2f} s, {state}"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -416,18 +417,21 @@ def _lost_by_rule(points: list[ScorePoint], when: datetime.datetime) -> dict[str
 def _team_rows(teams: Any) -> list[dict[str, Any]]:
     """Each team with its score now and a week ago, from its databases' latest scores."""
     now, before = timezone.now(), week_ago()
-    connections = Connection.objects.filter(team__in=teams).values_list("pk", "team_id")
-    team_of = dict(connections)
-    points = _score_points(list(team_of))
+    team_of = dict(Connection.objects.filter(team__in=teams).values_list("pk", "team_id"))
+    # Group once: each team then reads only its own points.
+    points_of: dict[int, list[ScorePoint]] = {}
+    for point in _score_points(list(team_of)):
+        points_of.setdefault(team_of[point.connection], []).append(point)
+    connections_of = Counter(team_of.values())
     rows = []
     for team in teams:
-        mine = [p for p in points if team_of.get(p.connection) == team.pk]
+        mine = points_of.get(team.pk, [])
         series = team_series(mine)
         coverage_series = team_series(mine, measure="coverage")
         rows.append(
             {
                 "team": team,
-                "connections": sum(1 for t in team_of.values() if t == team.pk),
+                "connections": connections_of[team.pk],
                 "score": value_at(series, now),
                 "week_ago": value_at(series, before),
                 "coverage": value_at(coverage_series, now),

@@ -9,9 +9,8 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
 
 from catalog.demo import DEMO_VERSIONS, apply_demo_version, build_demo_target
-from catalog.management.commands.snapshot import summary
 from catalog.models import Connection, Team
-from catalog.snapshots import take_snapshot
+from catalog.snapshots import summary_line, take_snapshot
 from scoring.runs import score_snapshot
 
 DEMO_CONNECTION = "demo_shop"
@@ -76,4 +75,4 @@ class Command(BaseCommand):
             snapshot = take_snapshot(connection, trigger="demo")
             if snapshot.succeeded:
                 score_snapshot(snapshot)
-            self.stdout.write(f"v{version.number} {version.name}: {summary(snapshot)}")
+            self.stdout.write(f"v{version.number} {version.name}: {summary_line(snapshot)}")

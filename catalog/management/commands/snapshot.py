@@ -4,21 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.models import Connection, Snapshot
-from catalog.snapshots import SnapshotAlreadyRunning, take_snapshot
+from catalog.models import Connection
+from catalog.snapshots import SnapshotAlreadyRunning, summary_line, take_snapshot
 from scoring.runs import score_snapshot
-
-
-def summary(snapshot: Snapshot) -> str:
-    """One line: `pagila: 22 tables, 173 columns, 0.41 s, changed`."""
-    name = snapshot.connection.name
-    if not snapshot.succeeded:
-        return f"{name}: failed after {snapshot.duration or 0:.2f} s: {snapshot.error_message}"
-    state = "changed" if snapshot.changed else "unchanged"
-    return (
-        f"{name}: {snapshot.table_count} tables, {snapshot.column_count} columns, "
-        f"{snapshot.duration:.2f} s, {state}"
-    )
 
 
 class Command(BaseCommand):
@@ -47,9 +35,9 @@ class Command(BaseCommand):
                 continue
             if snapshot.succeeded:
                 score_snapshot(snapshot)
-                self.stdout.write(summary(snapshot))
+                self.stdout.write(summary_line(snapshot))
             else:
-                self.stderr.write(summary(snapshot))
+                self.stderr.write(summary_line(snapshot))
                 failures += 1
         if failures:
             raise CommandError(f"{failures} of {len(connections)} snapshots failed.")
