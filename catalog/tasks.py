@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from catalog.diagrams import render_pending
@@ -39,18 +40,18 @@ def claim_due_connections() -> list[int]:
     """Ids of enabled connections whose next snapshot is due, pushed forward so the
     next beat tick does not enqueue them again while they wait in the queue."""
     now = timezone.now()
-    due = Connection.objects.filter(enabled=True).filter(
-        Q(next_snapshot_at__isnull=True) | Q(next_snapshot_at__lte=now)
-    )
-    claimed = []
-    for pk, interval in due.values_list("pk", "schedule_interval"):
-        if (
-            Connection.objects.filter(pk=pk)
+    with transaction.atomic():
+        # Rows another beat holds are skipped (SQLite has no row locks and needs none).
+        ids = list(
+            Connection.objects.select_for_update(skip_locked=True)
+            .filter(enabled=True)
             .filter(Q(next_snapshot_at__isnull=True) | Q(next_snapshot_at__lte=now))
-            .update(next_snapshot_at=now + interval)
-        ):
-            claimed.append(pk)
-    return claimed
+            .values_list("pk", flat=True)
+        )
+        Connection.objects.filter(pk__in=ids).update(
+            next_snapshot_at=Value(now) + F("schedule_interval")
+        )
+    return ids
 
 
 @shared_task
