@@ -23,9 +23,13 @@ people read them ("238 of 240 columns"); ``rate`` is the unit-weighted rate the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import fnmatch
+import math
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from fnmatch import fnmatchcase
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from catalog.introspection.model import SchemaModel, paused_gc
@@ -33,6 +37,7 @@ from scoring.rules import ALL_RULES
 from scoring.rules.base import (
     THEMES,
     WEIGHTS,
+    Outcome,
     Rule,
     RuleContext,
     Schema,
@@ -111,7 +116,8 @@ class _Tally:
         self.waived = 0
 
     def rate(self, units: dict[str, list[int]]) -> float:
-        return sum(1 - f / a for a, f in units.values()) / len(units)
+        # fsum: exact, so the rate does not depend on the order rules report units in.
+        return math.fsum(1 - f / a for a, f in units.values()) / len(units)
 
     def overall_rate(self) -> float | None:
         if len(self.lanes) == 1:
@@ -126,27 +132,44 @@ class _Tally:
         return self.rate(merged) if merged else None
 
 
-def _run(
-    rule: Rule, schema: Schema, ctx: RuleContext, base: Severity
-) -> tuple[_Tally, list[tuple[Any, Severity, bool]]]:
+# Failures of one rule: those at the rule's severity and not waived (nearly all, so kept
+# as bare outcomes), and the rest with their lane's severity and whether a waiver covers them.
+_Failures = tuple[list[Outcome], list[tuple[Outcome, Severity, bool]]]
+
+
+def _waiver_matcher(
+    waivers: frozenset[tuple[str, str]], rule_id: str
+) -> Callable[[str], Any] | None:
+    """Whether an object of this rule is waived (as RuleContext.is_waived): one expression
+    over the object globs of the waivers whose rule glob matches; None when none does."""
+    globs = [obj for rule_glob, obj in waivers if fnmatchcase(rule_id, rule_glob)]
+    if not globs:
+        return None
+    return re.compile("|".join(fnmatch.translate(glob) for glob in globs)).match
+
+
+def _run(rule: Rule, schema: Schema, ctx: RuleContext, base: Severity) -> tuple[_Tally, _Failures]:
     tally = _Tally()
-    failures: list[tuple[Any, Severity, bool]] = []
-    waivers = bool(ctx.waivers)
+    plain: list[Outcome] = []
+    other: list[tuple[Outcome, Severity, bool]] = []
+    is_waived = _waiver_matcher(ctx.waivers, rule.id)
     lanes = tally.lanes
     current: dict[str, list[int]] = lanes.setdefault(base, {})
+    failed = waived = 0
     # Outcomes of one table come in a row: remember the last cell (a hot loop, 10^6 turns).
     last_unit: str | None = None
     last_units: dict[str, list[int]] | None = None
     cell: list[int] = [0, 0]
     for outcome in rule.check(schema, ctx.options_for(rule)):
-        if len(outcome) == 2:  # a bare (unit, object) pass
+        size = len(outcome)
+        if size != 5:  # passes: a bare (unit, object), or Passes(unit, objects, count)
             unit = outcome[0]
             if unit is not last_unit or current is not last_units:
                 found = current.get(unit)
                 if found is None:
                     found = current[unit] = [0, 0]
                 cell, last_unit, last_units = found, unit, current
-            cell[0] += 1
+            cell[0] += 1 if size == 2 else outcome[2]
             continue
         unit, obj, message, _fix, lane = outcome
         if lane is None:
@@ -162,17 +185,21 @@ def _run(
         cell[0] += 1
         if message is None:
             continue
-        if waivers and ctx.is_waived(rule.id, obj):
-            tally.waived += 1
-            failures.append((outcome, severity, True))
+        if is_waived is not None and is_waived(obj):
+            waived += 1
+            other.append((outcome, severity, True))
         else:
             cell[1] += 1
-            tally.failed += 1
-            failures.append((outcome, severity, False))
+            failed += 1
+            if units is current:
+                plain.append(outcome)
+            else:
+                other.append((outcome, severity, False))
     for severity in [s for s, units in lanes.items() if not units]:
         del lanes[severity]
+    tally.failed, tally.waived = failed, waived
     tally.applicable = sum(a for units in lanes.values() for a, _ in units.values())
-    return tally, failures
+    return tally, (plain, other)
 
 
 def score_schema(
@@ -189,7 +216,7 @@ def score_schema(
 def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Scorecard:
     schema = Schema(model, ctx)
     results: dict[str, RuleResult] = {}
-    runs: list[tuple[Rule, _Tally, list[tuple[Any, Severity, bool]], dict[Severity, float]]] = []
+    runs: list[tuple[Rule, _Tally, _Failures, dict[Severity, float]]] = []
     for rule in rules:
         if rule.id in ctx.disabled:
             continue
@@ -247,17 +274,29 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
             for severity, units in tally.lanes.items()
             if WEIGHTS[severity] and rule.theme in themes
         }
+        plain, other = failures
+        rule_id, theme, base = rule.id, rule.theme, results[rule.id].severity
         found: list[Finding] = []
-        for outcome, severity, is_waived in failures:
+        if plain:
+            factor = factors.get(base, 0.0)
+            cells = tally.lanes[base]
+            found = [
+                Finding(
+                    rule_id, obj, base, message, fix, theme, unit, False,
+                    factor / cells[unit][0] if factor else 0.0,
+                )
+                for unit, obj, message, fix, _ in plain
+            ]  # fmt: skip
+        for outcome, severity, is_waived in other:
             factor = 0.0 if is_waived else factors.get(severity, 0.0)
             gain = factor / tally.lanes[severity][outcome.unit][0] if factor else 0.0
             found.append(
                 Finding(
-                    rule.id, outcome.object, severity, outcome.message, outcome.fix,
-                    rule.theme, outcome.unit, is_waived, gain,
+                    rule_id, outcome.object, severity, outcome.message, outcome.fix,
+                    theme, outcome.unit, is_waived, gain,
                 )
             )  # fmt: skip
-        found.sort(key=attrgetter("object"))
+        found.sort(key=itemgetter(1))  # by object
         for finding in found:
             (waived if finding.waived else findings).append(finding)
     return Scorecard(

@@ -167,7 +167,13 @@ class Table:
         return self.kind in VIEW_KINDS
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
+        return self._columns_by_name.get(name)
+
+    # Underscored: orjson writes an instance's __dict__ but skips such names, so the
+    # cache never reaches the canonical document (a test holds it to that).
+    @cached_property
+    def _columns_by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in reversed(self.columns)}  # the first of a name wins
 
 
 @dataclass(frozen=True)

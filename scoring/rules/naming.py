@@ -34,6 +34,7 @@ from scoring.rules.base import (
     NAMING,
     TABLE,
     Outcome,
+    Passes,
     Rule,
     Schema,
     Severity,
@@ -126,21 +127,57 @@ def _expected(options: Mapping[str, Any], population: str) -> str | None:
     return expected
 
 
-NameRef = tuple[Table, str, str, str]  # (table, name, object, unit)
+# One table's names: (table, unit, names, object names). A table name is a group of one.
+NameGroup = tuple[Table, str, tuple[str, ...], tuple[str, ...]]
 
 
-def _populations(schema: Schema) -> dict[str, tuple[list[NameRef], Counter[str]]]:
-    """tables/columns -> every name in scope, and how often each distinct name occurs."""
+def _populations(schema: Schema) -> dict[str, tuple[list[NameGroup], Counter[str]]]:
+    """tables/columns -> every name in scope by table, and how often each distinct name occurs."""
 
-    def build() -> dict[str, tuple[list[NameRef], Counter[str]]]:
-        tables = [(t, t.name, t.qualified_name, t.qualified_name) for t in schema.tables]
-        columns = [(t, c.name, obj, unit) for t, c, obj, unit in schema.columns]
+    def build() -> dict[str, tuple[list[NameGroup], Counter[str]]]:
+        tables = [(t, t.qualified_name, (t.name,), (t.qualified_name,)) for t in schema.tables]
+        columns = [
+            (t, unit, tuple(c.name for c in t.columns), objects)
+            for t, unit, objects, _ in schema.column_groups
+        ]
+        column_counts: Counter[str] = Counter()
+        for group in columns:
+            column_counts.update(group[2])
         return {
-            "tables": (tables, Counter(ref[1] for ref in tables)),
-            "columns": (columns, Counter(ref[1] for ref in columns)),
+            "tables": (tables, Counter(t.name for t in schema.tables)),
+            "columns": (columns, column_counts),
         }
 
     return schema.memo("naming.populations", build)
+
+
+def _judge(
+    schema: Schema,
+    population: str,
+    groups: list[NameGroup],
+    bad: Mapping[str, tuple[str, str | None]],
+) -> Iterator[Outcome | Passes | tuple[str, str]]:
+    """Outcomes of a rule that judges names alone. ``bad`` maps each failing name to its
+    message and its new name (None: no rename fixes it). A group without a bad name is
+    one Passes: 100,000 columns, mostly clean, need not be yielded one by one."""
+    for table, unit, names, objects in groups:
+        if bad.keys().isdisjoint(names):
+            yield Passes(unit, objects, len(objects))
+            continue
+        for name, obj in zip(names, objects, strict=True):
+            verdict = bad.get(name)
+            if verdict is None:
+                yield unit, obj
+                continue
+            message, new = verdict
+            fix = None
+            if new is not None:
+                fix = (
+                    schema.sql.rename_table(table, new)
+                    if population == "tables"
+                    else schema.sql.rename_column(table, name, new)
+                )
+            yield Outcome(unit, obj, message, fix)
 
 
 def _casing_dominance(counts: Counter[str], threshold: float) -> Dominance:
@@ -159,18 +196,15 @@ def check_casing_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator
                 continue
             dominant = found.dominant
             evidence = f"{found.share(dominant)} of {found.classified} {population} are {dominant}"
-        fits = {name: dominant in casings(name) for name in counts}
-        for table, name, obj, unit in names:
-            if fits[name]:
-                yield unit, obj
-                continue
-            new = spell(split_words(name), dominant)
-            if population == "tables":
-                fix = schema.sql.rename_table(table, new)
-            else:
-                fix = schema.sql.rename_column(table, name, new)
-            this = " or ".join(sorted(casings(name)))
-            yield Outcome(unit, obj, f"{evidence}; {name} is {this}.", fix)
+        bad = {
+            name: (
+                f"{evidence}; {name} is {' or '.join(sorted(casings(name)))}.",
+                spell(split_words(name), dominant),
+            )
+            for name in counts
+            if dominant not in casings(name)
+        }
+        yield from _judge(schema, population, names, bad)
 
 
 def check_no_dominant_convention(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
@@ -215,21 +249,15 @@ def _unquoted_ok(name: str, folds_to_lower: bool) -> str | None:
 def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     folds = schema.sql.folds_to_lower
     for population, (names, counts) in _populations(schema).items():
-        reasons = {name: _unquoted_ok(name, folds) for name in counts}
-        for table, name, obj, unit in names:
-            reason = reasons[name]
-            if reason is None:
-                yield unit, obj
-                continue
-            new = snake(name)
-            fix = None
-            if new and not new[0].isdigit() and new != name:
-                fix = (
-                    schema.sql.rename_table(table, new)
-                    if population == "tables"
-                    else schema.sql.rename_column(table, name, new)
-                )
-            yield Outcome(unit, obj, f"{name} must be quoted in every query: {reason}.", fix)
+        bad = {}
+        for name in counts:
+            reason = _unquoted_ok(name, folds)
+            if reason is not None:
+                new = snake(name)
+                renamable = new and not new[0].isdigit() and new != name
+                message = f"{name} must be quoted in every query: {reason}."
+                bad[name] = (message, new if renamable else None)
+        yield from _judge(schema, population, names, bad)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -309,15 +337,13 @@ def check_reserved_word(schema: Schema, options: Mapping[str, Any]) -> Iterator[
         w.lower() for w in options["extra_words"]
     }
     dialect = _DIALECT_NAMES.get(schema.model.dialect, schema.model.dialect)
-    for names, counts in _populations(schema).values():
-        hits = {name for name in counts if name.lower() in reserved}
-        for _table, name, obj, unit in names:
-            if name in hits:
-                yield Outcome(
-                    unit, obj, f"{name} is a reserved word in {dialect}: every query must quote it."
-                )
-            else:
-                yield unit, obj
+    for population, (names, counts) in _populations(schema).items():
+        bad = {
+            name: (f"{name} is a reserved word in {dialect}: every query must quote it.", None)
+            for name in counts
+            if name.lower() in reserved
+        }
+        yield from _judge(schema, population, names, bad)
 
 
 def _entity_words(name: str, prefixes: frozenset[str]) -> tuple[str, ...]:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
 from typing import Any
 
 from catalog.inflection import snake
 from catalog.introspection.model import BOOLEAN, INTEGER, TIMESTAMP, TIMESTAMPTZ, Column, Table
-from catalog.relations import is_junction
 from scoring.fixes import BOOLEAN as BOOLEAN_TYPE
 from scoring.fixes import TIMESTAMP_TYPE
 from scoring.rules.base import (
@@ -22,6 +20,7 @@ from scoring.rules.base import (
     Rule,
     Schema,
     Severity,
+    table_globs,
 )
 
 TIMESTAMP_MARKERS = ("deleted_at", "archived_at", "discarded_at")
@@ -31,24 +30,23 @@ FLAG = "flag"  # is_deleted style
 _OPTIONS = {"timestamp_markers": TIMESTAMP_MARKERS, "flag_markers": FLAG_MARKERS}
 
 
-def markers(schema: Schema, table: Table, options: Mapping[str, Any]) -> list[tuple[Column, str]]:
-    """The table's soft-delete marker columns with their style (names compared as words)."""
+Markers = dict[tuple[str, str], tuple[Table, list[tuple[Column, str]]]]
+
+
+def markers(schema: Schema, options: Mapping[str, Any]) -> Markers:
+    """Tables with soft-delete marker columns, by key, in table order: (table, [(column,
+    style)]). Names are compared as words; built once per run and marker lists."""
     stamps = tuple(options["timestamp_markers"])
     flags = tuple(options["flag_markers"])
-    return _markers_by_table(schema, stamps, flags).get(table.key, [])
 
-
-def _markers_by_table(
-    schema: Schema, stamps: tuple[str, ...], flags: tuple[str, ...]
-) -> dict[tuple[str, str], list[tuple[Column, str]]]:
-    def build() -> dict[tuple[str, str], list[tuple[Column, str]]]:
+    def build() -> Markers:
         styles = {snake(n): STAMP for n in stamps} | {snake(n): FLAG for n in flags}
         snaked = schema.snake_names
-        found: dict[tuple[str, str], list[tuple[Column, str]]] = {}
+        found: Markers = {}
         for table, column, _, _ in schema.base_columns:
             style = styles.get(snaked[column.name])
             if style:
-                found.setdefault(table.key, []).append((column, style))
+                found.setdefault(table.key, (table, []))[1].append((column, style))
         return found
 
     return schema.memo(f"soft_delete.markers.{stamps}.{flags}", build)
@@ -62,14 +60,14 @@ def _is_boolean(column: Column) -> bool:
 
 
 def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    ignore = tuple(options["ignore_tables"])
+    ignored = table_globs(options["ignore_tables"])
+    marked, junctions = markers(schema, options), schema.junctions
     for table in schema.base_tables:
-        unit = table.qualified_name
-        if is_junction(table) or any(
-            fnmatchcase(table.name, p) or fnmatchcase(unit, p) for p in ignore
-        ):
+        key = table.key
+        if key in junctions or ignored(table):
             continue
-        if markers(schema, table, options):
+        unit = table.qualified_name
+        if key in marked:
             yield unit, unit
         else:
             yield Outcome(
@@ -81,9 +79,9 @@ def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator
 
 
 def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    for table in schema.base_tables:
+    for table, found in markers(schema, options).values():
         unit = table.qualified_name
-        for column, style in markers(schema, table, options):
+        for column, style in found:
             obj = f"{unit}.{column.name}"
             problem, fix = None, None
             if style == STAMP:
@@ -109,10 +107,7 @@ def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
 
 def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     profiles = schema.observations.tables
-    for table in schema.base_tables:
-        found = markers(schema, table, options)
-        if not found:
-            continue
+    for table, found in markers(schema, options).values():
         unit = table.qualified_name
         if {style for _, style in found} != {STAMP, FLAG}:
             yield unit, unit
@@ -134,8 +129,8 @@ def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
 
 def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     styles: dict[str, str] = {}
-    for table in schema.base_tables:
-        found = {style for _, style in markers(schema, table, options)}
+    for table, columns in markers(schema, options).values():
+        found = {style for _, style in columns}
         if len(found) == 1:
             styles[table.qualified_name] = found.pop()  # both: sd-dual-markers' business
     ranked = Counter(styles.values()).most_common()
@@ -159,15 +154,15 @@ def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iter
 
 def check_hard_delete_observed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     profiles = schema.observations.tables
-    for table in schema.base_tables:
+    if not profiles:
+        return
+    for table, _ in markers(schema, options).values():
         unit = table.qualified_name
         profile = profiles.get(unit)
         if profile is None or profile.deletes_before is None or profile.deletes_now is None:
             continue
         if profile.deletes_now < profile.deletes_before:
             continue  # the counters were reset: unknown
-        if not markers(schema, table, options):
-            continue
         deleted = profile.deletes_now - profile.deletes_before
         if deleted:
             yield Outcome(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +28,7 @@ from scoring.rules.base import (
     Rule,
     Schema,
     Severity,
+    table_globs,
 )
 
 MOMENT_SUFFIXES = frozenset({"at", "time", "ts", "timestamp"})
@@ -149,16 +149,16 @@ def check_ts_without_tz(schema: Schema, options: Mapping[str, Any]) -> Iterator[
 def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
     def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
         aliases = {snake(a) for a in options["aliases"]}
-        skip = tuple(options["ignore_tables"]) + tuple(options.get("append_only", ()))
+        skipped = table_globs((*options["ignore_tables"], *options.get("append_only", ())))
         words = schema.table_words
+        name = options["aliases"][0] if options["aliases"] else default_aliases[0]
         for table in schema.base_tables:
-            unit = table.qualified_name
-            if any(fnmatchcase(table.name, p) or fnmatchcase(unit, p) for p in skip):
+            if skipped(table):
                 continue
+            unit = table.qualified_name
             if not aliases.isdisjoint(words[table.key]):
                 yield unit, unit
                 continue
-            name = options["aliases"][0] if options["aliases"] else default_aliases[0]
             yield Outcome(
                 unit,
                 unit,

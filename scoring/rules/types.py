@@ -21,6 +21,7 @@ from scoring.rules.base import (
     TYPES,
     ColumnRef,
     Outcome,
+    Passes,
     Rule,
     Schema,
     Severity,
@@ -117,19 +118,23 @@ GENERIC_NAMES = ("id", "name", "type", "status", "value", "data", "code", "key",
 def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     generic = {n.lower() for n in options["ignore_names"]}
     snaked = schema.snake_names
-    by_name: dict[str, list[ColumnRef]] = defaultdict(list)
+    by_name: dict[str, list[ColumnRef]] = {}
     for entry in schema.base_columns:
         name = snaked[entry[1].name]
-        if name not in generic:
-            by_name[name].append(entry)
+        uses = by_name.get(name)
+        if uses is None:
+            by_name[name] = [entry]
+        else:
+            uses.append(entry)
+    passing: dict[str, list[str]] = defaultdict(list)  # unit -> objects, yielded per unit
     for name, uses in by_name.items():
-        if len(uses) < 2 or len({entry[3] for entry in uses}) < 2:
+        if len(uses) < 2 or name in generic or len({entry[3] for entry in uses}) < 2:
             continue  # in one table only: nothing to compare with
-        families = Counter(entry[1].type_family for entry in uses)
-        if len(families) == 1:
+        if len({entry[1].type_family for entry in uses}) == 1:
             for entry in uses:
-                yield entry[3], entry[2]
+                passing[entry[3]].append(entry[2])
             continue
+        families = Counter(entry[1].type_family for entry in uses)
         ranked = families.most_common()
         tie = ranked[0][1] == ranked[1][1]
         dominant = ranked[0][0]
@@ -140,7 +145,7 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
         ).most_common(1)[0][0]
         for table, column, obj, unit in uses:
             if column.type_family == dominant and not tie:
-                yield unit, obj
+                passing[unit].append(obj)
             elif tie:
                 yield Outcome(
                     unit, obj, f"{name} has different types with no majority ({summary} tables)."
@@ -152,6 +157,8 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
                     f"{name} is {column.data_type} here but {dominant} elsewhere ({summary} tables).",
                     schema.sql.alter_type(table, column, model_column),
                 )
+    for unit, objects in passing.items():
+        yield Passes(unit, tuple(objects), len(objects))
 
 
 # Sampling: what a text column's values really are ---------------------------

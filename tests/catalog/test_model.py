@@ -56,3 +56,13 @@ def test_observations_do_not_change_the_fingerprint():
 def test_table_order_does_not_change_the_document():
     reversed_model = SchemaModel(MODEL.dialect, MODEL.database, tuple(reversed(MODEL.tables)))
     assert to_document(reversed_model) == to_document(MODEL)
+
+
+def test_lookups_cached_on_a_table_stay_out_of_the_document():
+    fresh = from_document(to_document(MODEL))
+    before = to_document(fresh)
+    table = fresh.table("public", "orders")
+    assert table.column("customer_id").ident == "2"
+    assert table.column("missing") is None
+    assert "_columns_by_name" in vars(table)  # the cache is there...
+    assert to_document(fresh) == before  # ...and not in the document

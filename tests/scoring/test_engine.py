@@ -5,7 +5,16 @@ import json
 import pytest
 
 from scoring.engine import score_schema, scorecard_to_json
-from scoring.rules.base import DEMOTE, ESCALATE, Outcome, Rule, RuleContext, Severity
+from scoring.rules.base import (
+    DEMOTE,
+    ESCALATE,
+    Outcome,
+    Rule,
+    RuleContext,
+    Severity,
+    passes,
+    table_globs,
+)
 from tests.builders import col, model, table
 
 EMPTY = model()
@@ -97,6 +106,39 @@ def test_waived_objects_pass_and_are_listed_as_waived() -> None:
     assert [f.object for f in card.findings] == ["x.c"]
     assert [f.object for f in card.waived] == ["s.a", "s.b"]
     assert all(f.waived and f.gain == 0 for f in card.waived)
+
+
+def test_passes_in_bulk_count_as_one_pass_per_object() -> None:
+    one_by_one = rule(
+        "r", "keys", "W", *[ok("s.a", f"s.a.c{i}") for i in range(3)], bad("s.a", "s.a.c3")
+    )
+    bulk = rule(
+        "r", "keys", "W", passes("s.a", ("s.a.c0", "s.a.c1", "s.a.c2")), bad("s.a", "s.a.c3")
+    )
+    a, b = score_schema(EMPTY, rules=[one_by_one]), score_schema(EMPTY, rules=[bulk])
+    assert a.rules == b.rules and a.unit_counts == b.unit_counts and a.findings == b.findings
+    assert [o.object for o in bulk.outcomes(EMPTY)] == [f"s.a.c{i}" for i in range(4)]
+    assert [o.failed for o in bulk.outcomes(EMPTY)] == [False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("rule_glob", "object_glob"),
+    [("r", "s.a.c1"), ("r*", "s.a.*"), ("?", "s.[ab].c[!0]"), ("x*", "*"), ("r", "S.A.C1")],
+)
+def test_waivers_match_as_the_context_says(rule_glob: str, object_glob: str) -> None:
+    objects = ["s.a.c0", "s.a.c1", "s.b.c2", "s.a.c1.x"]
+    ctx = RuleContext(waivers=frozenset({(rule_glob, object_glob)}))
+    card = score_schema(
+        EMPTY, ctx, rules=[rule("r", "keys", "W", *[bad(o[:3], o) for o in objects])]
+    )
+    assert [f.object for f in card.waived] == [o for o in objects if ctx.is_waived("r", o)]
+
+
+def test_table_globs_match_a_name_or_a_qualified_name() -> None:
+    ignored = table_globs(("audit_*", "ops.*"))
+    names = [("public", "audit_log"), ("ops", "jobs"), ("public", "orders"), ("x", "Audit_log")]
+    assert [ignored(table(n, schema=s)) for s, n in names] == [True, True, False, False]
+    assert not table_globs(())(table("orders", schema="public"))
 
 
 def test_severity_overrides_and_disabled_rules() -> None:
