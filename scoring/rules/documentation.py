@@ -87,13 +87,19 @@ def placeholder_reason(description: str, name: str) -> str | None:
 
 
 def check_placeholder(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    for table in schema.tables:
-        unit = table.qualified_name
-        items = [(unit, table.name, table.comment)] + [
-            (f"{unit}.{c.name}", c.name, c.comment) for c in table.columns
-        ]
+    describe = schema.description
+    # Only the database comments count when nobody wrote a description: most columns have
+    # none, and are passed over without a call.
+    comments_only = not schema.ctx.descriptions and not schema.ctx.dbt_descriptions
+    for table, unit, _, refs in schema.column_groups:
+        items = [(unit, table.name, table.comment)]
+        items += (
+            [(obj, column.name, column.comment) for _, column, obj, _ in refs if column.comment]
+            if comments_only
+            else [(obj, column.name, column.comment) for _, column, obj, _ in refs]
+        )
         for obj, name, comment in items:
-            text = schema.description(obj, comment)
+            text = describe(obj, comment)
             if text is None:
                 continue
             reason = placeholder_reason(text, name)

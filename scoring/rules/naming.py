@@ -26,7 +26,7 @@ from catalog.inflection import (
     strip_prefix,
 )
 from catalog.introspection.model import BOOLEAN, Table
-from catalog.relations import app_prefixes, is_junction
+from catalog.relations import app_prefixes
 from scoring.rules.base import (
     COLUMN,
     DATABASE,
@@ -352,7 +352,8 @@ def _entity_words(name: str, prefixes: frozenset[str]) -> tuple[str, ...]:
 
 def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     prefixes = app_prefixes(schema.model)
-    tables = [t for t in schema.base_tables if not is_junction(t)]
+    junctions = schema.junctions
+    tables = [t for t in schema.base_tables if t.key not in junctions]
     readings = {}
     for table in tables:
         words = _entity_words(table.name, prefixes)
@@ -501,15 +502,19 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
         for concept, spellings in options["concepts"].items()
         for spelling in spellings
     }
-    snaked = schema.snake_names
+    # Per distinct name, then one lookup per column.
+    named = {
+        name: (concept, spelling)
+        for name, spelling in schema.snake_names.items()
+        if (concept := concept_of.get(spelling))
+    }
     by_concept: dict[str, list[tuple[Table, str, str, str, str]]] = defaultdict(list)
     for table, column, obj, unit in schema.base_columns:
-        if column.type_family == BOOLEAN:
+        found = named.get(column.name)
+        if found is None or column.type_family == BOOLEAN:
             continue  # a boolean "deleted" is a flag, not a spelling of deleted_at
-        spelling = snaked[column.name]
-        concept = concept_of.get(spelling)
-        if concept:
-            by_concept[concept].append((table, column.name, obj, unit, spelling))
+        concept, spelling = found
+        by_concept[concept].append((table, column.name, obj, unit, spelling))
     for concept, uses in by_concept.items():
         counts = Counter(spelling for *_, spelling in uses)
         ranked = counts.most_common()

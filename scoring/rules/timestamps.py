@@ -47,9 +47,11 @@ def is_moment_name(name: str) -> bool:
 
 
 def _moment_columns(schema: Schema) -> list[ColumnRef]:
-    return schema.memo(
-        "time.moments", lambda: [ref for ref in schema.base_columns if is_moment_name(ref[1].name)]
-    )
+    def build() -> list[ColumnRef]:
+        names = {name for name in schema.snake_names if is_moment_name(name)}
+        return [ref for ref in schema.base_columns if ref[1].name in names]
+
+    return schema.memo("time.moments", build)
 
 
 def _to_timestamp(

@@ -47,8 +47,13 @@ _WIDTH = re.compile(r"\s*\(\s*\d+\s*\)")
 
 def normal_type(column: Column) -> str:
     """A column's type for comparison: synonyms folded, integer display widths dropped."""
-    text = " ".join(column.data_type.lower().split())
-    if column.type_family == INTEGER:
+    return _normal_type(column.data_type, column.type_family)
+
+
+@lru_cache(maxsize=4096)
+def _normal_type(data_type: str, family: str) -> str:
+    text = " ".join(data_type.lower().split())
+    if family == INTEGER:
         text = _WIDTH.sub("", text)
     head, sep, rest = text.partition("(")
     head = _SYNONYMS.get(head.strip(), head.strip())
@@ -266,8 +271,9 @@ def is_money_name(name: str) -> bool:
 
 def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     target = schema.sql.type_name(MONEY_NUMERIC)
+    money_names = {name for name in schema.snake_names if is_money_name(name)}
     for table, column, obj, unit in schema.base_columns:
-        if column.type_family != MONEY and not is_money_name(column.name):
+        if column.type_family != MONEY and column.name not in money_names:
             continue
         if column.type_family not in (FLOAT, MONEY):
             yield unit, obj
