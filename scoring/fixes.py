@@ -37,6 +37,7 @@ class SqlDialect:
 
     def __init__(self, model: SchemaModel) -> None:
         self.model = model
+        self._tables: dict[tuple[str, str], str] = {}  # quoted table names, by key
 
     def default_schema(self) -> str:
         return "public"
@@ -49,9 +50,15 @@ class SqlDialect:
         return "'" + text.replace("'", "''") + "'"
 
     def table(self, table: Table) -> str:
-        if table.schema == self.default_schema():
-            return self.quote(table.name)
-        return f"{self.quote(table.schema)}.{self.quote(table.name)}"
+        key = (table.schema, table.name)
+        quoted = self._tables.get(key)
+        if quoted is None:  # once per table: fixes name the same table many times
+            if table.schema == self.default_schema():
+                quoted = self.quote(table.name)
+            else:
+                quoted = f"{self.quote(table.schema)}.{self.quote(table.name)}"
+            self._tables[key] = quoted
+        return quoted
 
     def type_name(self, logical: str) -> str | None:
         return self.types.get(logical)

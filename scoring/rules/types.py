@@ -311,16 +311,20 @@ def check_default_null_string(schema: Schema, options: Mapping[str, Any]) -> Ite
 
 def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     model = schema.model
-    guesser = schema.references(options["ignore"])
-    for ref in guesser.references():
+    # Declared foreign keys pass, column by column (straight from the model: the guesser's
+    # declared references are the same pairs, built as objects).
+    for table in schema.tables:
+        if table.foreign_keys:
+            unit = table.qualified_name
+            for fk in table.foreign_keys:
+                for name, _ in zip(fk.columns, fk.ref_columns, strict=False):
+                    yield unit, f"{unit}.{name}"
+    for ref in schema.references(options["ignore"]).references(include_declared=False):
         if (ref.schema, ref.table) not in schema.in_scope:
             continue
         table = model.table(ref.schema, ref.table)
         unit = f"{ref.schema}.{ref.table}"
         obj = f"{unit}.{ref.column}"
-        if ref.declared:
-            yield unit, obj
-            continue
         target = model.table(ref.ref_schema, ref.ref_table)
         column = table.column(ref.column) if table else None
         key = target.column(ref.ref_column) if target else None
