@@ -179,7 +179,7 @@ class Rule:
             if len(o) == 5:
                 out.append(cast(Outcome, o))
             elif len(o) == 3:
-                out.extend(Outcome(o[0], obj) for obj in cast(Passes, o).objects)
+                out.extend(Outcome(o[0], obj) for obj in cast(Passes, o)[1])
             else:
                 out.append(Outcome(*o))
         return out
