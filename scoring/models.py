@@ -159,6 +159,10 @@ class SnapshotScore(models.Model):
     top_fixes = models.JSONField(default=list)
     # "schema.table" -> score: on the latest scored snapshot only (emptied on older ones).
     table_scores = models.JSONField(default=dict, blank=True)
+    # sha256 of everything the scores are a function of (schema, row estimates, effective
+    # settings, descriptions, active waivers, observations, the scoring code): the next
+    # snapshot with the same inputs copies this row instead of running the engine again.
+    inputs_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-scored_at"]

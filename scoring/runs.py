@@ -4,17 +4,24 @@ Load the snapshot's model, build the RuleContext from the team's rule settings (
 per connection), the connection's active waivers and the descriptions people wrote, run the
 pure engine, and save: the snapshot's scores, and the findings' lifecycle (see models.py).
 Only the latest scored snapshot of a connection moves the lifecycle, so rescoring an older
-snapshot never reopens what a newer one resolved.
+snapshot never reopens what a newer one resolved. A snapshot whose inputs (schema, settings,
+descriptions, waivers, observations, scoring code) equal those of the connection's latest
+score copies that score without running the engine: the usual unchanged re-snapshot.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
+import importlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -247,19 +254,6 @@ def table_scores(card: Scorecard) -> dict[str, float]:
     return scores
 
 
-def compute_scorecard(
-    snapshot: Snapshot, *, today: datetime.date | None = None
-) -> tuple[Scorecard, dict[str, float]]:
-    """The engine's scorecard of a snapshot as the connection's settings stand now, and
-    its per-table scores; nothing is saved."""
-    model = load_model(snapshot)
-    ctx = rule_context(
-        snapshot.connection, observations=snapshot_observations(snapshot), today=today
-    )
-    card = score_schema(model, ctx)
-    return card, table_scores(card)
-
-
 def _rules_json(card: Scorecard) -> dict[str, dict[str, Any]]:
     # Score points each rule costs (the gains of its open findings): what team pages
     # compare week on week to say which rules moved a score.
@@ -296,11 +290,70 @@ def _top_fixes_json(card: Scorecard) -> list[dict[str, Any]]:
     ]
 
 
+# Every module whose source decides a scorecard from its inputs: a deploy that changes any
+# of them must rescore rather than copy. scoring.rules stands for all its modules.
+_SCORING_CODE = (
+    "scoring.rules",
+    "scoring.engine",
+    "scoring.fixes",
+    "scoring.observations",
+    "scoring.runs",
+    "catalog.relations",
+    "catalog.inflection",
+    "catalog.introspection.model",
+)
+
+
+def scoring_code_files() -> list[Path]:
+    paths: list[Path] = []
+    for name in _SCORING_CODE:
+        path = Path(str(importlib.import_module(name).__file__))
+        paths += sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+    return paths
+
+
+@functools.cache
+def scoring_code_digest() -> str:
+    """sha256 of the scoring code's source files, read once per process."""
+    digest = hashlib.sha256()
+    for path in scoring_code_files():
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    # What orjson cannot serialise itself, in a canonical order.
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"cannot digest {type(value).__name__}")
+
+
+def inputs_digest(snapshot: Snapshot, context: RuleContext) -> str:
+    """sha256 of everything a snapshot's scorecard is a function of.
+
+    The schema (by its fingerprint) and row estimates, the whole RuleContext (settings,
+    descriptions, the waivers active today, observations...) and the scoring code.
+    """
+    payload = {
+        "code": scoring_code_digest(),
+        "schema": snapshot.fingerprint,
+        "row_estimates": snapshot.row_estimates,
+        "context": context,
+    }
+    options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+    return hashlib.sha256(orjson.dumps(payload, default=_plain, option=options)).hexdigest()
+
+
 def score_snapshot(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotScore:
     """Score a succeeded snapshot and save its scores and the findings' lifecycle.
 
     Safe to run twice (a rescore replaces the snapshot's scores and moves only the
-    findings whose state changed). ``today`` decides which waivers have expired.
+    findings whose state changed). ``today`` decides which waivers have expired. When the
+    connection's latest score came from the same inputs (an unchanged schema re-snapshotted,
+    the common case), its results are copied and the engine does not run.
     """
     # Hundreds of thousands of acyclic rows and findings: see paused_gc.
     with paused_gc():
@@ -311,34 +364,100 @@ def _score_snapshot(snapshot: Snapshot, today: datetime.date | None) -> Snapshot
     started = time.perf_counter()
     snapshot = Snapshot.objects.select_related("connection").get(pk=snapshot.pk)
     connection = snapshot.connection
-    card, tables = compute_scorecard(snapshot, today=today)
+    ctx = rule_context(connection, observations=snapshot_observations(snapshot), today=today)
+    digest = inputs_digest(snapshot, ctx)
     with transaction.atomic():
-        # One scoring run per connection at a time: a task and a waiver's rescore could race.
-        Connection.objects.select_for_update().filter(pk=connection.pk).first()
+        _lock_scoring(connection)
+        copied = _copy_unchanged(snapshot, digest, started)
+    if copied is not None:
+        return copied
+    card = score_schema(load_model(snapshot), ctx)
+    tables = table_scores(card)
+    with transaction.atomic():
+        _lock_scoring(connection)
         latest = not SnapshotScore.objects.filter(
             connection=connection, snapshot__started_at__gt=snapshot.started_at
         ).exists()
         if latest:
             rescoring = SnapshotScore.objects.filter(pk=snapshot.pk).exists()
             sync_findings(connection, snapshot, card, rescoring=rescoring)
-            SnapshotScore.objects.filter(connection=connection).exclude(pk=snapshot.pk).exclude(
-                table_scores={}
-            ).update(table_scores={})
-        score, _ = SnapshotScore.objects.update_or_create(
-            snapshot=snapshot,
-            defaults={
-                "connection": connection,
-                "scored_at": timezone.now(),
-                "total": None if card.total is None else round(card.total, 2),
-                "themes": {t: round(s, 2) for t, s in card.themes.items()},
-                "rules": _rules_json(card),
-                "open_findings": len(card.findings),
-                "waived_findings": len(card.waived),
-                "top_fixes": _top_fixes_json(card),
-                "table_scores": tables if latest else {},
-                "duration": time.perf_counter() - started,
-            },
+            _clear_older_table_scores(snapshot)
+        score = _save_score(
+            snapshot,
+            started,
+            total=None if card.total is None else round(card.total, 2),
+            themes={t: round(s, 2) for t, s in card.themes.items()},
+            rules=_rules_json(card),
+            open_findings=len(card.findings),
+            waived_findings=len(card.waived),
+            top_fixes=_top_fixes_json(card),
+            table_scores=tables if latest else {},
+            inputs_digest=digest,
         )
+    return score
+
+
+def _lock_scoring(connection: Connection) -> None:
+    # One scoring run per connection at a time: a task and a waiver's rescore could race.
+    Connection.objects.select_for_update().filter(pk=connection.pk).first()
+
+
+def _clear_older_table_scores(snapshot: Snapshot) -> None:
+    # Per-table scores live on the latest score only.
+    SnapshotScore.objects.filter(connection_id=snapshot.connection_id).exclude(
+        pk=snapshot.pk
+    ).exclude(table_scores={}).update(table_scores={})
+
+
+def _copy_unchanged(snapshot: Snapshot, digest: str, started: float) -> SnapshotScore | None:
+    """Store the connection's latest score again for ``snapshot`` if it came from the same
+    inputs (None otherwise). The engine would only repeat it, and the findings already
+    hold its state, so they are left alone. Runs under the scoring lock."""
+    previous = (
+        SnapshotScore.objects.filter(connection_id=snapshot.connection_id)
+        .annotate(started_at=F("snapshot__started_at"))
+        .order_by("-snapshot__started_at", "-snapshot_id")
+        .first()
+    )
+    if previous is None or previous.inputs_digest != digest:
+        return None
+    if previous.pk == snapshot.pk:  # rescored with nothing changed
+        previous.scored_at = timezone.now()
+        previous.duration = time.perf_counter() - started
+        previous.save(update_fields=["scored_at", "duration"])
+        return previous
+    latest = previous.started_at <= snapshot.started_at
+    if latest:
+        _clear_older_table_scores(snapshot)
+    return _save_score(
+        snapshot,
+        started,
+        total=previous.total,
+        themes=previous.themes,
+        rules=previous.rules,
+        open_findings=previous.open_findings,
+        waived_findings=previous.waived_findings,
+        top_fixes=previous.top_fixes,
+        table_scores=previous.table_scores if latest else {},
+        inputs_digest=digest,
+    )
+
+
+_SCORE_FIELDS = [f.name for f in SnapshotScore._meta.concrete_fields if not f.primary_key]
+
+
+def _save_score(snapshot: Snapshot, started: float, **values: Any) -> SnapshotScore:
+    """Insert the snapshot's score, or replace it when rescored: one statement."""
+    score = SnapshotScore(
+        snapshot=snapshot,
+        connection_id=snapshot.connection_id,
+        scored_at=timezone.now(),
+        duration=time.perf_counter() - started,
+        **values,
+    )
+    SnapshotScore.objects.bulk_create(
+        [score], update_conflicts=True, unique_fields=["snapshot"], update_fields=_SCORE_FIELDS
+    )
     return score
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Connection, Snapshot, Table
+from catalog.models import Column, Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
 from catalog.tasks import snapshot_connection
+from scoring import runs
 from scoring.engine import score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.runs import load_model, rescore_latest, rule_context, score_snapshot
@@ -317,3 +319,222 @@ def test_the_beat_rescores_connections_whose_waiver_expired(shop, member):
     assert rescore_lapsed_waivers.delay().get() == [connection.pk]
     assert not current(connection)[("ts-without-tz", "public.orders.shipped_at")].waived
     assert rescore_lapsed_waivers.delay().get() == []  # rescored: nothing lapsed since
+
+
+# Unchanged inputs: the latest score is copied, the engine does not run ------------------
+
+
+@pytest.fixture
+def engine_runs(monkeypatch) -> list[int]:
+    """One entry per engine run inside score_snapshot."""
+    calls: list[int] = []
+    real = runs.score_schema
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "score_schema", counting)
+    return calls
+
+
+def settled(connection: Connection, *, today: datetime.date | None = None) -> SnapshotScore:
+    """Two scored snapshots: the second one's delete counters have a baseline (the first
+    one's), which is a change of observations, so a third unchanged snapshot is the first
+    whose inputs equal its predecessor's."""
+    score_snapshot(snapshot(connection), today=today)
+    return score_snapshot(snapshot(connection), today=today)
+
+
+def finding_writes(queries: list[dict[str, str]]) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if '"scoring_finding"' in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_an_unchanged_snapshot_copies_the_latest_score_without_the_engine(shop, monkeypatch):
+    connection, _ = shop
+    previous = settled(connection)
+    before = {f.pk: (f.message, f.waived, f.opened_in_id) for f in Finding.objects.all()}
+    again = snapshot(connection)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the engine ran")
+
+    monkeypatch.setattr(runs, "score_schema", fail)
+    with CaptureQueriesContext(db_connection) as ctx:
+        copied = score_snapshot(again)
+
+    assert finding_writes(ctx.captured_queries) == []
+    assert {f.pk: (f.message, f.waived, f.opened_in_id) for f in Finding.objects.all()} == before
+    stored = SnapshotScore.objects.get(pk=again.pk)
+    assert copied.pk == stored.pk == again.pk
+    fields = ("total", "themes", "rules", "open_findings", "waived_findings", "top_fixes")
+    for field in fields:
+        assert getattr(stored, field) == getattr(previous, field), field
+    assert stored.inputs_digest == previous.inputs_digest != ""
+    assert stored.scored_at > previous.scored_at
+    # The per-table scores moved to the new latest score.
+    assert stored.table_scores == previous.table_scores != {}
+    assert SnapshotScore.objects.get(pk=previous.pk).table_scores == {}
+
+
+def test_rescoring_an_unchanged_snapshot_only_records_when_it_was_scored(shop, engine_runs):
+    connection, _ = shop
+    scored = settled(connection)
+    engine_runs.clear()
+    SnapshotScore.objects.filter(pk=scored.pk).update(
+        scored_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    again = rescore_latest(connection)
+    assert engine_runs == []
+    stored = SnapshotScore.objects.get(pk=scored.pk)
+    assert stored.scored_at > timezone.now() - datetime.timedelta(minutes=5)
+    assert (stored.total, stored.rules, stored.table_scores) == (
+        scored.total,
+        scored.rules,
+        scored.table_scores,
+    )
+    assert again is not None and again.pk == scored.pk
+
+
+def _describe_orders(connection: Connection, target) -> None:
+    Table.objects.filter(connection=connection, name="orders").update(description="One order.")
+
+
+def _dbt_describe_a_column(connection: Connection, target) -> None:
+    Column.objects.filter(table__connection=connection, name="email").update(
+        dbt_description="Where receipts go."
+    )
+
+
+def _team_setting(connection: Connection, target) -> None:
+    RuleSetting.objects.create(team=connection.team, rule="pk-missing", severity="I")
+
+
+def _connection_option(connection: Connection, target) -> None:
+    RuleSetting.objects.create(
+        team=connection.team,
+        connection=connection,
+        rule="ts-updated-missing",
+        options={"append_only": ["orders"]},
+    )
+
+
+def _disable_a_rule(connection: Connection, target) -> None:
+    RuleSetting.objects.create(team=connection.team, rule="ts-without-tz", enabled=False)
+
+
+def _waiver(connection: Connection, target) -> None:
+    Waiver.objects.create(
+        connection=connection, rule="pk-missing", pattern="public.orders", reason="legacy"
+    )
+
+
+def _revoked_waiver(connection: Connection, target) -> None:
+    Waiver.objects.filter(connection=connection).update(revoked_at=timezone.now())
+
+
+def _schema_change(connection: Connection, target) -> None:
+    target.execute("ALTER TABLE customers ADD note date")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _describe_orders,
+        _dbt_describe_a_column,
+        _team_setting,
+        _connection_option,
+        _disable_a_rule,
+        _waiver,
+        _schema_change,
+    ],
+)
+def test_a_change_of_any_input_scores_in_full(shop, engine_runs, change):
+    connection, target = shop
+    before = settled(connection)
+    change(connection, target)
+    engine_runs.clear()
+    after = score_snapshot(snapshot(connection))
+    assert engine_runs == [1]
+    assert after.inputs_digest != before.inputs_digest
+    # And the next unchanged snapshot copies the new score.
+    engine_runs.clear()
+    copied = score_snapshot(snapshot(connection))
+    assert engine_runs == []
+    assert (copied.total, copied.rules) == (after.total, after.rules)
+
+
+def test_revoking_a_waiver_scores_in_full(shop, engine_runs):
+    connection, target = shop
+    _waiver(connection, target)
+    settled(connection)
+    assert current(connection)[("pk-missing", "public.orders")].waived
+    _revoked_waiver(connection, target)
+    engine_runs.clear()
+    score_snapshot(snapshot(connection))
+    assert engine_runs == [1]
+    assert not current(connection)[("pk-missing", "public.orders")].waived
+
+
+def test_a_deploy_that_changes_the_scoring_code_scores_in_full(shop, engine_runs, monkeypatch):
+    connection, _ = shop
+    settled(connection)
+    engine_runs.clear()
+    monkeypatch.setattr(runs, "scoring_code_digest", lambda: "another release")
+    score_snapshot(snapshot(connection))
+    assert engine_runs == [1]
+
+
+def test_the_scoring_code_digest_covers_every_rule_module():
+    root = Path(runs.__file__).resolve().parent.parent
+    files = {path.resolve() for path in runs.scoring_code_files()}
+    assert set((root / "scoring" / "rules").glob("*.py")) <= files
+    assert root / "scoring" / "engine.py" in files
+    assert root / "catalog" / "relations.py" in files
+    assert len(runs.scoring_code_digest()) == 64
+
+
+def test_an_expiring_waiver_copies_while_active_and_scores_in_full_when_it_ends(
+    shop, engine_runs, member
+):
+    connection, _ = shop
+    tz = ("ts-without-tz", "public.orders.shipped_at")
+    today = timezone.localdate()
+    Waiver.objects.create(
+        connection=connection,
+        rule=tz[0],
+        pattern=tz[1],
+        reason="legacy import, always UTC",
+        expires_on=today + datetime.timedelta(days=3),
+        created_by=member,
+    )
+    waived = settled(connection, today=today)
+    assert current(connection)[tz].waived
+
+    engine_runs.clear()
+    tomorrow = score_snapshot(snapshot(connection), today=today + datetime.timedelta(days=1))
+    assert engine_runs == []  # still active: the same inputs
+    assert tomorrow.total == waived.total
+
+    expired = score_snapshot(snapshot(connection), today=today + datetime.timedelta(days=3))
+    assert engine_runs == [1]
+    assert expired.total < waived.total
+    assert not current(connection)[tz].waived
+
+
+def test_an_older_snapshot_scored_late_copies_without_taking_the_table_scores(shop, engine_runs):
+    connection, _ = shop
+    score_snapshot(snapshot(connection))
+    older = snapshot(connection)
+    newer = snapshot(connection)
+    latest = score_snapshot(newer)
+    engine_runs.clear()
+    late = score_snapshot(older)
+    assert engine_runs == []
+    assert (late.total, late.rules) == (latest.total, latest.rules)
+    assert late.table_scores == {}
+    assert SnapshotScore.objects.get(pk=newer.pk).table_scores == latest.table_scores != {}
