@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -150,13 +151,14 @@ class Table:
     # Observation, not structure: left out of the document and the fingerprint.
     row_estimate: int | None = field(default=None, compare=False)
 
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}"
+    def __post_init__(self) -> None:
+        # Rules ask for these a million times a run: computed once. Underscored, so the
+        # canonical document (orjson writes __dict__ but skips such names) never holds them.
+        object.__setattr__(self, "_qualified_name", f"{self.schema}.{self.name}")
+        object.__setattr__(self, "_key", (self.schema, self.name))
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.schema, self.name)
+    qualified_name = property(attrgetter("_qualified_name"), doc="schema.name")
+    key = property(attrgetter("_key"), doc="(schema, name)")
 
     @property
     def is_base_table(self) -> bool:

@@ -180,8 +180,13 @@ def _judge(
             yield Outcome(unit, obj, message, fix)
 
 
-def _casing_dominance(counts: Counter[str], threshold: float) -> Dominance:
-    return Dominance(((casings(n), k) for n, k in counts.items()), threshold=threshold)
+def _casing_dominance(
+    schema: Schema, population: str, counts: Counter[str], threshold: float
+) -> Dominance:
+    return schema.memo(
+        f"naming.casing.{population}.{threshold}",
+        lambda: Dominance(((casings(n), k) for n, k in counts.items()), threshold=threshold),
+    )
 
 
 def check_casing_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
@@ -191,7 +196,7 @@ def check_casing_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator
         if expected:
             dominant, evidence = expected, f"the expected casing is {expected}"
         else:
-            found = _casing_dominance(counts, threshold)
+            found = _casing_dominance(schema, population, counts, threshold)
             if found.dominant is None:
                 continue
             dominant = found.dominant
@@ -213,7 +218,7 @@ def check_no_dominant_convention(schema: Schema, options: Mapping[str, Any]) -> 
     problems = []
     classified = 0
     for population, (_, counts) in _populations(schema).items():
-        found = _casing_dominance(counts, options["threshold"])
+        found = _casing_dominance(schema, population, counts, options["threshold"])
         classified += found.classified
         if found.classified and found.dominant is None:
             problems.append(
@@ -241,7 +246,7 @@ def _unquoted_ok(name: str, folds_to_lower: bool) -> str | None:
         return "it contains a dash"
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", name):
         return "it contains characters other than letters, digits and underscores"
-    if folds_to_lower and any(c.isupper() for c in name):
+    if folds_to_lower and name != name.lower():  # ASCII only, as checked above
         return "it has upper case letters, which PostgreSQL folds to lower case unless quoted"
     return None
 

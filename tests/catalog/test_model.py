@@ -66,3 +66,6 @@ def test_lookups_cached_on_a_table_stay_out_of_the_document():
     assert table.column("missing") is None
     assert "_columns_by_name" in vars(table)  # the cache is there...
     assert to_document(fresh) == before  # ...and not in the document
+    assert table.qualified_name == "public.orders" and table.key == ("public", "orders")
+    assert '"_' not in before  # no cached attribute (they are underscored) is ever written
+    assert replace(table, name="purchases").qualified_name == "public.purchases"
