@@ -538,3 +538,20 @@ def test_an_older_snapshot_scored_late_copies_without_taking_the_table_scores(sh
     assert (late.total, late.rules) == (latest.total, latest.rules)
     assert late.table_scores == {}
     assert SnapshotScore.objects.get(pk=newer.pk).table_scores == latest.table_scores != {}
+
+
+def test_findings_states_are_updated_in_place_in_one_statement(shop):
+    connection, _ = shop
+    score_snapshot(snapshot(connection))
+    a, b = Finding.objects.filter(connection=connection).order_by("pk")[:2]
+    untouched = {f.pk: f.message for f in Finding.objects.exclude(pk__in=[a.pk, b.pk])}
+    with CaptureQueriesContext(db_connection) as ctx:
+        runs._update_states(
+            [(a.pk, "I", "new words", "", True), (b.pk, "E", "other", "FIX;", False)]
+        )
+    assert len(ctx.captured_queries) == 1
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.severity, a.message, a.fix, a.waived) == ("I", "new words", "", True)
+    assert (b.severity, b.message, b.fix, b.waived) == ("E", "other", "FIX;", False)
+    assert {f.pk: f.message for f in Finding.objects.exclude(pk__in=[a.pk, b.pk])} == untouched
