@@ -244,7 +244,7 @@ def bench_persisted(tables: int = 5000) -> None:
         print(f"building the synthetic {tables:,}-table schema (about 90 s for 5,000)...")
         build_database(f"{base}/{syn_db}", tables)
         print(
-            f"{'schema':<16} {'case':<22} {'snapshot':>21}  {'score_snapshot':>21}  "
+            f"{'schema':<16} {'case':<22} {'snapshot':>22}  {'score_snapshot':>22}  "
             "share (goal < 20%)"
         )
         for label, database, alter in (
