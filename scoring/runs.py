@@ -302,6 +302,7 @@ _SCORING_CODE = (
     "catalog.relations",
     "catalog.inflection",
     "catalog.introspection.model",
+    "catalog.sampling.parsing",
 )
 
 
