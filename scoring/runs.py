@@ -17,7 +17,7 @@ import hashlib
 import importlib
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -189,15 +189,10 @@ def load_model(snapshot: Snapshot) -> SchemaModel:
         while len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
         _PARSED[snapshot.fingerprint] = model
-    estimates = snapshot.row_estimates
-    if not estimates:
-        return model
-    return replace(
-        model,
-        tables=tuple(
-            replace(t, row_estimate=estimates.get(t.qualified_name)) for t in model.tables
-        ),
-    )
+    # Row estimates stay out: no rule reads them (a test holds it), so they are not an
+    # input of the scorecard, and a busy database's changing counts never defeat the copy
+    # of an unchanged snapshot's score.
+    return model
 
 
 def table_scores(card: Scorecard) -> dict[str, float]:
@@ -336,13 +331,12 @@ def _plain(value: Any) -> Any:
 def inputs_digest(snapshot: Snapshot, context: RuleContext) -> str:
     """sha256 of everything a snapshot's scorecard is a function of.
 
-    The schema (by its fingerprint) and row estimates, the whole RuleContext (settings,
+    The schema (by its fingerprint; row estimates are not read), the whole RuleContext (settings,
     descriptions, the waivers active today, observations...) and the scoring code.
     """
     payload = {
         "code": scoring_code_digest(),
         "schema": snapshot.fingerprint,
-        "row_estimates": snapshot.row_estimates,
         "context": context,
     }
     options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS

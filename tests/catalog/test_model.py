@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import orjson
+import pytest
+
 from catalog.introspection.model import (
     CheckConstraint,
     Column,
@@ -69,3 +72,10 @@ def test_lookups_cached_on_a_table_stay_out_of_the_document():
     assert table.qualified_name == "public.orders" and table.key == ("public", "orders")
     assert '"_' not in before  # no cached attribute (they are underscored) is ever written
     assert replace(table, name="purchases").qualified_name == "public.purchases"
+
+
+def test_a_document_missing_a_required_field_is_refused() -> None:
+    document = orjson.loads(to_document(MODEL))
+    del document["tables"][1]["columns"][0]["type_family"]
+    with pytest.raises(TypeError, match="type_family"):
+        from_document(orjson.dumps(document).decode())

@@ -498,6 +498,17 @@ def test_the_scoring_code_digest_covers_every_rule_module():
     assert len(runs.scoring_code_digest()) == 64
 
 
+def test_no_scoring_code_reads_row_estimates():
+    # load_model and inputs_digest leave row estimates out because nothing here reads
+    # them: a rule that starts to must put them back in both.
+    readers = [
+        path.name
+        for path in runs.scoring_code_files()
+        if path.name != "model.py" and "row_estimate" in path.read_text()
+    ]
+    assert readers == []
+
+
 def test_an_expiring_waiver_copies_while_active_and_scores_in_full_when_it_ends(
     shop, engine_runs, member
 ):
