@@ -37,7 +37,6 @@ from scoring.rules import ALL_RULES
 from scoring.rules.base import (
     THEMES,
     WEIGHTS,
-    Outcome,
     Rule,
     RuleContext,
     Schema,
@@ -137,7 +136,7 @@ class _Tally:
 
 # Failures of one rule: those at the rule's severity and not waived (nearly all, so kept
 # as bare outcomes), and the rest with their lane's severity and whether a waiver covers them.
-_Failures = tuple[list[Outcome], list[tuple[Outcome, Severity, bool]]]
+_Failures = tuple[list[Any], list[tuple[Any, Severity, bool]]]
 
 
 def _waiver_matcher(
@@ -153,8 +152,9 @@ def _waiver_matcher(
 
 def _run(rule: Rule, schema: Schema, ctx: RuleContext, base: Severity) -> tuple[_Tally, _Failures]:
     tally = _Tally()
-    plain: list[Outcome] = []
-    other: list[tuple[Outcome, Severity, bool]] = []
+    # Outcomes are Outcome, Passes or bare (unit, object) tuples: told apart by length.
+    plain: list[Any] = []
+    other: list[tuple[Any, Severity, bool]] = []
     is_waived = _waiver_matcher(ctx.waivers, rule.id)
     lanes = tally.lanes
     current: dict[str, list[int]] = lanes.setdefault(base, {})
@@ -163,9 +163,10 @@ def _run(rule: Rule, schema: Schema, ctx: RuleContext, base: Severity) -> tuple[
     last_unit: str | None = None
     last_units: dict[str, list[int]] | None = None
     cell: list[int] = [0, 0]
-    for outcome in rule.check(schema, ctx.options_for(rule)):
+    outcomes: Iterable[Any] = rule.check(schema, ctx.options_for(rule))
+    for outcome in outcomes:
         size = len(outcome)
-        if size != 5:  # passes: a bare (unit, object), or Passes(unit, objects, count)
+        if size != 5:  # passes: a bare (unit, object), or Passes(unit, objects, total)
             unit = outcome[0]
             if unit is not last_unit or current is not last_units:
                 found = current.get(unit)

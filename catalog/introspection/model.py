@@ -169,13 +169,15 @@ class Table:
         return self.kind in VIEW_KINDS
 
     def column(self, name: str) -> Column | None:
-        return self._columns_by_name.get(name)
-
-    # Underscored: orjson writes an instance's __dict__ but skips such names, so the
-    # cache never reaches the canonical document (a test holds it to that).
-    @cached_property
-    def _columns_by_name(self) -> dict[str, Column]:
-        return {c.name: c for c in reversed(self.columns)}  # the first of a name wins
+        # Built on first use and set like a field (cached_property would reach for
+        # __dict__, which costs every later attribute read its fast path). Underscored:
+        # orjson writes __dict__ but skips such names, so the document never holds it.
+        try:
+            by_name: dict[str, Column] = self._columns_by_name  # type: ignore[attr-defined]
+        except AttributeError:
+            by_name = {c.name: c for c in reversed(self.columns)}  # the first of a name wins
+            object.__setattr__(self, "_columns_by_name", by_name)
+        return by_name.get(name)
 
 
 @dataclass(frozen=True)

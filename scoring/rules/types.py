@@ -21,10 +21,10 @@ from scoring.rules.base import (
     TYPES,
     ColumnRef,
     Outcome,
-    Passes,
     Rule,
     Schema,
     Severity,
+    passes,
 )
 
 _SYNONYMS = {
@@ -163,7 +163,7 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
                     schema.sql.alter_type(table, column, model_column),
                 )
     for unit, objects in passing.items():
-        yield Passes(unit, tuple(objects), len(objects))
+        yield passes(unit, tuple(objects))
 
 
 # Sampling: what a text column's values really are ---------------------------
