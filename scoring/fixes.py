@@ -50,13 +50,16 @@ class SqlDialect:
         return "'" + text.replace("'", "''") + "'"
 
     def table(self, table: Table) -> str:
-        key = (table.schema, table.name)
+        return self.table_named(table.schema, table.name)
+
+    def table_named(self, schema: str, name: str) -> str:
+        key = (schema, name)
         quoted = self._tables.get(key)
         if quoted is None:  # once per table: fixes name the same table many times
-            if table.schema == self.default_schema():
-                quoted = self.quote(table.name)
+            if schema == self.default_schema():
+                quoted = self.quote(name)
             else:
-                quoted = f"{self.quote(table.schema)}.{self.quote(table.name)}"
+                quoted = f"{self.quote(schema)}.{self.quote(name)}"
             self._tables[key] = quoted
         return quoted
 
@@ -120,10 +123,10 @@ class SqlDialect:
         raise NotImplementedError
 
     def _fk_clause(self, fk: ForeignKey) -> str:
-        ref = Table(schema=fk.ref_schema, name=fk.ref_table)
         cols = ", ".join(self.quote(c) for c in fk.columns)
         ref_cols = ", ".join(self.quote(c) for c in fk.ref_columns)
-        return f"FOREIGN KEY ({cols}) REFERENCES {self.table(ref)} ({ref_cols})"
+        ref = self.table_named(fk.ref_schema, fk.ref_table)
+        return f"FOREIGN KEY ({cols}) REFERENCES {ref} ({ref_cols})"
 
 
 class PostgresSql(SqlDialect):

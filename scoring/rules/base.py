@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fnmatch import fnmatchcase
 from functools import cached_property
+from itertools import chain
+from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar, cast
 
 from catalog.inflection import split_words
@@ -34,6 +36,7 @@ from scoring.observations import NO_OBSERVATIONS, Observations
 T = TypeVar("T")
 
 DATABASE = ""
+_NAME = attrgetter("name")
 
 # Themes, in display order. "changes" has no rules until its issue: left out of the score.
 KEYS = "keys"
@@ -251,7 +254,7 @@ class Schema:
     @cached_property
     def columns(self) -> tuple[ColumnRef, ...]:
         """(table, column, object name, unit) for every column in scope."""
-        return tuple(ref for group in self.column_groups for ref in group[3])
+        return tuple(chain.from_iterable(group[3] for group in self.column_groups))
 
     @cached_property
     def column_groups(self) -> tuple[ColumnGroup, ...]:
@@ -265,19 +268,24 @@ class Schema:
 
     @cached_property
     def base_columns(self) -> tuple[ColumnRef, ...]:
-        return tuple(ref for ref in self.columns if ref[0].is_base_table)
+        return tuple(
+            chain.from_iterable(group[3] for group in self.column_groups if group[0].is_base_table)
+        )
 
     @cached_property
     def snake_names(self) -> dict[str, str]:
         """Every identifier's snake_case words, so createdAt and created_at compare equal."""
-        names = {t.name for t in self.tables} | {ref[1].name for ref in self.columns}
+        names = {t.name for t in self.tables}
+        for table in self.tables:
+            names.update(map(_NAME, table.columns))
         return {n: "_".join(split_words(n)) for n in names}
 
     @cached_property
     def table_words(self) -> dict[tuple[str, str], frozenset[str]]:
         """Each table's column names as snake_case words, for "has a column named..." tests."""
         snaked = self.snake_names
-        return {t.key: frozenset(snaked[c.name] for c in t.columns) for t in self.tables}
+        snake = snaked.__getitem__
+        return {t.key: frozenset(map(snake, map(_NAME, t.columns))) for t in self.tables}
 
     def references(self, ignore: Iterable[str] = DEFAULT_IGNORE) -> ReferenceGuesser:
         key = tuple(ignore)
