@@ -38,13 +38,17 @@ class SqlDialect:
     def __init__(self, model: SchemaModel) -> None:
         self.model = model
         self._tables: dict[tuple[str, str], str] = {}  # quoted table names, by key
+        self._quoted: dict[str, str] = {}
 
     def default_schema(self) -> str:
         return "public"
 
     def quote(self, identifier: str) -> str:
-        q = self.quote_char
-        return q + identifier.replace(q, q + q) + q
+        quoted = self._quoted.get(identifier)
+        if quoted is None:  # a fix for every finding: the same names, many times
+            q = self.quote_char
+            quoted = self._quoted[identifier] = q + identifier.replace(q, q + q) + q
+        return quoted
 
     def literal(self, text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
