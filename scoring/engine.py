@@ -293,15 +293,12 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
                 ))
                 for unit, obj, message, fix, _ in plain
             ]  # fmt: skip
-        for outcome, severity, is_waived in other:
+        for (unit, obj, message, fix, _), severity, is_waived in other:
             factor = 0.0 if is_waived else factors.get(severity, 0.0)
-            gain = factor / tally.lanes[severity][outcome.unit][0] if factor else 0.0
+            gain = factor / tally.lanes[severity][unit][0] if factor else 0.0
             found.append(
-                Finding(
-                    rule_id, outcome.object, severity, outcome.message, outcome.fix,
-                    theme, outcome.unit, is_waived, gain,
-                )
-            )  # fmt: skip
+                Finding(rule_id, obj, severity, message, fix, theme, unit, is_waived, gain)
+            )
         found.sort(key=itemgetter(1))  # by object
         for finding in found:
             (waived if finding.waived else findings).append(finding)

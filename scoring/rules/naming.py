@@ -459,7 +459,7 @@ BARE = "no verb prefix"
 
 def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     verbs = BOOLEAN_VERBS | {v.lower() for v in options["extra_prefixes"]}
-    columns = [entry for entry in schema.base_columns if entry[1].type_family == BOOLEAN]
+    columns = schema.base_columns_of({BOOLEAN})
 
     def style(name: str) -> str:
         words = split_words(name)
@@ -514,11 +514,10 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
         if (concept := concept_of.get(spelling))
     }
     by_concept: dict[str, list[tuple[Table, str, str, str, str]]] = defaultdict(list)
-    for table, column, obj, unit in schema.base_columns:
-        found = named.get(column.name)
-        if found is None or column.type_family == BOOLEAN:
+    for table, column, obj, unit in schema.base_columns_named(named):
+        if column.type_family == BOOLEAN:
             continue  # a boolean "deleted" is a flag, not a spelling of deleted_at
-        concept, spelling = found
+        concept, spelling = named[column.name]
         by_concept[concept].append((table, column.name, obj, unit, spelling))
     for concept, uses in by_concept.items():
         counts = Counter(spelling for *_, spelling in uses)

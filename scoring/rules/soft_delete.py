@@ -41,12 +41,10 @@ def markers(schema: Schema, options: Mapping[str, Any]) -> Markers:
 
     def build() -> Markers:
         styles = {snake(n): STAMP for n in stamps} | {snake(n): FLAG for n in flags}
-        snaked = schema.snake_names
+        by_name = {raw: styles[w] for raw, w in schema.snake_names.items() if w in styles}
         found: Markers = {}
-        for table, column, _, _ in schema.base_columns:
-            style = styles.get(snaked[column.name])
-            if style:
-                found.setdefault(table.key, (table, []))[1].append((column, style))
+        for table, column, _, _ in schema.base_columns_named(by_name):
+            found.setdefault(table.key, (table, []))[1].append((column, by_name[column.name]))
         return found
 
     return schema.memo(f"soft_delete.markers.{stamps}.{flags}", build)

@@ -48,8 +48,9 @@ def is_moment_name(name: str) -> bool:
 
 def _moment_columns(schema: Schema) -> list[ColumnRef]:
     def build() -> list[ColumnRef]:
-        names = {name for name in schema.snake_names if is_moment_name(name)}
-        return [ref for ref in schema.base_columns if ref[1].name in names]
+        return list(
+            schema.base_columns_named({name for name in schema.snake_names if is_moment_name(name)})
+        )
 
     return schema.memo("time.moments", build)
 
@@ -118,9 +119,7 @@ def check_ts_without_tz(schema: Schema, options: Mapping[str, Any]) -> Iterator[
         return
     zone = options["assumed_time_zone"]
     checked = {TIMESTAMP, TIMESTAMPTZ, TIMETZ} if mode == "score" else {TIMESTAMP, TIMESTAMPTZ}
-    for table, column, obj, unit in schema.base_columns:
-        if column.type_family not in checked:
-            continue
+    for table, column, obj, unit in schema.base_columns_of(checked):
         if column.type_family == TIMESTAMPTZ:
             yield unit, obj
         elif mode == "info":
@@ -175,10 +174,9 @@ def check_ts_audit_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator
     created = {snake(a) for a in options["created_aliases"]}
     audit = created | {snake(a) for a in options["updated_aliases"]}
     snaked = schema.snake_names
-    for table, column, obj, unit in schema.base_columns:
+    named = schema.base_columns_named({raw for raw, words in snaked.items() if words in audit})
+    for table, column, obj, unit in named:
         name = snaked[column.name]
-        if name not in audit:
-            continue
         if column.type_family not in TIMESTAMP_FAMILIES:
             yield Outcome(
                 unit,

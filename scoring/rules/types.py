@@ -80,8 +80,9 @@ def check_fk_declared_mismatch(schema: Schema, options: Mapping[str, Any]) -> It
                 if column is None or target is None:
                     continue
                 obj = f"{unit}.{name}"
-                mine, theirs = normal_type(column), normal_type(target)
-                if mine == theirs:
+                if column.data_type == target.data_type or normal_type(column) == normal_type(
+                    target
+                ):
                     yield unit, obj
                     continue
                 kind = "width" if column.type_family == target.type_family else "type"
@@ -227,9 +228,7 @@ def _encodes(kind: str) -> Any:
         profiles = schema.observations.columns
         if not profiles:
             return
-        for table, column, obj, unit in schema.base_columns:
-            if column.type_family != TEXT:
-                continue
+        for table, column, obj, unit in schema.base_columns_of({TEXT}):
             profile = profiles.get(obj)
             if profile is None or not profile.sampled:
                 continue
@@ -299,9 +298,10 @@ def is_money_name(name: str) -> bool:
 def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     target = schema.sql.type_name(MONEY_NUMERIC)
     money_names = {name for name in schema.snake_names if is_money_name(name)}
-    for table, column, obj, unit in schema.base_columns:
-        if column.type_family != MONEY and column.name not in money_names:
-            continue
+    candidates = schema.base_columns_named(money_names) + tuple(
+        ref for ref in schema.base_columns_of({MONEY}) if ref[1].name not in money_names
+    )
+    for table, column, obj, unit in candidates:
         if column.type_family not in (FLOAT, MONEY):
             yield unit, obj
             continue
