@@ -271,7 +271,11 @@ def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building or reading a big model.
 
     Hundreds of thousands of acyclic objects (columns, dicts, findings) make it rescan
-    the growing heap for nothing: a third of the time on 100,000 columns.
+    the growing heap for nothing: a third of the time on 100,000 columns. On the way
+    out, what survived the pause (a model, a scorecard: long-lived by nature) moves to
+    the oldest generation unscanned (freeze, then unfreeze), rather than all of it being
+    scanned at the next allocation: 0.15 s of 1 s when scoring 100,000 columns. Cycles
+    among them are still collected, by the next full collection.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -279,6 +283,8 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
