@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection as db_connection
@@ -178,6 +179,20 @@ def test_an_unchanged_snapshot_writes_no_finding(shop):
     assert SnapshotScore.objects.exclude(table_scores={}).get().pk == again.pk
 
 
+def waive(
+    connection: Connection, waived: tuple[str, str], member: Any, *, expires_on: datetime.date
+) -> Waiver:
+    rule, pattern = waived
+    return Waiver.objects.create(
+        connection=connection,
+        rule=rule,
+        pattern=pattern,
+        reason="legacy import, always UTC",
+        expires_on=expires_on,
+        created_by=member,
+    )
+
+
 def test_a_waiver_passes_the_object_until_it_expires(shop, member):
     connection, _ = shop
     taken = snapshot(connection)
@@ -185,14 +200,7 @@ def test_a_waiver_passes_the_object_until_it_expires(shop, member):
     tz = ("ts-without-tz", "public.orders.shipped_at")
     row = current(connection)[tz]
     today = timezone.localdate()
-    Waiver.objects.create(
-        connection=connection,
-        rule=tz[0],
-        pattern=tz[1],
-        reason="legacy import, always UTC",
-        expires_on=today + datetime.timedelta(days=3),
-        created_by=member,
-    )
+    waive(connection, tz, member, expires_on=today + datetime.timedelta(days=3))
     waived = score_snapshot(taken, today=today)
     assert waived.total > before.total
     assert waived.rules["ts-without-tz"]["waived"] == 1
@@ -515,14 +523,7 @@ def test_an_expiring_waiver_copies_while_active_and_scores_in_full_when_it_ends(
     connection, _ = shop
     tz = ("ts-without-tz", "public.orders.shipped_at")
     today = timezone.localdate()
-    Waiver.objects.create(
-        connection=connection,
-        rule=tz[0],
-        pattern=tz[1],
-        reason="legacy import, always UTC",
-        expires_on=today + datetime.timedelta(days=3),
-        created_by=member,
-    )
+    waive(connection, tz, member, expires_on=today + datetime.timedelta(days=3))
     waived = settled(connection, today=today)
     assert current(connection)[tz].waived
 
