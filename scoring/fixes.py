@@ -73,7 +73,7 @@ class SqlDialect:
     # Statements ---------------------------------------------------------------
 
     def add_primary_key(self, table: Table, columns: tuple[str, ...]) -> str | None:
-        cols = ", ".join(self.quote(c) for c in columns)
+        cols = ", ".join(map(self.quote, columns))
         return f"ALTER TABLE {self.table(table)} ADD PRIMARY KEY ({cols});"
 
     def alter_type(
@@ -127,8 +127,8 @@ class SqlDialect:
         raise NotImplementedError
 
     def _fk_clause(self, fk: ForeignKey) -> str:
-        cols = ", ".join(self.quote(c) for c in fk.columns)
-        ref_cols = ", ".join(self.quote(c) for c in fk.ref_columns)
+        cols = ", ".join(map(self.quote, fk.columns))
+        ref_cols = ", ".join(map(self.quote, fk.ref_columns))
         ref = self.table_named(fk.ref_schema, fk.ref_table)
         return f"FOREIGN KEY ({cols}) REFERENCES {ref} ({ref_cols})"
 
