@@ -292,7 +292,7 @@ def bench_persisted(tables: int = 5000) -> None:
             score_wall, score_cpu, _ = score(second)
             _share(
                 label,
-                "second (new baseline)",
+                "second (sampled counts)",
                 (snap_wall, snap_cpu),
                 (score_wall, score_cpu),
                 engine,
