@@ -23,9 +23,7 @@ people read them ("238 of 240 columns"); ``rate`` is the unit-weighted rate the 
 
 from __future__ import annotations
 
-import fnmatch
 import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -41,6 +39,7 @@ from scoring.rules.base import (
     RuleContext,
     Schema,
     Severity,
+    glob_matcher,
     lane_severity,
 )
 
@@ -147,10 +146,7 @@ def _waiver_matcher(
 ) -> Callable[[str], Any] | None:
     """Whether an object of this rule is waived (as RuleContext.is_waived): one expression
     over the object globs of the waivers whose rule glob matches; None when none does."""
-    globs = [obj for rule_glob, obj in waivers if fnmatchcase(rule_id, rule_glob)]
-    if not globs:
-        return None
-    return re.compile("|".join(fnmatch.translate(glob) for glob in globs)).match
+    return glob_matcher(obj for rule_glob, obj in waivers if fnmatchcase(rule_id, rule_glob))
 
 
 def _run(rule: Rule, schema: Schema, ctx: RuleContext, base: Severity) -> tuple[_Tally, _Failures]:
