@@ -24,7 +24,7 @@ from enum import StrEnum
 from fnmatch import fnmatchcase
 from functools import cached_property
 from itertools import chain, compress
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar, cast
 
 from catalog.inflection import split_words
@@ -37,8 +37,6 @@ T = TypeVar("T")
 
 DATABASE = ""
 _NAME = attrgetter("name")
-_FAMILY = attrgetter("type_family")
-_COLUMN = itemgetter(1)
 
 # Themes, in display order. "changes" has no rules until its issue: left out of the score.
 KEYS = "keys"
@@ -275,11 +273,11 @@ class Schema:
 
     @cached_property
     def _base_names(self) -> list[str]:
-        return list(map(_NAME, map(_COLUMN, self.base_columns)))
+        return [ref[1].name for ref in self.base_columns]  # a list comprehension: 2x map()
 
     @cached_property
     def _base_families(self) -> list[str]:
-        return list(map(_FAMILY, map(_COLUMN, self.base_columns)))
+        return [ref[1].type_family for ref in self.base_columns]
 
     def base_columns_named(self, names: Collection[str]) -> tuple[ColumnRef, ...]:
         """Base columns with one of these exact names, in table order. Selected at C speed:
