@@ -31,8 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: python bench/introspection_postgres.py
     sys.path.insert(0, str(ROOT))
 
-import psycopg  # noqa: E402 - after the sys.path fix above, like the imports below
-from psycopg import sql  # noqa: E402 - see above
 from sqlalchemy import MetaData, create_engine, inspect  # noqa: E402 - see above
 from sqlalchemy.pool import NullPool  # noqa: E402 - see above
 
@@ -40,33 +38,21 @@ from bench import synthetic  # noqa: E402 - see above
 from catalog.introspection import postgres  # noqa: E402 - see above
 from catalog.introspection.dsn import parse_dsn  # noqa: E402 - see above
 from catalog.introspection.limits import Limits  # noqa: E402 - see above
+from tests.fixtures.postgres_targets import (  # noqa: E402 - see above
+    create_database,
+    drop_database,
+    dsn_for,
+    run_psql,
+)
 
-ADMIN_DSN = os.environ.get("SCHEMAJOY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 CORPUS = Path(os.environ.get("SCHEMAJOY_CORPUS", ROOT / "../shared/corpus"))
 LIMITS = Limits(connect_timeout=10, statement_timeout=600, lock_timeout=10)
-
-
-def dsn_for(database: str) -> str:
-    return ADMIN_DSN.rsplit("/", 1)[0] + "/" + database
-
-
-def admin(statement: sql.Composable) -> None:
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def create_database(name: str) -> None:
-    admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(name: str) -> None:
-    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def load_musicbrainz(database: str) -> None:
     create_database(database)
     script = (CORPUS / "musicbrainz" / "schema.sql").read_text(encoding="utf-8")
-    synthetic.run_psql(dsn_for(database), script)
+    run_psql(dsn_for(database), script)
 
 
 def load_synthetic(database: str, tables: int) -> None:

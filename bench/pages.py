@@ -7,20 +7,13 @@ SchemaJoy's own data in a scratch PostgreSQL database; the targets are SQLite fi
 
 from __future__ import annotations
 
-import os
 import secrets
 import sqlite3
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-ADMIN = os.environ.get("SCHEMAJOY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-BASE = ADMIN.rsplit("/", 1)[0]
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", "-X", "-q", "-d", ADMIN, "-c", sql], check=True)
+from bench.scratch import django_app
 
 
 def target(path: Path, tables: int) -> str:
@@ -37,16 +30,8 @@ def target(path: Path, tables: int) -> str:
 
 
 def main() -> None:
-    app_db = f"sjb_pages_{secrets.token_hex(3)}"
-    psql(f"CREATE DATABASE {app_db}")
-    os.environ["DATABASE_URL"] = f"{BASE}/{app_db}".replace("postgresql://", "postgres://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schemajoy_site.settings")
-    try:
-        import django
-
-        django.setup()
+    with django_app():
         from django.contrib.auth.models import User
-        from django.core.management import call_command
         from django.db import connection as db
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
@@ -56,7 +41,6 @@ def main() -> None:
         from catalog.snapshots import take_snapshot
         from scoring.runs import score_snapshot
 
-        call_command("migrate", verbosity=0)
         user = User.objects.create_user("bench", password=secrets.token_urlsafe())
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
@@ -95,11 +79,6 @@ def main() -> None:
                 f"{page:<16} {q10:>4} q {t10 * 1000:>6.0f} ms {q1k:>4} q {t1k * 1000:>6.0f} ms  "
                 f"{'yes' if q10 == q1k else 'NO'}"
             )
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        psql(f"DROP DATABASE IF EXISTS {app_db} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -228,112 +228,102 @@ def bench_persisted(tables: int = 5000) -> None:
     delete counters gain a baseline, which is a change of the scoring's inputs.
     Times are wall seconds (the goal) with this process's CPU seconds beside them.
     """
-    import os
-    import secrets
-    import subprocess
+    from bench.scratch import django_app
+    from tests.fixtures.postgres_targets import (
+        admin_execute,
+        create_database,
+        dsn_for,
+        load_corpus,
+        unique_name,
+    )
 
-    admin = os.environ.get("SCHEMAJOY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-    base = admin.rsplit("/", 1)[0]
-    suffix = secrets.token_hex(3)
-    app_db, mb_db, syn_db = (f"sjb_{what}_{suffix}" for what in ("app", "mb", f"syn{tables}"))
-
-    def psql(sql: str, database: str = "postgres") -> None:
-        subprocess.run(["psql", "-X", "-q", "-d", f"{base}/{database}", "-c", sql], check=True)
-
-    psql(f"CREATE DATABASE {app_db}")
-    os.environ["DATABASE_URL"] = f"{base}/{app_db}".replace("postgresql://", "postgres://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schemajoy_site.settings")
+    mb_db, syn_db = unique_name("bench_scoring_mb"), unique_name(f"bench_scoring_syn{tables}")
     try:
-        import django
+        with django_app(mb_db, syn_db):
+            from bench.synthetic import build_database
+            from catalog.models import Connection, Team
+            from catalog.snapshots import take_snapshot
+            from scoring.models import Finding
+            from scoring.runs import load_model, rule_context, score_snapshot
 
-        django.setup()
-        from django.core.management import call_command
-
-        from bench.synthetic import build_database
-        from catalog.models import Connection, Team
-        from catalog.snapshots import take_snapshot
-        from scoring.models import Finding
-        from scoring.runs import load_model, rule_context, score_snapshot
-        from tests.fixtures.postgres_targets import load_corpus
-
-        call_command("migrate", verbosity=0)
-        team = Team.objects.create(name="Bench", slug="bench")
-        load_corpus("musicbrainz", mb_db)
-        psql(f"CREATE DATABASE {syn_db}")
-        print(f"building the synthetic {tables:,}-table schema (about 90 s for 5,000)...")
-        build_database(f"{base}/{syn_db}", tables)
-        print(
-            f"{'schema':<16} {'case':<22} {'snapshot':>22}  {'score_snapshot':>22}  "
-            "its share; all rules' share (goal < 20%)"
-        )
-        for label, database, alter in (
-            ("MusicBrainz", mb_db, "ALTER TABLE musicbrainz.artist ADD COLUMN bench_at timestamp"),
-            (f"synthetic {tables}", syn_db, "ALTER TABLE app.entity_00000 ADD bench_at timestamp"),
-        ):
-            connection = Connection(name=label, team=team)
-            connection.set_dsn(f"{base}/{database}")
-            connection.save()
-
-            def snap(connection: Connection = connection) -> Any:
-                return _timed(lambda: take_snapshot(connection, trigger="bench"))
-
-            def score(snapshot: Any) -> tuple[float, float, Any]:
-                return _timed(lambda: score_snapshot(snapshot))
-
-            snap_wall, snap_cpu, first = snap()
-            score_wall, score_cpu, _ = score(first)
-            # All rules (the engine alone) on this schema, as the task runs them.
-            model, ctx = load_model(first), rule_context(connection)
-            engine, engine_cpu, _ = median_seconds(lambda: score_schema(model, ctx))  # noqa: B023
-            _share(label, "first", (snap_wall, snap_cpu), (score_wall, score_cpu), engine)
-            findings = Finding.objects.filter(connection=connection).count()
-
-            snap_wall, snap_cpu, second = snap()
-            score_wall, score_cpu, _ = score(second)
-            _share(
-                label,
-                "second (sampled counts)",
-                (snap_wall, snap_cpu),
-                (score_wall, score_cpu),
-                engine,
-            )
-
-            resnaps, rescores = [], []
-            for _ in range(RUNS):
-                snap_wall, snap_cpu, again = snap()
-                score_wall, score_cpu, _ = score(again)
-                resnaps.append((snap_wall, snap_cpu))
-                rescores.append((score_wall, score_cpu))
-            median = [
-                (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
-                for runs in (resnaps, rescores)
-            ]
-            _share(label, f"unchanged (median {RUNS})", median[0], median[1])
-
-            subprocess.run(
-                ["psql", "-X", "-q", "-d", f"{base}/{database}", "-c", alter], check=True
-            )
-            snap_wall, snap_cpu, changed = snap()
-            score_wall, score_cpu, _ = score(changed)
-            _share(
-                label, "one column added", (snap_wall, snap_cpu), (score_wall, score_cpu), engine
-            )
+            team = Team.objects.create(name="Bench", slug="bench")
+            load_corpus("musicbrainz", mb_db)
+            create_database(syn_db)
+            print(f"building the synthetic {tables:,}-table schema (about 90 s for 5,000)...")
+            build_database(dsn_for(syn_db), tables)
             print(
-                f"{label:<16} {first.table_count:,} tables, {findings:,} findings "
-                f"opened by the first scoring; all rules {engine:.3f} s (CPU {engine_cpu:.3f}, "
-                f"median {RUNS}); an unchanged snapshot's score is copied, the rules do not run"
+                f"{'schema':<16} {'case':<22} {'snapshot':>22}  {'score_snapshot':>22}  "
+                "its share; all rules' share (goal < 20%)"
             )
+            for label, database, alter in (
+                (
+                    "MusicBrainz",
+                    mb_db,
+                    "ALTER TABLE musicbrainz.artist ADD COLUMN bench_at timestamp",
+                ),
+                (
+                    f"synthetic {tables}",
+                    syn_db,
+                    "ALTER TABLE app.entity_00000 ADD bench_at timestamp",
+                ),
+            ):
+                connection = Connection(name=label, team=team)
+                connection.set_dsn(dsn_for(database))
+                connection.save()
+
+                def snap(connection: Connection = connection) -> Any:
+                    return _timed(lambda: take_snapshot(connection, trigger="bench"))
+
+                def score(snapshot: Any) -> tuple[float, float, Any]:
+                    return _timed(lambda: score_snapshot(snapshot))
+
+                snap_wall, snap_cpu, first = snap()
+                score_wall, score_cpu, _ = score(first)
+                # All rules (the engine alone) on this schema, as the task runs them.
+                model, ctx = load_model(first), rule_context(connection)
+                engine, engine_cpu, _ = median_seconds(lambda: score_schema(model, ctx))  # noqa: B023
+                _share(label, "first", (snap_wall, snap_cpu), (score_wall, score_cpu), engine)
+                findings = Finding.objects.filter(connection=connection).count()
+
+                snap_wall, snap_cpu, second = snap()
+                score_wall, score_cpu, _ = score(second)
+                _share(
+                    label,
+                    "second (sampled counts)",
+                    (snap_wall, snap_cpu),
+                    (score_wall, score_cpu),
+                    engine,
+                )
+
+                resnaps, rescores = [], []
+                for _ in range(RUNS):
+                    snap_wall, snap_cpu, again = snap()
+                    score_wall, score_cpu, _ = score(again)
+                    resnaps.append((snap_wall, snap_cpu))
+                    rescores.append((score_wall, score_cpu))
+                median = [
+                    (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
+                    for runs in (resnaps, rescores)
+                ]
+                _share(label, f"unchanged (median {RUNS})", median[0], median[1])
+
+                admin_execute(alter, database=database)
+                snap_wall, snap_cpu, changed = snap()
+                score_wall, score_cpu, _ = score(changed)
+                _share(
+                    label,
+                    "one column added",
+                    (snap_wall, snap_cpu),
+                    (score_wall, score_cpu),
+                    engine,
+                )
+                print(
+                    f"{label:<16} {first.table_count:,} tables, {findings:,} findings "
+                    f"opened by the first scoring; all rules {engine:.3f} s (CPU {engine_cpu:.3f}, "
+                    f"median {RUNS}); an unchanged snapshot's score is copied, the rules do not run"
+                )
     except Exception as exc:  # a bench reports what it could not measure, and goes on
         print(f"persisted scoring skipped: {exc!r}")
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception as exc:  # Django may not have started
-            print(f"could not close connections: {exc}", file=sys.stderr)
-        for database in (app_db, mb_db, syn_db):
-            psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def main() -> None:

@@ -11,22 +11,14 @@ re-snapshot under 3 s, peak memory under 500 MB.
 
 from __future__ import annotations
 
-import os
 import resource
-import secrets
 import statistics
-import subprocess
 import sys
 import time
 
+from bench.scratch import django_app
 from bench.synthetic import build_database
-
-ADMIN = os.environ.get("SCHEMAJOY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-BASE = ADMIN.rsplit("/", 1)[0]
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", "-X", "-q", "-d", ADMIN, "-c", sql], check=True)
+from tests.fixtures.postgres_targets import admin_execute, create_database, dsn_for, unique_name
 
 
 def peak_mb() -> float:
@@ -34,30 +26,20 @@ def peak_mb() -> float:
 
 
 def main(sizes: list[int]) -> None:
-    app_db = f"sjb_app_{secrets.token_hex(3)}"
-    targets = {n: f"sjb_target_{n}_{secrets.token_hex(3)}" for n in sizes}
-    psql(f"CREATE DATABASE {app_db}")
-    os.environ["DATABASE_URL"] = f"{BASE}/{app_db}".replace("postgresql://", "postgres://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schemajoy_site.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
+    targets = {n: unique_name(f"bench_target_{n}") for n in sizes}
+    with django_app(*targets.values()):
         from catalog.models import Connection, Team
         from catalog.snapshots import take_snapshot
 
-        call_command("migrate", verbosity=0)
         team = Team.objects.create(name="Bench", slug="bench")
         print(
             f"{'tables':>7} {'columns':>8} {'first':>8} {'re-snap (median)':>17} {'changed 1 col':>14}"
         )
         for n, database in targets.items():
-            psql(f"CREATE DATABASE {database}")
-            build_database(f"{BASE}/{database}", n)
+            create_database(database)
+            build_database(dsn_for(database), n)
             connection = Connection(name=f"synthetic_{n}", team=team)
-            connection.set_dsn(f"{BASE}/{database}")
+            connection.set_dsn(dsn_for(database))
             connection.save()
 
             started = time.perf_counter()
@@ -70,17 +52,8 @@ def main(sizes: list[int]) -> None:
                 again = take_snapshot(connection, trigger="bench")
                 repeats.append(time.perf_counter() - started)
                 assert again.succeeded and not again.changed
-            subprocess.run(
-                [
-                    "psql",
-                    "-X",
-                    "-q",
-                    "-d",
-                    f"{BASE}/{database}",
-                    "-c",
-                    "ALTER TABLE app.entity_00000 ADD COLUMN bench_added integer",
-                ],
-                check=True,
+            admin_execute(
+                "ALTER TABLE app.entity_00000 ADD COLUMN bench_added integer", database=database
             )
             started = time.perf_counter()
             changed = take_snapshot(connection, trigger="bench")
@@ -91,12 +64,6 @@ def main(sizes: list[int]) -> None:
                 f"{changed_s:>13.2f}s"
             )
         print(f"peak memory of this process: {peak_mb():.0f} MB")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        for database in [app_db, *targets.values()]:
-            psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 if __name__ == "__main__":

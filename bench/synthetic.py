@@ -3,14 +3,15 @@
 The DDL is generated as text and run by one psql process (no per-table round trips), in batches
 of transactions small enough for the server's lock table.
 
-    python bench/synthetic.py 1000 sjb_demo    # creates database sjb_demo with 1,000 tables
+    python -m bench.synthetic 1000 sjb_demo    # creates database sjb_demo with 1,000 tables
 """
 
 from __future__ import annotations
 
 import random
-import subprocess
 import sys
+
+from tests.fixtures.postgres_targets import create_database, dsn_for, run_psql
 
 SCHEMAS = ("app", "billing", "crm", "inventory", "shipping", "analytics", "auth", "support")
 BATCH = 100  # tables per transaction: each new relation takes a lock until commit
@@ -85,19 +86,6 @@ def generate_ddl(tables: int, *, seed: int = 7) -> str:
     return "\n".join(out) + "\n"
 
 
-def run_psql(dsn: str, script: str) -> None:
-    """One psql process for a whole script, stopping at the first error."""
-    result = subprocess.run(
-        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", "-"],
-        input=script,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"psql failed: {result.stderr[-2000:]}")
-
-
 def build_database(dsn: str, tables: int) -> None:
     """Run the generated DDL in the (existing, empty) database at ``dsn``."""
     run_psql(dsn, generate_ddl(tables))
@@ -105,5 +93,5 @@ def build_database(dsn: str, tables: int) -> None:
 
 if __name__ == "__main__":
     count, database = int(sys.argv[1]), sys.argv[2]
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
-    build_database(f"postgresql://postgres@127.0.0.1:5432/{database}", count)
+    create_database(database)
+    build_database(dsn_for(database), count)
