@@ -24,9 +24,8 @@ people read them ("238 of 240 columns"); ``rate`` is the unit-weighted rate the 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -39,7 +38,6 @@ from scoring.rules.base import (
     RuleContext,
     Schema,
     Severity,
-    glob_matcher,
     lane_severity,
 )
 
@@ -141,20 +139,12 @@ class _Tally:
 _Failures = tuple[list[Any], list[tuple[Any, Severity, bool]]]
 
 
-def _waiver_matcher(
-    waivers: frozenset[tuple[str, str]], rule_id: str
-) -> Callable[[str], Any] | None:
-    """Whether an object of this rule is waived (as RuleContext.is_waived): one expression
-    over the object globs of the waivers whose rule glob matches; None when none does."""
-    return glob_matcher(obj for rule_glob, obj in waivers if fnmatchcase(rule_id, rule_glob))
-
-
 def _run(rule: Rule, schema: Schema, ctx: RuleContext, base: Severity) -> tuple[_Tally, _Failures]:
     tally = _Tally()
     # Outcomes are Outcome, Passes or bare (unit, object) tuples: told apart by length.
     plain: list[Any] = []
     other: list[tuple[Any, Severity, bool]] = []
-    is_waived = _waiver_matcher(ctx.waivers, rule.id)
+    is_waived = ctx.waiver_matcher(rule.id)
     lanes = tally.lanes
     current: dict[str, list[int]] = lanes.setdefault(base, {})
     failed = waived = 0

@@ -148,10 +148,12 @@ class RuleContext:
         override = self.severities.get(rule.id)
         return Severity(override) if override else rule.severity
 
-    def is_waived(self, rule_id: str, obj: str) -> bool:
-        return any(
-            fnmatchcase(rule_id, rule_glob) and fnmatchcase(obj, object_glob)
-            for rule_glob, object_glob in self.waivers
+    def waiver_matcher(self, rule_id: str) -> Callable[[str], Any] | None:
+        """Whether an object of this rule is waived (fnmatchcase of both globs): one
+        expression over the object globs of the waivers whose rule glob matches the rule;
+        None when none does."""
+        return glob_matcher(
+            obj for rule_glob, obj in self.waivers if fnmatchcase(rule_id, rule_glob)
         )
 
 
