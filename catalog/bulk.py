@@ -1,4 +1,5 @@
-"""Insert many rows fast at the ORM edge: COPY on PostgreSQL, bulk_create elsewhere."""
+"""Insert and update many rows fast at the ORM edge: COPY and UPDATE from arrays on
+PostgreSQL, bulk_create and bulk_update elsewhere."""
 
 from __future__ import annotations
 
@@ -46,3 +47,68 @@ def insert_rows(
                 for i in json_positions:
                     row[i] = given[i].get_db_prep_save(row[i], connection)
             copy.write_row((*row, *extra))
+
+
+_UPDATE_BATCH = 20_000
+
+
+def update_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Set ``fields`` of many rows by primary key; each row is ``(pk, *values)`` in
+    ``fields`` order (FKs as ids).
+
+    On PostgreSQL one UPDATE ... FROM unnest(arrays) per 20,000 rows; Django's bulk_update,
+    a CASE per row and field, took 50 s for 75,000 findings. A busy database moves
+    thousands of row estimates per snapshot, a severity override tens of thousands of
+    findings. Elsewhere, bulk_update.
+    """
+    if not rows:
+        return
+    db = router.db_for_write(model)
+    connection = connections[db]
+    given = [model._meta.get_field(f) for f in fields]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(db).bulk_update(
+            [
+                model(pk=pk, **{f.attname: v for f, v in zip(given, values, strict=True)})
+                for pk, *values in rows
+            ],
+            [f.name for f in given],
+            batch_size=500,
+        )
+        return
+    pk = model._meta.pk
+    names = [sql.Identifier(f"v{i}") for i in range(len(given))]
+    statement = sql.SQL(
+        "UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v(pk, {names}) WHERE t.{pk} = v.pk"
+    ).format(
+        table=sql.Identifier(model._meta.db_table),
+        sets=sql.SQL(", ").join(
+            sql.SQL("{} = v.{}").format(sql.Identifier(f.column), name)
+            for f, name in zip(given, names, strict=True)
+        ),
+        arrays=sql.SQL(", ").join(
+            sql.SQL("%s::{}[]").format(sql.SQL(f.db_type(connection))) for f in (pk, *given)
+        ),
+        names=sql.SQL(", ").join(names),
+        pk=sql.Identifier(pk.column),
+    )
+    json_positions = [i for i, f in enumerate(given, 1) if f.get_internal_type() == "JSONField"]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _UPDATE_BATCH):
+            columns = [
+                list(column) for column in zip(*rows[start : start + _UPDATE_BATCH], strict=True)
+            ]
+            for i in json_positions:
+                columns[i] = [given[i - 1].get_db_prep_save(v, connection) for v in columns[i]]
+            cursor.execute(statement, columns)
+
+
+def update_objects(objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """update_rows for model instances whose ``fields`` were set in memory."""
+    if not objects:
+        return
+    model = type(objects[0])
+    attnames = [model._meta.get_field(f).attname for f in fields]
+    update_rows(model, fields, [(o.pk, *(getattr(o, a) for a in attnames)) for o in objects])

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog import introspection, sampling
-from catalog.bulk import insert_rows
+from catalog.bulk import insert_rows, update_objects
 from catalog.crypto import UndecryptableSecret
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
@@ -285,7 +285,7 @@ def sync_live_catalog(
             if row is not None and row.row_estimate != mt.row_estimate:
                 row.row_estimate = mt.row_estimate
                 moved.append(row)
-        Table.objects.bulk_update(moved, ["row_estimate"], batch_size=1000)
+        update_objects(moved, ["row_estimate"])
         return
 
     existing = {(t.schema, t.name): t for t in tables}
@@ -325,9 +325,7 @@ def sync_live_catalog(
         if key not in wanted and row.dropped_in_id is None:
             row.dropped_in, row.last_seen_id = snapshot, previous_id
             to_update.append(row)
-    Table.objects.bulk_update(
-        to_update, ["schema", "name", *TABLE_FIELDS, "last_seen", "dropped_in"], batch_size=500
-    )
+    update_objects(to_update, ["schema", "name", *TABLE_FIELDS, "last_seen", "dropped_in"])
     insert_rows(
         Table,
         ["connection_id", "schema", "name", *TABLE_FIELDS, "first_seen_id"],
@@ -391,9 +389,7 @@ def _sync_columns(
                 col.dropped_in, col.last_seen_id = snapshot, previous_id
                 to_update.append(col)
 
-    Column.objects.bulk_update(
-        to_update, ["name", *COLUMN_FIELDS, "last_seen", "dropped_in"], batch_size=1000
-    )
+    update_objects(to_update, ["name", *COLUMN_FIELDS, "last_seen", "dropped_in"])
     insert_rows(Column, ["table_id", "name", *COLUMN_FIELDS, "first_seen_id"], to_create)
 
 

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
-from psycopg import sql
 
-from catalog.bulk import insert_rows
+from catalog.bulk import insert_rows, update_rows
 from catalog.introspection.model import SchemaModel, from_document, paused_gc
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
@@ -511,39 +510,8 @@ def sync_findings(
             Finding.objects.filter(pk__in=pks[i : i + _BATCH]).update(
                 resolved_in=snapshot, resolved_at=snapshot.started_at, resolution=resolution
             )
-    _update_states(to_update)
+    update_rows(Finding, _STATE, to_update)
     insert_rows(Finding, _FINDING_FIELDS, to_create)
-
-
-_UPDATE_STATES = sql.SQL(
-    "UPDATE {} AS f SET severity = v.severity, message = v.message, fix = v.fix,"
-    " waived = v.waived FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[],"
-    " %s::boolean[]) AS v(id, severity, message, fix, waived) WHERE f.id = v.id"
-).format(sql.Identifier(Finding._meta.db_table))
-_UPDATE_BATCH = 20_000
-
-
-def _update_states(rows: list[tuple[int, str, str, str, bool]]) -> None:
-    """Set findings' (severity, message, fix, waived) by pk.
-
-    A severity override or a broad waiver changes tens of thousands of findings at once:
-    Django's bulk_update (a CASE per row) took 50 s for 75,000 of them on PostgreSQL, one
-    UPDATE from arrays takes 1.4 s.
-    """
-    if not rows:
-        return
-    db = connections[router.db_for_write(Finding)]
-    if db.vendor != "postgresql":
-        Finding.objects.bulk_update(
-            [Finding(pk=pk, **dict(zip(_STATE, state, strict=True))) for pk, *state in rows],
-            list(_STATE),
-            batch_size=500,
-        )
-        return
-    with db.cursor() as cursor:
-        for i in range(0, len(rows), _UPDATE_BATCH):
-            columns = zip(*rows[i : i + _UPDATE_BATCH], strict=True)
-            cursor.execute(_UPDATE_STATES, [list(column) for column in columns])
 
 
 _STATE = ("severity", "message", "fix", "waived")

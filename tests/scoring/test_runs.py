@@ -12,6 +12,7 @@ from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from catalog.bulk import update_rows
 from catalog.models import Column, Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
 from catalog.tasks import snapshot_connection
@@ -558,8 +559,10 @@ def test_findings_states_are_updated_in_place_in_one_statement(shop):
     a, b = Finding.objects.filter(connection=connection).order_by("pk")[:2]
     untouched = {f.pk: f.message for f in Finding.objects.exclude(pk__in=[a.pk, b.pk])}
     with CaptureQueriesContext(db_connection) as ctx:
-        runs._update_states(
-            [(a.pk, "I", "new words", "", True), (b.pk, "E", "other", "FIX;", False)]
+        update_rows(
+            Finding,
+            ["severity", "message", "fix", "waived"],
+            [(a.pk, "I", "new words", "", True), (b.pk, "E", "other", "FIX;", False)],
         )
     assert len(ctx.captured_queries) == 1
     a.refresh_from_db()
