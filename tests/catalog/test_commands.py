@@ -5,10 +5,12 @@ import sqlite3
 from io import StringIO
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from catalog.models import Connection, Snapshot, Team
+from scoring.models import SnapshotScore
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,23 @@ def test_intervals_read_back_as_people_say_them(text, label):
     from catalog.timespans import describe_interval, parse_interval
 
     assert describe_interval(parse_interval(text)) == label
+
+
+def test_demo_builds_a_scored_history_and_prints_a_working_login(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    first = run("demo", "--url", "http://127.0.0.1:8011/")
+    assert "SchemaJoy demo is ready: http://127.0.0.1:8011/" in first
+    password = re.search(r"password: (\S+)", first).group(1)
+    assert authenticate(username="demo", password=password) is not None
+    connection = Connection.objects.get(name="demo_shop")
+    snapshots = list(connection.snapshots.order_by("started_at"))
+    assert [s.status for s in snapshots] == ["succeeded"] * 5
+    assert all(s.changed for s in snapshots)
+    assert SnapshotScore.objects.filter(snapshot__in=snapshots).count() == 5
+
+    again = run("demo")  # the history stays; only the password is new
+    assert "The demo history exists already (5 snapshots)" in again
+    assert "SchemaJoy demo is ready: http://127.0.0.1:8000/" in again
+    new_password = re.search(r"password: (\S+)", again).group(1)
+    assert authenticate(username="demo", password=new_password) is not None
+    assert authenticate(username="demo", password=password) is None

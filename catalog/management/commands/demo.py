@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="rebuild the demo history from scratch"
         )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="where the dashboard will be served, for the closing message",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         team, _ = Team.objects.get_or_create(name="Shop backend", defaults={"slug": "shop-backend"})
@@ -51,7 +56,7 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                "\nSchemaJoy demo is ready: http://127.0.0.1:8000/\n"
+                f"\nSchemaJoy demo is ready: {options['url']}\n"
                 f"  login:    {DEMO_USER}\n  password: {password}\n"
             )
         )
