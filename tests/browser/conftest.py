@@ -44,6 +44,10 @@ def page(browser) -> Iterator[object]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    # Stop htmx polling and let requests in flight end before the test's database is
+    # flushed: a query still running in the live server deadlocks with the TRUNCATE.
+    page.goto("about:blank")
+    page.wait_for_timeout(300)
     context.close()
 
 
