@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from catalog.models import Connection, Snapshot
+from catalog.models import Connection, Snapshot, Team
+from scoring.mailings import due_digests, send_weekly_digest
+from scoring.models import DigestSend
 from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_snapshot
 
 
@@ -34,3 +36,27 @@ def rescore_lapsed_waivers() -> list[int]:
     for pk in ids:
         rescore_connection_task.delay(pk)
     return ids
+
+
+@shared_task
+def send_due_digests() -> list[tuple[int, str]]:
+    """Beat, every 15 minutes: one task per team whose weekly e-mail is due (or resumable)."""
+    due = due_digests()
+    for team_id, week in due:
+        send_digest_task.delay(team_id, week)
+    return due
+
+
+@shared_task
+def send_digest_task(team_id: int, week: str) -> str:
+    """Record and send one team's e-mail of one week (safe to run twice: see mailings.py)."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        return "no such team"
+    outcome = send_weekly_digest(team, week)
+    if outcome.status == "failed":
+        row = DigestSend.objects.filter(team=team, week=week).first()
+        if row is not None and row.next_attempt_at is not None:
+            # The backoff; beat picks it up as well should this message be lost.
+            send_digest_task.apply_async((team_id, week), eta=row.next_attempt_at)
+    return outcome.line()
