@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import Team
 from scoring.digests import local_week, parse_week, scheduled_at
@@ -30,7 +32,7 @@ from scoring.mailings import (
     team_schedule,
     unsubscribe,
 )
-from scoring.models import DigestSend, DigestSettings
+from scoring.models import DigestSend, DigestSettings, DigestSubscription
 
 # What an e-mail shown in the dashboard may load: nothing but its own inline styles.
 EMAIL_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -180,3 +182,34 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature:
         return render(request, "scoring/digest_unsubscribed.html", {"invalid": True}, status=400)
     return render(request, "scoring/digest_unsubscribed.html", {"result": result})
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def digest_subscriptions(request: HttpRequest) -> HttpResponse:
+    """The account page's setting: which of my teams' weekly e-mails I receive."""
+    teams = list(request.user.teams.order_by("name"))
+    if request.method == "POST":
+        chosen = {int(pk) for pk in request.POST.getlist("team") if pk.isdigit()}
+        mine = {team.pk for team in teams}
+        with transaction.atomic():
+            DigestSubscription.objects.filter(user=request.user).exclude(
+                team_id__in=chosen & mine
+            ).delete()
+            DigestSubscription.objects.bulk_create(
+                [DigestSubscription(user=request.user, team_id=pk) for pk in chosen & mine],
+                ignore_conflicts=True,
+            )
+        if not request.htmx:
+            messages.success(request, "Saved your weekly e-mail choices.")
+            return redirect("account")
+    subscribed = set(
+        DigestSubscription.objects.filter(user=request.user).values_list("team_id", flat=True)
+    )
+    context = {
+        "rows": [(team, team.pk in subscribed) for team in teams],
+        "saved": request.method == "POST",
+    }
+    if request.htmx:
+        return render(request, "scoring/digest_subscriptions.html#optin", context)
+    return render(request, "scoring/digest_subscriptions.html", context)

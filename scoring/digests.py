@@ -20,6 +20,8 @@ TOP_FINDINGS = 5
 TOP_MOVEMENTS = 3
 # Score moves smaller than this read as "unchanged" (scores are shown to one decimal).
 STEADY = 0.05
+# How long after its send moment a week's e-mail may still go out (beat down, deploys).
+CATCH_UP = datetime.timedelta(days=1)
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
@@ -87,14 +89,18 @@ def local_week(schedule: Schedule, now: datetime.datetime) -> str:
     return week_label(now.astimezone(schedule.zone).date())
 
 
-def due_week(schedule: Schedule, now: datetime.datetime) -> str | None:
-    """The week whose e-mail is due at ``now``, once its local send moment has come.
+def due_week(
+    schedule: Schedule, now: datetime.datetime, *, catch_up: datetime.timedelta = CATCH_UP
+) -> str | None:
+    """The week whose e-mail is due at ``now``: from its local send moment for ``catch_up``.
 
-    A beat that was down at the send moment catches up later in the same week; a week
-    that ended unsent is not sent any more (its news is stale).
+    A beat that was down at the send moment catches up within that time; later, the week's
+    e-mail is not sent any more (its news is stale, and a team created mid-week waits for
+    its first send moment rather than getting an e-mail at once).
     """
     week = local_week(schedule, now)
-    return week if now >= scheduled_at(schedule, week) else None
+    moment = scheduled_at(schedule, week)
+    return week if moment <= now < moment + catch_up else None
 
 
 def week_period(

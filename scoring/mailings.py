@@ -42,11 +42,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import Connection, Snapshot, Team
+from catalog.changes import absolute_url as absolute
+from catalog.models import Announcement, Connection, SchemaChange, Snapshot, Team
 from catalog.timespans import describe_interval
 from scoring.digests import (
     TOP_FINDINGS,
     TREND_WEEKS,
+    AnnouncementItem,
+    ChangeItem,
     ConnectionWeek,
     Digest,
     DigestWeek,
@@ -71,11 +74,9 @@ log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "scoring.digest-unsubscribe"
 # Stands for each recipient's own unsubscribe link in the stored e-mail; replaced per message.
 UNSUBSCRIBE_MARK = "https://unsubscribe.schemajoy.invalid/each-recipient-own-link"
+# The most changes and announcements one e-mail lists (a big migration can hold hundreds).
+MAX_CHANGES = 30
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def team_schedule(team: Team) -> Schedule:
@@ -191,8 +192,8 @@ def gather_week(
             for k in range(TREND_WEEKS - 1, -1, -1)
         ),
         connections=tuple(rows),
-        changes=(),
-        announcements=(),
+        changes=_breaking_changes(ids, names, start=start, end=end),
+        announcements=_announcements(ids, names),
         opened_count=opened_count,
         fixed_count=fixed_count,
         opened=opened,
@@ -292,6 +293,63 @@ def _findings(
         ]
         result[kind] = tuple(items[:TOP_FINDINGS])
     return result["opened"], result["fixed"], opened_count, fixed_count
+
+
+def _changes_url(connection_id: int, *, table: str = "", breaking: bool = True) -> str:
+    query = {"breaking": "on"} if breaking else {}
+    if table:
+        query["table"] = table
+    path = reverse("catalog:connection_changes", args=[connection_id])
+    return absolute(path) + ("?" + urlencode(query) if query else "")
+
+
+def _breaking_changes(
+    ids: list[int], names: dict[int, str], *, start: datetime.datetime, end: datetime.datetime
+) -> tuple[ChangeItem, ...]:
+    """The week's breaking changes, announced or not (the digest puts unannounced first)."""
+    rows = (
+        SchemaChange.objects.filter(
+            connection_id__in=ids, breaking=True, detected_at__gte=start, detected_at__lt=end
+        )
+        .order_by("-detected_at", "position")
+        .values_list(
+            "connection_id", "kind", "object", "table", "reason", "announcement_id", "detected_at"
+        )[:MAX_CHANGES]
+    )
+    return tuple(
+        ChangeItem(
+            connection=names[connection],
+            kind=kind,
+            object=obj,
+            reason=reason,
+            announced=announcement is not None,
+            detected_at=at,
+            url=_changes_url(connection, table=table),
+        )
+        for connection, kind, obj, table, reason, announcement, at in rows
+    )
+
+
+def _announcements(ids: list[int], names: dict[int, str]) -> tuple[AnnouncementItem, ...]:
+    """Announced changes that no snapshot has seen yet: what is still to come."""
+    rows = (
+        Announcement.objects.filter(connection_id__in=ids, matched_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "connection_id", "message", "kind", "object", "created_at", "created_by__username"
+        )[:MAX_CHANGES]
+    )
+    return tuple(
+        AnnouncementItem(
+            connection=names[connection],
+            message=message,
+            objects=f"{kind.replace('_', ' ')} {obj}",
+            announced_at=at,
+            by=username or "someone",
+            url=_changes_url(connection, breaking=False),
+        )
+        for connection, message, kind, obj, at, username in rows
+    )
 
 
 def _failures(

@@ -146,3 +146,10 @@ def test_bars_rise_from_near_the_lowest_score_to_a_hundred():
     # The floor is 40 (ten below the lowest score's tens): 50 is a sixth of the way up.
     assert bar_heights([None, 50.0, 100.0], tallest=48) == [0, 8, 48]
     assert bar_heights([None, None]) == [0, 0]
+
+
+def test_a_missed_send_moment_is_caught_up_within_a_day_only():
+    schedule = Schedule()  # Monday 08:00 Europe/London (UTC in winter)
+    assert due_week(schedule, at(2026, 11, 30, 20)) == "2026-W49"
+    assert due_week(schedule, at(2026, 12, 1, 7, 59)) == "2026-W49"
+    assert due_week(schedule, at(2026, 12, 1, 8)) is None
