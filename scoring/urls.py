@@ -35,6 +35,7 @@ urlpatterns += [
     path(
         "teams/<slug:slug>/digest/settings/", digest_views.digest_settings, name="digest_settings"
     ),
+    path("account/digests/", digest_views.digest_subscriptions, name="digest_subscriptions"),
     path(
         "digest/unsubscribe/<str:token>/",
         digest_views.digest_unsubscribe,
