@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import Team
-from scoring.digests import local_week, parse_week, scheduled_at
+from scoring.digests import local_week, next_send, parse_week, scheduled_at
 from scoring.mailings import (
     Rendered,
     compose_for_team,
@@ -108,7 +108,7 @@ def digest_preview(request: HttpRequest, slug: str) -> HttpResponse:
             "team": team,
             "week": week,
             "this_week": this_week,
-            "send_at": scheduled_at(schedule, this_week),
+            "send_at": next_send(schedule, timezone.now()),
             "schedule": schedule,
             "rendered": rendered,
             "text": _shown(team, rendered.text),

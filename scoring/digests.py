@@ -103,6 +103,15 @@ def due_week(
     return week if moment <= now < moment + catch_up else None
 
 
+def next_send(schedule: Schedule, now: datetime.datetime) -> datetime.datetime:
+    """The first send moment after ``now`` (this week's, or else next week's)."""
+    moment = scheduled_at(schedule, local_week(schedule, now))
+    if moment > now:
+        return moment
+    following = (moment + datetime.timedelta(days=7)).astimezone(schedule.zone).date()
+    return scheduled_at(schedule, week_label(following))
+
+
 def week_period(
     schedule: Schedule, week: str, now: datetime.datetime
 ) -> tuple[datetime.datetime, datetime.datetime]:
@@ -265,13 +274,14 @@ def format_change(now: float | None, before: float | None, *, unit: str = "") ->
 
 
 def bar_heights(values: Sequence[float | None], *, tallest: int = 48) -> list[int]:
-    """Bar heights in pixels: the lowest score sits near the bottom and 100 at the top, so
-    a week's move of a point or two shows (a bar of 0-100 would look flat)."""
+    """Bar heights in pixels, from ten below the lowest score's tens to the highest's next
+    ten, so a week's move of a point or two shows (bars of 0-100 would look flat)."""
     known = [v for v in values if v is not None]
     if not known:
         return [0 for _ in values]
     floor = max(0.0, (min(known) // 10) * 10 - 10)
-    span = max(100.0 - floor, 1.0)
+    top = min(100.0, (max(known) // 10) * 10 + 10)
+    span = max(top - floor, 1.0)
     return [0 if v is None else max(3, round(tallest * (v - floor) / span)) for v in values]
 
 

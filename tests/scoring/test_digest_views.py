@@ -28,7 +28,7 @@ def test_the_preview_shows_this_weeks_email_with_both_parts(member_client, team)
     assert f"Shop backend schema health, {week}: nothing new" in html
     assert 'sandbox=""' in html and f"digest/html/?week={week}" in html
     assert "Nothing new this week for Shop backend" in html  # the text part, side by side
-    assert "Not sent yet" in html
+    assert "Not sent. This is the e-mail as it would go out now" in html
 
     frame = member_client.get(reverse("scoring:digest_html", args=[team.slug]))
     assert frame["Content-Security-Policy"].startswith("sandbox; default-src 'none'")

@@ -17,6 +17,7 @@ from scoring.digests import (
     compose_digest,
     due_week,
     local_week,
+    next_send,
     parse_time_zone,
     parse_week,
     scheduled_at,
@@ -143,8 +144,10 @@ def test_a_busy_week_leads_with_the_score_move_and_the_news():
 
 
 def test_bars_rise_from_near_the_lowest_score_to_a_hundred():
-    # The floor is 40 (ten below the lowest score's tens): 50 is a sixth of the way up.
+    # From 40 (ten below the lowest score's tens) to 100: 50 is a sixth of the way up.
     assert bar_heights([None, 50.0, 100.0], tallest=48) == [0, 8, 48]
+    # From 60 to 80: a move of two points is a tenth of the strip.
+    assert bar_heights([71.0, 73.0, 74.6], tallest=40) == [22, 26, 29]
     assert bar_heights([None, None]) == [0, 0]
 
 
@@ -153,3 +156,9 @@ def test_a_missed_send_moment_is_caught_up_within_a_day_only():
     assert due_week(schedule, at(2026, 11, 30, 20)) == "2026-W49"
     assert due_week(schedule, at(2026, 12, 1, 7, 59)) == "2026-W49"
     assert due_week(schedule, at(2026, 12, 1, 8)) is None
+
+
+def test_the_next_send_is_this_weeks_until_it_passes_then_next_weeks():
+    schedule = Schedule(time_zone="America/Los_Angeles")
+    assert next_send(schedule, at(2026, 10, 26, 14)) == at(2026, 10, 26, 15)
+    assert next_send(schedule, at(2026, 10, 26, 15)) == at(2026, 11, 2, 16)  # after DST ends
