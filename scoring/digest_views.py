@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.models import Team
-from scoring.digests import local_week, next_send, parse_week, scheduled_at
+from scoring.digests import local_week, next_send, parse_week, week_bounds
 from scoring.mailings import (
     Rendered,
     compose_for_team,
@@ -82,7 +80,7 @@ def _email(team: Team, week: str) -> tuple[Rendered, DigestSend | None]:
         return Rendered(row.subject, row.html, row.text), row
     schedule = team_schedule(team)
     now = timezone.now()
-    if scheduled_at(schedule, week) - datetime.timedelta(days=7) > now:
+    if week_bounds(schedule, week)[0] > now:
         raise Http404("That week has not begun.")
     rendered, _, _ = compose_for_team(team, week=week, now=now, schedule=schedule)
     return rendered, None

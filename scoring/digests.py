@@ -112,13 +112,25 @@ def next_send(schedule: Schedule, now: datetime.datetime) -> datetime.datetime:
     return scheduled_at(schedule, week_label(following))
 
 
+def week_bounds(schedule: Schedule, week: str) -> tuple[datetime.datetime, datetime.datetime]:
+    """The ISO week on the team's clock, Monday 00:00 to the next Monday 00:00, in UTC."""
+    year, number = parse_week(week)
+    monday = datetime.date.fromisocalendar(year, number, 1)
+
+    def midnight(day: datetime.date) -> datetime.datetime:
+        local = datetime.datetime.combine(day, datetime.time(0), tzinfo=schedule.zone)
+        return local.astimezone(datetime.UTC)
+
+    return midnight(monday), midnight(monday + datetime.timedelta(days=7))
+
+
 def week_period(
     schedule: Schedule, week: str, now: datetime.datetime
 ) -> tuple[datetime.datetime, datetime.datetime]:
-    """The 7 days an e-mail of ``week`` reports on: up to its send moment (or ``now``, if
-    it is sent or previewed earlier)."""
-    end = scheduled_at(schedule, week)
-    return end - datetime.timedelta(days=7), min(end, now)
+    """The 7 days an e-mail of ``week`` reports on: those before it is composed (at the send
+    moment, the usual case), or before the week's end for a week that is over."""
+    end = min(now, week_bounds(schedule, week)[1])
+    return end - datetime.timedelta(days=7), end
 
 
 # What the edge gathers ---------------------------------------------------------------

@@ -148,7 +148,11 @@ def gather_week(
     series = team_series(points)
     coverage = team_series(points, measure="coverage")
     now_points, before_points = _latest(points, end), _latest(points, start)
-    share_now, share_before = _team_share(now_points), _team_share(before_points)
+    # What fixed findings were worth: as the databases stood a week ago, or, for one
+    # younger than the week, at its first score (as the team page compares).
+    baseline_points = {p.connection: p for p in reversed(points) if p.at <= end}
+    baseline_points.update(before_points)
+    share_now, share_before = _team_share(now_points), _team_share(baseline_points)
 
     rows = []
     for c in connections:
@@ -172,7 +176,7 @@ def gather_week(
         )
 
     opened, fixed, opened_count, fixed_count = _findings(
-        ids, names, start=start, end=end, now=now_points, before=before_points,
+        ids, names, start=start, end=end, now=now_points, before=baseline_points,
         share_now=share_now, share_before=share_before,
     )  # fmt: skip
     failures, failure_count = _failures(ids, names, start=start, end=end)

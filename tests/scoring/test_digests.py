@@ -21,6 +21,7 @@ from scoring.digests import (
     parse_time_zone,
     parse_week,
     scheduled_at,
+    week_bounds,
     week_period,
 )
 
@@ -70,13 +71,14 @@ def test_a_send_hour_skipped_by_daylight_saving_falls_an_hour_later():
     assert scheduled_at(schedule, "2027-W10") == at(2027, 3, 14, 10)
 
 
-def test_the_period_is_the_seven_days_up_to_the_send_moment_or_now():
-    schedule = Schedule()
-    end = scheduled_at(schedule, "2026-W49")  # Monday 30 Nov 2026 08:00 London = UTC
-    assert end == at(2026, 11, 30, 8)
-    assert week_period(schedule, "2026-W49", at(2026, 12, 2)) == (at(2026, 11, 23, 8), end)
-    early = at(2026, 11, 30, 7)
-    assert week_period(schedule, "2026-W49", early) == (at(2026, 11, 23, 8), early)
+def test_the_period_is_the_seven_days_before_composing_or_before_the_weeks_end():
+    schedule = Schedule(time_zone="Asia/Tokyo")
+    # Week 49 of 2026 in Tokyo: Sunday 29 Nov 15:00 UTC to Sunday 6 Dec 15:00 UTC.
+    assert week_bounds(schedule, "2026-W49") == (at(2026, 11, 29, 15), at(2026, 12, 6, 15))
+    now = at(2026, 12, 2, 9)
+    assert week_period(schedule, "2026-W49", now) == (at(2026, 11, 25, 9), now)
+    later = at(2026, 12, 20)
+    assert week_period(schedule, "2026-W49", later) == (at(2026, 11, 29, 15), at(2026, 12, 6, 15))
 
 
 def week(**overrides) -> DigestWeek:

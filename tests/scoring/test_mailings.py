@@ -170,6 +170,7 @@ def test_the_email_reports_the_stored_scores_findings_and_changes_in_both_parts(
     assert data.fixed_count == fixed.count() > 0
     assert ("pk-missing", "public.orders") in set(fixed.values_list("rule", "object"))
     assert {f.object for f in data.fixed} <= set(fixed.values_list("object", flat=True))
+    assert data.fixed[0].gain > 0 and data.opened[0].gain > 0
     assert {f.object for f in data.opened} <= set(opened.values_list("object", flat=True))
     assert "public.audit_log" in {f.object for f in data.opened}
     breaking = SchemaChange.objects.filter(connection=shop, breaking=True)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import sys
 from typing import Any
 
@@ -8,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from catalog.models import Team
-from scoring.digests import local_week, parse_week, scheduled_at
+from scoring.digests import local_week, parse_week, week_bounds
 from scoring.mailings import (
     Outcome,
     dry_run,
@@ -55,7 +54,7 @@ class Command(BaseCommand):
             for team in teams:
                 schedule = schedule_of(settings.get(team.pk))
                 team_week = week or local_week(schedule, now)
-                if scheduled_at(schedule, team_week) - datetime.timedelta(days=7) > now:
+                if week_bounds(schedule, team_week)[0] > now:
                     raise CommandError(f"{team_week} has not begun for {team.slug}.")
                 jobs.append((team, team_week))
         else:
