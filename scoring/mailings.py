@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -335,24 +336,29 @@ def _breaking_changes(
 
 
 def _announcements(ids: list[int], names: dict[int, str]) -> tuple[AnnouncementItem, ...]:
-    """Announced changes that no snapshot has seen yet: what is still to come."""
+    """Announced changes that no snapshot has seen yet: what is still to come. One release
+    check announces each of its changes under one message: they are listed together."""
     rows = (
         Announcement.objects.filter(connection_id__in=ids, matched_at__isnull=True)
         .order_by("-created_at", "-pk")
         .values_list(
             "connection_id", "message", "kind", "object", "created_at", "created_by__username"
-        )[:MAX_CHANGES]
+        )[: MAX_CHANGES * 5]
     )
+    grouped: dict[tuple[int, str], list[Any]] = {}
+    for connection, message, kind, obj, at, username in rows:
+        entry = grouped.setdefault((connection, message), [at, username, []])
+        entry[2].append(f"{kind.replace('_', ' ')} {obj}")
     return tuple(
         AnnouncementItem(
             connection=names[connection],
             message=message,
-            objects=f"{kind.replace('_', ' ')} {obj}",
+            objects=", ".join(objects),
             announced_at=at,
             by=username or "someone",
             url=_changes_url(connection, breaking=False),
         )
-        for connection, message, kind, obj, at, username in rows
+        for (connection, message), (at, username, objects) in list(grouped.items())[:MAX_CHANGES]
     )
 
 
@@ -635,6 +641,7 @@ def deliver(send_id: int, *, now: datetime.datetime | None = None) -> DigestSend
         return row
     mine = DigestSend.objects.filter(pk=send_id, status=DigestSend.Status.SENDING, claimed_at=now)
     people = list(row.recipients)
+    started = time.monotonic()
     try:
         with get_connection(fail_silently=False) as smtp:
             for index, person in enumerate(people):
@@ -642,11 +649,16 @@ def deliver(send_id: int, *, now: datetime.datetime | None = None) -> DigestSend
                     continue
                 smtp.send_messages([_message(row, index, person)])
                 person["sent_at"] = timezone.now().isoformat()
-                # Marked at once, and only while the claim is still ours.
-                if not mine.update(recipients=people):
+                # Marked at once, only while the claim is still ours, and the claim renewed:
+                # a long send is not taken for a dead one.
+                renewed = now + datetime.timedelta(seconds=time.monotonic() - started)
+                if not mine.update(recipients=people, claimed_at=renewed):
                     log.warning("digest %s: claim lost, stopping", send_id)
-                    return DigestSend.objects.get(pk=send_id)
-    except (OSError, smtplib.SMTPException) as error:
+                    return DigestSend.objects.select_related("team").get(pk=send_id)
+                mine = DigestSend.objects.filter(
+                    pk=send_id, status=DigestSend.Status.SENDING, claimed_at=renewed
+                )
+    except Exception as error:
         reason = f"{type(error).__name__}: {error}"[:2000]
         # row.attempts counts this attempt already (the claim added it).
         last = row.attempts >= settings.DIGEST_MAX_ATTEMPTS
@@ -656,6 +668,8 @@ def deliver(send_id: int, *, now: datetime.datetime | None = None) -> DigestSend
             next_attempt_at=None if last else now + _backoff(row.attempts),
         )
         log.warning("digest %s %s attempt %s: %s", row.team.slug, row.week, row.attempts, reason)
+        if not isinstance(error, (OSError, smtplib.SMTPException)):
+            raise  # a bug, not the mail server: recorded, and reported loudly
     else:
         mine.update(status=DigestSend.Status.SENT, sent_at=timezone.now(), error="")
     return DigestSend.objects.select_related("team").get(pk=send_id)

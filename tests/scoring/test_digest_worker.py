@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import connection as db_connection
 from django.utils import timezone
 
 from schemajoy_site.celery import app as celery_app
@@ -32,6 +31,7 @@ from scoring.digests import local_week
 from scoring.mailings import team_schedule
 from scoring.models import DigestSend
 from scoring.tasks import send_digest_task, send_due_digests
+from tests.catalog.test_worker import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -89,16 +89,6 @@ def start_worker(queue: str, smtp_port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-
-
-def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db_connection.close()  # see the worker's commits
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the worker")
 
 
 def test_a_worker_killed_mid_send_leads_to_one_email_per_recipient(team):

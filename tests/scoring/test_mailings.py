@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection as db_connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,32 +32,23 @@ from scoring.mailings import (
 from scoring.models import DigestSend, DigestSettings, DigestSubscription, Finding, SnapshotScore
 from scoring.runs import score_snapshot
 from tests.fixtures.postgres_targets import PgTarget, create_database, drop_database, unique_name
+from tests.scoring.test_runs import connect, snapshot
 
 pytestmark = pytest.mark.django_db
 
 DAYS_AGO = datetime.timedelta(days=10)
 
 
-def connect(team: Team, name: str, dsn: str) -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn(dsn)
-    connection.save()
-    return connection
-
-
 def snap(connection: Connection) -> Snapshot:
-    snapshot = take_snapshot(connection)
-    assert snapshot.succeeded, snapshot.error_message
-    score_snapshot(snapshot)
-    return snapshot
+    taken = snapshot(connection)
+    score_snapshot(taken)
+    return taken
 
 
 def age(connection: Connection, by: datetime.timedelta) -> None:
     """Move a connection's history so far into the past (as if taken ``by`` earlier)."""
-    for snapshot in Snapshot.objects.filter(connection=connection):
-        Snapshot.objects.filter(pk=snapshot.pk).update(started_at=snapshot.started_at - by)
-    for finding in Finding.objects.filter(connection=connection):
-        Finding.objects.filter(pk=finding.pk).update(opened_at=finding.opened_at - by)
+    Snapshot.objects.filter(connection=connection).update(started_at=F("started_at") - by)
+    Finding.objects.filter(connection=connection).update(opened_at=F("opened_at") - by)
     Connection.objects.filter(pk=connection.pk).update(created_at=timezone.now() - by)
 
 
@@ -98,15 +90,16 @@ def history(team, member, pg_target, second_target):
     )
     snap(shop)
     snap(billing)
-    Announcement.objects.create(
-        connection=billing,
-        kind="column_dropped",
-        object="public.invoices.amount",
-        table="public.invoices",
-        breaking=True,
-        message="We drop invoices.amount on 14 Dec; use amount_cents",
-        created_by=member,
-    )
+    for kind, obj in (("column_added", "amount_cents"), ("column_dropped", "amount")):
+        Announcement.objects.create(  # one release check announces both at once
+            connection=billing,
+            kind=kind,
+            object=f"public.invoices.{obj}",
+            table="public.invoices",
+            breaking=kind == "column_dropped",
+            message="We drop invoices.amount on 14 Dec; use amount_cents",
+            created_by=member,
+        )
     billing.set_dsn(f"{second_target.dsn}_gone")  # a database that does not exist
     billing.save()
     failed = take_snapshot(billing)
@@ -179,9 +172,12 @@ def test_the_email_reports_the_stored_scores_findings_and_changes_in_both_parts(
         == set(breaking.values_list("kind", "object"))
         >= {("column_dropped", "public.orders.note"), ("type_changed", "public.orders.total")}
     )
-    assert [a.message for a in data.announcements] == [
-        "We drop invoices.amount on 14 Dec; use amount_cents"
-    ]
+    [announcement] = data.announcements
+    assert announcement.message == "We drop invoices.amount on 14 Dec; use amount_cents"
+    assert announcement.objects == (
+        "column dropped public.invoices.amount, column added public.invoices.amount_cents"
+    )
+    assert announcement.by == "alice"
     [failure] = data.failures
     assert (failure.connection, failure.reason) == ("billing", failed.error_message)
     [shop_week, billing_week] = sorted(data.connections, key=lambda c: c.name, reverse=True)
