@@ -114,3 +114,14 @@ def test_members_opt_in_on_their_account_page_for_their_own_teams_only(member, m
     assert list(DigestSubscription.objects.values_list("team__slug", flat=True)) == [team.slug]
     member_client.post(url, {})
     assert not DigestSubscription.objects.exists()
+
+
+def test_the_admin_lists_sends_read_only(admin_client, team, smtp_server):
+    team.digest_recipients = "data@example.com"
+    team.save()
+    send_weekly_digest(team, "2026-W40")
+    row = DigestSend.objects.get()
+    listing = admin_client.get(reverse("admin:scoring_digestsend_changelist"))
+    assert listing.status_code == 200 and b"2026-W40" in listing.content
+    page = admin_client.get(reverse("admin:scoring_digestsend_change", args=[row.pk]))
+    assert page.status_code == 200 and b'name="status"' not in page.content
