@@ -302,14 +302,15 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 
 def is_quiet(week: DigestWeek) -> bool:
-    """Nothing new: no score move, no finding opened or fixed, no change, no failure."""
+    """Nothing new: no score move, no finding opened or fixed, no change or announcement
+    made this week, no failed or overdue snapshot."""
     steady = format_change(week.score, week.score_before) in ("unchanged", "")
     return (
         steady
         and not week.opened_count
         and not week.fixed_count
         and not week.changes
-        and not week.announcements
+        and not any(a.announced_at >= week.period_start for a in week.announcements)
         and not week.failure_count
         and not week.stale
     )

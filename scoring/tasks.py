@@ -6,7 +6,6 @@ from celery import shared_task
 
 from catalog.models import Connection, Snapshot, Team
 from scoring.mailings import due_digests, send_weekly_digest
-from scoring.models import DigestSend
 from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_snapshot
 
 
@@ -49,14 +48,12 @@ def send_due_digests() -> list[tuple[int, str]]:
 
 @shared_task
 def send_digest_task(team_id: int, week: str) -> str:
-    """Record and send one team's e-mail of one week (safe to run twice: see mailings.py)."""
+    """Record and send one team's e-mail of one week (safe to run twice: see mailings.py).
+
+    A failed send is not retried from here: beat finds it again once its backoff is over,
+    which also covers a worker that died, and an eager run cannot loop on it.
+    """
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         return "no such team"
-    outcome = send_weekly_digest(team, week)
-    if outcome.status == "failed":
-        row = DigestSend.objects.filter(team=team, week=week).first()
-        if row is not None and row.next_attempt_at is not None:
-            # The backoff; beat picks it up as well should this message be lost.
-            send_digest_task.apply_async((team_id, week), eta=row.next_attempt_at)
-    return outcome.line()
+    return send_weekly_digest(team, week).line()

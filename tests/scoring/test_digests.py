@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 
 from scoring.digests import (
+    AnnouncementItem,
     ChangeItem,
     ConnectionWeek,
     DigestWeek,
@@ -164,3 +166,12 @@ def test_the_next_send_is_this_weeks_until_it_passes_then_next_weeks():
     schedule = Schedule(time_zone="America/Los_Angeles")
     assert next_send(schedule, at(2026, 10, 26, 14)) == at(2026, 10, 26, 15)
     assert next_send(schedule, at(2026, 10, 26, 15)) == at(2026, 11, 2, 16)  # after DST ends
+
+
+def test_an_announcement_made_before_the_week_is_no_news():
+    old = AnnouncementItem(
+        "shop", "We drop x", "column dropped public.t.x", at(2026, 11, 1), "a", "u"
+    )
+    assert compose_digest(week(announcements=(old,))).quiet
+    new = replace(old, announced_at=at(2026, 12, 1))
+    assert not compose_digest(week(announcements=(new,))).quiet

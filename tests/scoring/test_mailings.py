@@ -444,3 +444,19 @@ def test_teams_in_los_angeles_and_tokyo_get_theirs_at_their_local_hour_across_ds
         "la@example.com",
         "la@example.com",
     ]
+
+
+def test_the_beat_runs_every_15_minutes_and_a_failed_task_waits_for_its_backoff(readers, settings):
+    from schemajoy_site.celery import app
+    from scoring.tasks import send_digest_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["send-weekly-digests"]
+    assert entry["schedule"] == 900 and entry["task"] in app.tasks
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # refused
+    week = local_week(team_schedule(readers), timezone.now())
+
+    line = send_digest_task.delay(readers.pk, week).get()  # eager, as in embedded mode
+    assert line.startswith(f"shop-backend {week}: failed: ConnectionRefusedError")
+    row = DigestSend.objects.get(team=readers, week=week)
+    assert (row.status, row.attempts) == ("retrying", 1)  # once, then beat after the backoff
