@@ -363,7 +363,10 @@ def table_history(connection: Connection, table: Table) -> QuerySet[SchemaChange
 def recent_breaking_changes(user: Any, *, team: Any = None, limit: int = 10) -> list[SchemaChange]:
     """The latest breaking changes across connections: the feed of the team page (one team)
     and of the connection list (the user's teams; everything for staff or a user in none).
-    Two queries, whatever the number of changes."""
+    Two queries, whatever the number of changes.
+
+    A page shows it with ``{% include "catalog/_breaking_changes.html" %}`` and this list
+    in its context as ``breaking_changes``."""
     queryset = SchemaChange.objects.filter(breaking=True)
     if team is not None:
         queryset = queryset.filter(connection__team=team)
