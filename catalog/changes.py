@@ -22,7 +22,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog import diff
-from catalog.introspection.model import SchemaModel, from_document
 from catalog.models import (
     Announcement,
     Column,
@@ -83,21 +82,21 @@ def announce(
 # Recording at snapshot time ---------------------------------------------------------------
 
 
-def changes_since(previous_fingerprint: str | None, model: SchemaModel) -> list[diff.Change]:
-    """The changes from the stored document ``previous_fingerprint`` to ``model``.
+def changes_since(previous_fingerprint: str | None, document: str) -> list[diff.Change]:
+    """The changes from the stored document ``previous_fingerprint`` to ``document``.
 
     None (a connection's first snapshot: the baseline) and an unknown document record none.
     """
     if not previous_fingerprint:
         return []
-    document = (
+    previous = (
         SchemaDocument.objects.filter(pk=previous_fingerprint)
         .values_list("document", flat=True)
         .first()
     )
-    if document is None:
+    if previous is None:
         return []
-    return diff.diff_schemas(from_document(document), model)
+    return diff.diff_documents(previous, document)
 
 
 @dataclass(frozen=True)

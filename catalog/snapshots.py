@@ -134,7 +134,7 @@ def _store(
     )
     previous_id, previous_digest = previous or (None, None)
     # The first snapshot is the baseline: it records no changes.
-    found = changes.changes_since(previous_digest, model) if previous_digest != digest else []
+    found = changes.changes_since(previous_digest, document) if previous_digest != digest else []
     with transaction.atomic():
         if not SchemaDocument.objects.filter(pk=digest).exists():
             SchemaDocument.objects.create(fingerprint=digest, document=document)

@@ -516,3 +516,29 @@ def test_changes_are_values_with_a_dict_form() -> None:
 
 def test_column_model_values_compare_by_structure() -> None:
     assert Column("a", "text", m.TEXT) == Column("a", "text", m.TEXT)
+
+
+def test_diff_documents_equals_diff_schemas_of_the_parsed_models() -> None:
+    from catalog.diff import diff_documents
+    from catalog.introspection.model import from_document, to_document
+
+    customers = table("customers", col("id", pk=True), col("name", "text"))
+    old = model(
+        customers,
+        table("clients_archive", col("id", pk=True), col("email", "varchar(100)")),
+        table(
+            "orders", col("id", pk=True), col("customer_id", fk="customers.id"), col("desc", "text")
+        ),
+        dialect="sqlite",
+    )
+    new = model(
+        customers,
+        table("clients_old", col("id", pk=True), col("email", "varchar(100)")),
+        table("orders", col("id", pk=True), col("customer_id"), col("description", "text")),
+        dialect="sqlite",
+    )
+    old_doc, new_doc = to_document(old), to_document(new)
+    expected = diff_schemas(from_document(old_doc), from_document(new_doc))
+    assert diff_documents(old_doc, new_doc) == expected
+    assert {c.kind for c in expected} == {"table_renamed", "column_renamed", "foreign_key_dropped"}
+    assert diff_documents(old_doc, old_doc) == []
