@@ -76,7 +76,54 @@ def announce(
             )
             for change in items
         )
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: notify_announcement(ids))
     return rows
+
+
+def notify_announcement(announcement_ids: list[int]) -> int:
+    """E-mail an announcement to the watchers of what it names and the owning team's
+    recipients: one e-mail per address. Logged, never raised. Returns the e-mails sent."""
+    try:
+        return _notify_announcement(announcement_ids)
+    except Exception:
+        log.exception("e-mails of announcements %s failed", announcement_ids)
+        return 0
+
+
+def _notify_announcement(announcement_ids: list[int]) -> int:
+    announcements = list(
+        Announcement.objects.filter(pk__in=announcement_ids)
+        .select_related("connection__team", "created_by")
+        .order_by("pk")
+    )
+    if not announcements:
+        return 0
+    connection = announcements[0].connection
+    per_address: dict[str, list[Announcement]] = {}
+    for user, named in watched_changes(connection, announcements).items():
+        if user.email and user.is_active:
+            per_address.setdefault(user.email, []).extend(named)
+    for address in connection.team.recipient_list():
+        per_address.setdefault(address, list(announcements))
+    first = announcements[0]
+    messages = []
+    for address, named in per_address.items():
+        context = {
+            "connection": connection,
+            "announcement": first,
+            "items": named,
+            "changes_url": absolute_url(
+                reverse("catalog:connection_changes", args=[connection.pk])
+            ),
+        }
+        subject = f"[SchemaJoy] {connection.name}: coming soon, {first.message[:80]}"
+        body = render_to_string("emails/announcement.txt", context)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    if messages:
+        with get_connection() as mail:
+            mail.send_messages(messages)
+    return len(messages)
 
 
 # Recording at snapshot time ---------------------------------------------------------------
@@ -203,10 +250,11 @@ def match_announcements(
 # Watchers ---------------------------------------------------------------------------------
 
 
-def watched_changes(
-    connection: Connection, changes: Sequence[SchemaChange]
-) -> dict[Any, list[SchemaChange]]:
-    """user -> the changes among ``changes`` that touch what they watch (in order)."""
+def watched_changes(connection: Connection, changes: Sequence[Any]) -> dict[Any, list[Any]]:
+    """user -> the changes among ``changes`` that touch what they watch (in order).
+
+    ``changes`` are SchemaChange or Announcement rows: what they share is object and table.
+    """
     per_user: dict[Any, list[SchemaChange]] = {}
     watches = Watch.objects.filter(connection=connection).select_related("user", "table", "column")
     for watch in watches:

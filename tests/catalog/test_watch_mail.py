@@ -131,3 +131,36 @@ def test_undoing_a_probable_rename_records_a_drop_and_an_add_and_docs_go_back(sh
     # The next snapshot sees the same schema: nothing new to record, the catalog stays.
     assert take_snapshot(connection).succeeded
     assert SchemaChange.objects.count() == 2
+
+
+def test_an_announcement_emails_the_watchers_of_what_it_names_and_the_team_recipients(
+    shop, smtp_server, django_capture_on_commit_callbacks, member
+):
+    from catalog import diff
+    from catalog.changes import announce
+
+    connection, _ = shop
+    connection.team.digest_recipients = "data-team@example.com"
+    connection.team.save()
+    orders = Table.objects.get(connection=connection, name="orders")
+    products = Table.objects.get(connection=connection, name="products")
+    ana, bo = user("ana"), user("bo")
+    Watch.objects.create(user=ana, connection=connection, table=orders)
+    Watch.objects.create(user=bo, connection=connection, table=products)
+    drop = diff.Change(
+        diff.COLUMN_DROPPED,
+        "main.orders.shipped_at",
+        "main.orders",
+        breaking=True,
+        reason="column dropped: every query that selects it fails",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        announce(connection, [drop], message="We drop orders.shipped_at on 12 Dec", author=member)
+
+    messages = smtp_server.wait_for(2)
+    assert sorted(m.rcpt_tos[0] for m in messages) == ["ana@example.com", "data-team@example.com"]
+    body = messages[0].body
+    assert "We drop orders.shipped_at on 12 Dec" in body
+    assert "column_dropped main.orders.shipped_at (breaking)" in body
+    assert "alice announced a change to shop" in body
