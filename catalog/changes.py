@@ -40,6 +40,19 @@ class InvalidAnnouncement(ValueError):
     """An announcement that cannot be recorded (no message, nothing to announce)."""
 
 
+def _stored(change: diff.Change) -> dict[str, Any]:
+    """The fields a SchemaChange and an Announcement keep of a diff.Change ("" for None)."""
+    return {
+        "kind": change.kind,
+        "object": change.object,
+        "table": change.table,
+        "breaking": change.breaking,
+        "before": change.before or "",
+        "after": change.after or "",
+        "reason": change.reason,
+    }
+
+
 def announce(
     connection: Connection,
     changes: Iterable[diff.Change],
@@ -62,18 +75,7 @@ def announce(
     user = author if getattr(author, "pk", None) is not None else None
     with transaction.atomic():
         rows = Announcement.objects.bulk_create(
-            Announcement(
-                connection=connection,
-                kind=change.kind,
-                object=change.object,
-                table=change.table,
-                breaking=change.breaking,
-                before=change.before or "",
-                after=change.after or "",
-                reason=change.reason,
-                message=text,
-                created_by=user,
-            )
+            Announcement(connection=connection, message=text, created_by=user, **_stored(change))
             for change in items
         )
         ids = [row.pk for row in rows]
@@ -187,17 +189,11 @@ def record_changes(
             connection=connection,
             snapshot=snapshot,
             detected_at=at,
-            kind=change.kind,
-            object=change.object,
-            table=change.table,
             schema=change.schema,
-            before=change.before or "",
-            after=change.after or "",
-            breaking=change.breaking,
-            reason=change.reason,
             probable=change.probable,
             transition=change.transition,
             position=position,
+            **_stored(change),
         )
         for position, change in enumerate(changes)
     )
@@ -454,17 +450,11 @@ class CannotUndo(ValueError):
     """The change is not a probable rename, or the catalog moved on since."""
 
 
-_COPIED_COLUMN_FIELDS = (
-    "position",
-    "ident",
-    "data_type",
-    "type_family",
-    "nullable",
-    "default",
-    "identity",
-    "generated",
-    "comment",
-)
+def _column_structure(column: Column) -> dict[str, Any]:
+    """What the snapshot sync writes on a column row (not its docs), to copy it."""
+    from catalog.snapshots import COLUMN_FIELDS  # snapshots imports this module
+
+    return {f: getattr(column, f) for f in COLUMN_FIELDS}
 
 
 def undo_rename(change: SchemaChange) -> list[SchemaChange]:
@@ -515,7 +505,7 @@ def _undo_column_rename(
         first_seen=snapshot,
         last_seen=column.last_seen,
         dropped_in=column.dropped_in,
-        **{f: getattr(column, f) for f in _COPIED_COLUMN_FIELDS},
+        **_column_structure(column),
     )
     column.name = change.before
     column.dropped_in = snapshot
@@ -570,7 +560,7 @@ def _undo_table_rename(
             first_seen=snapshot,
             last_seen=c.last_seen,
             dropped_in=c.dropped_in,
-            **{f: getattr(c, f) for f in _COPIED_COLUMN_FIELDS},
+            **_column_structure(c),
         )
         for c in columns
     )

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from catalog.introspection import model as m
-from catalog.introspection.model import Column, SchemaModel, Table, from_document, paused_gc
+from catalog.introspection.model import Column, SchemaModel, Table, from_document
 
 # The change kinds: an interface (stored, filtered on, matched by announcements).
 TABLE_ADDED = "table_added"
@@ -217,20 +217,61 @@ def diff_schemas(old: SchemaModel, new: SchemaModel) -> list[Change]:
 def diff_documents(old_document: str, new_document: str) -> list[Change]:
     """diff_schemas of two canonical documents (model.to_document), parsing only what differs.
 
-    Building 100,000 columns costs five times the diff itself; a snapshot usually changes a
-    few tables, so the tables whose JSON is identical on both sides are left out of both
-    models first. They cannot change the result: they are matched by name, hold no rename,
-    and references into them map to themselves.
+    Building 100,000 columns costs five times the diff itself, and a snapshot usually
+    changes a few tables; so the documents are cut into their tables' texts, and the tables
+    whose text is identical on both sides are left out of both models before parsing. They
+    cannot change the result: they are matched by name, hold no rename, and references into
+    them map to themselves.
     """
-    with paused_gc():  # millions of short-lived dicts: see paused_gc
-        old, new = orjson.loads(old_document), orjson.loads(new_document)
-        old_tables = {(t["schema"], t["name"]): t for t in old["tables"]}
-        same = {key for t in new["tables"] if old_tables.get(key := (t["schema"], t["name"])) == t}
-        old["tables"] = [t for key, t in old_tables.items() if key not in same]
-        new["tables"] = [t for t in new["tables"] if (t["schema"], t["name"]) not in same]
+    old_parts, new_parts = _table_texts(old_document), _table_texts(new_document)
+    if old_parts is None or new_parts is None:  # not the layout expected: parse it all
+        return diff_schemas(from_document(old_document), from_document(new_document))
+    (old_head, old_tables, old_tail), (new_head, new_tables, new_tail) = old_parts, new_parts
+    same = {key for key, text in new_tables.items() if old_tables.get(key) == text}
+    old_left = ",".join(text for key, text in old_tables.items() if key not in same)
+    new_left = ",".join(text for key, text in new_tables.items() if key not in same)
     return diff_schemas(
-        from_document(orjson.dumps(old).decode()), from_document(orjson.dumps(new).decode())
+        from_document(old_head + old_left + old_tail), from_document(new_head + new_left + new_tail)
     )
+
+
+_TABLE_START = '{"schema":'
+_TABLE_KEY = re.compile(r'\{"schema":("(?:[^"\\]|\\.)*"),"name":("(?:[^"\\]|\\.)*")')
+_TABLES_OPEN = '"tables":['
+
+
+def _table_texts(document: str) -> tuple[str, dict[tuple[str, str], str], str] | None:
+    """(text before the tables, {(schema, name): table's JSON text}, text after them).
+
+    Exact on the canonical document: every table is an object whose first key is "schema",
+    and inside JSON strings a quote is escaped, so '{"schema":' starts a table and nothing
+    else. None when the document is not laid out so (then the caller parses it whole).
+    """
+    pieces = document.split(_TABLE_START)
+    head = pieces[0]
+    if not head.endswith(_TABLES_OPEN):
+        return None
+    if len(pieces) == 1:
+        close = head.rfind(_TABLES_OPEN) + len(_TABLES_OPEN)
+        return head, {}, document[close:]  # no table: "[]" and what follows
+    texts: dict[tuple[str, str], str] = {}
+    last = len(pieces) - 1
+    tail = ""
+    for n, piece in enumerate(pieces[1:], start=1):
+        if n == last:
+            end = piece.rfind("}]")
+            if end < 0:
+                return None
+            text, tail = _TABLE_START + piece[: end + 1], piece[end + 1 :]
+        elif piece.endswith("},"):
+            text = _TABLE_START + piece[:-1]
+        else:
+            return None
+        match = _TABLE_KEY.match(text)
+        if match is None:
+            return None
+        texts[(orjson.loads(match[1]), orjson.loads(match[2]))] = text
+    return head, texts, tail
 
 
 def _noun(t: Table) -> str:
