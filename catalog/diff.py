@@ -221,17 +221,22 @@ def diff_documents(old_document: str, new_document: str) -> list[Change]:
     changes a few tables; so the documents are cut into their tables' texts, and the tables
     whose text is identical on both sides are left out of both models before parsing. They
     cannot change the result: they are matched by name, hold no rename, and references into
-    them map to themselves.
+    them map to themselves. Only offsets are kept, not copies: documents weigh 20 MB.
     """
-    old_parts, new_parts = _table_texts(old_document), _table_texts(new_document)
-    if old_parts is None or new_parts is None:  # not the layout expected: parse it all
+    old_spans, new_spans = _table_spans(old_document), _table_spans(new_document)
+    if old_spans is None or new_spans is None:  # not the layout expected: parse it all
         return diff_schemas(from_document(old_document), from_document(new_document))
-    (old_head, old_tables, old_tail), (new_head, new_tables, new_tail) = old_parts, new_parts
-    same = {key for key, text in new_tables.items() if old_tables.get(key) == text}
-    old_left = ",".join(text for key, text in old_tables.items() if key not in same)
-    new_left = ",".join(text for key, text in new_tables.items() if key not in same)
+    same = set()
+    for key, (start, end) in new_spans.items():
+        old_span = old_spans.get(key)
+        if (
+            old_span is not None
+            and old_span[1] - old_span[0] == end - start
+            and old_document[old_span[0] : old_span[1]] == new_document[start:end]
+        ):
+            same.add(key)
     return diff_schemas(
-        from_document(old_head + old_left + old_tail), from_document(new_head + new_left + new_tail)
+        _partial_model(old_document, old_spans, same), _partial_model(new_document, new_spans, same)
     )
 
 
@@ -240,38 +245,48 @@ _TABLE_KEY = re.compile(r'\{"schema":("(?:[^"\\]|\\.)*"),"name":("(?:[^"\\]|\\.)
 _TABLES_OPEN = '"tables":['
 
 
-def _table_texts(document: str) -> tuple[str, dict[tuple[str, str], str], str] | None:
-    """(text before the tables, {(schema, name): table's JSON text}, text after them).
+def _table_spans(document: str) -> dict[tuple[str, str], tuple[int, int]] | None:
+    """{(schema, name): (start, end) of the table's JSON text} in a canonical document.
 
-    Exact on the canonical document: every table is an object whose first key is "schema",
-    and inside JSON strings a quote is escaped, so '{"schema":' starts a table and nothing
-    else. None when the document is not laid out so (then the caller parses it whole).
+    Exact there: every table is an object whose first key is "schema", and inside JSON
+    strings a quote is escaped, so '{"schema":' starts a table and nothing else. None when
+    the document is not laid out so (the caller then parses it whole).
     """
-    pieces = document.split(_TABLE_START)
-    head = pieces[0]
-    if not head.endswith(_TABLES_OPEN):
+    opening = document.find(_TABLES_OPEN)
+    if opening < 0:
         return None
-    if len(pieces) == 1:
-        close = head.rfind(_TABLES_OPEN) + len(_TABLES_OPEN)
-        return head, {}, document[close:]  # no table: "[]" and what follows
-    texts: dict[tuple[str, str], str] = {}
-    last = len(pieces) - 1
-    tail = ""
-    for n, piece in enumerate(pieces[1:], start=1):
-        if n == last:
-            end = piece.rfind("}]")
-            if end < 0:
+    starts = []
+    at = document.find(_TABLE_START, opening)
+    if at >= 0 and at != opening + len(_TABLES_OPEN):
+        return None
+    while at >= 0:
+        starts.append(at)
+        at = document.find(_TABLE_START, at + 1)
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    for n, start in enumerate(starts):
+        if n + 1 < len(starts):
+            end = starts[n + 1] - 1  # the comma between two tables
+            if document[end] != ",":
                 return None
-            text, tail = _TABLE_START + piece[: end + 1], piece[end + 1 :]
-        elif piece.endswith("},"):
-            text = _TABLE_START + piece[:-1]
         else:
-            return None
-        match = _TABLE_KEY.match(text)
+            end = document.rfind("}]") + 1
+            if end <= start:
+                return None
+        match = _TABLE_KEY.match(document, start)
         if match is None:
             return None
-        texts[(orjson.loads(match[1]), orjson.loads(match[2]))] = text
-    return head, texts, tail
+        spans[(orjson.loads(match[1]), orjson.loads(match[2]))] = (start, end)
+    return spans
+
+
+def _partial_model(
+    document: str, spans: dict[tuple[str, str], tuple[int, int]], leave_out: set[tuple[str, str]]
+) -> SchemaModel:
+    """The document's model without the tables in ``leave_out`` (only the rest is parsed)."""
+    opening = document.find(_TABLES_OPEN) + len(_TABLES_OPEN)
+    closing = max((end for _, end in spans.values()), default=opening)
+    kept = ",".join(document[a:b] for key, (a, b) in spans.items() if key not in leave_out)
+    return from_document(document[:opening] + kept + document[closing:])
 
 
 def _noun(t: Table) -> str:
