@@ -51,6 +51,7 @@ class ConnectionAdmin(admin.ModelAdmin):
             "schedule_interval",
             "sampling_enabled",
             "enabled",
+            "changes_window_days",
             *self.readonly_fields,
         ]
 
