@@ -49,6 +49,8 @@ class DigestSettingsForm(forms.ModelForm):
         model = DigestSettings
         fields = ["enabled", "weekday", "hour", "time_zone"]
         help_texts = {"time_zone": "An IANA name, like Europe/London or America/Los_Angeles."}
+        labels = {"enabled": "Send the weekly e-mail", "weekday": "Day", "hour": "At"}
+        widgets = {"hour": forms.Select(choices=[(h, f"{h:02d}:00") for h in range(24)])}
 
     def clean_extra_addresses(self) -> list[str]:
         text = self.cleaned_data.get("extra_addresses") or ""
