@@ -621,24 +621,31 @@ def _lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.DIGEST_SEND_LEASE_SECONDS)
 
 
-def claimable(now: datetime.datetime) -> Q:
-    """Rows an attempt may take: new, due for a retry, or held by a worker that died."""
+def claimable(now: datetime.datetime, *, retry_now: bool = False) -> Q:
+    """Rows an attempt may take: new, due for a retry (any retry with ``retry_now``), or
+    held by a worker that died."""
+    retry = Q(status=DigestSend.Status.RETRYING)
+    if not retry_now:
+        retry &= Q(next_attempt_at__lte=now)
     return (
         Q(status=DigestSend.Status.PENDING)
-        | Q(status=DigestSend.Status.RETRYING, next_attempt_at__lte=now)
+        | retry
         | Q(status=DigestSend.Status.SENDING, claimed_at__lt=now - _lease())
     )
 
 
-def deliver(send_id: int, *, now: datetime.datetime | None = None) -> DigestSend:
-    """Send a recorded e-mail to its recipients not yet served, if this call can claim it."""
+def deliver(
+    send_id: int, *, now: datetime.datetime | None = None, retry_now: bool = False
+) -> tuple[DigestSend, bool]:
+    """Send a recorded e-mail to its recipients not yet served, if this call can claim it:
+    (the row as it ends, whether this call made the attempt)."""
     now = now or timezone.now()
-    claimed = DigestSend.objects.filter(claimable(now), pk=send_id).update(
+    claimed = DigestSend.objects.filter(claimable(now, retry_now=retry_now), pk=send_id).update(
         status=DigestSend.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     row = DigestSend.objects.select_related("team").get(pk=send_id)
     if claimed != 1:
-        return row
+        return row, False
     mine = DigestSend.objects.filter(pk=send_id, status=DigestSend.Status.SENDING, claimed_at=now)
     people = list(row.recipients)
     started = time.monotonic()
@@ -654,7 +661,7 @@ def deliver(send_id: int, *, now: datetime.datetime | None = None) -> DigestSend
                 renewed = now + datetime.timedelta(seconds=time.monotonic() - started)
                 if not mine.update(recipients=people, claimed_at=renewed):
                     log.warning("digest %s: claim lost, stopping", send_id)
-                    return DigestSend.objects.select_related("team").get(pk=send_id)
+                    return DigestSend.objects.select_related("team").get(pk=send_id), True
                 mine = DigestSend.objects.filter(
                     pk=send_id, status=DigestSend.Status.SENDING, claimed_at=renewed
                 )
@@ -672,7 +679,7 @@ def deliver(send_id: int, *, now: datetime.datetime | None = None) -> DigestSend
             raise  # a bug, not the mail server: recorded, and reported loudly
     else:
         mine.update(status=DigestSend.Status.SENT, sent_at=timezone.now(), error="")
-    return DigestSend.objects.select_related("team").get(pk=send_id)
+    return DigestSend.objects.select_related("team").get(pk=send_id), True
 
 
 @dataclass(frozen=True)
@@ -702,18 +709,26 @@ class Outcome:
 
 
 def send_weekly_digest(
-    team: Team, week: str, *, now: datetime.datetime | None = None, force: bool = False
+    team: Team,
+    week: str,
+    *,
+    now: datetime.datetime | None = None,
+    force: bool = False,
+    retry_now: bool = False,
 ) -> Outcome:
-    """Record and send the team's e-mail of ``week``, at most once unless ``force``."""
+    """Record and send the team's e-mail of ``week``, at most once unless ``force``.
+
+    ``retry_now`` (the command) retries a failed send without waiting for its backoff.
+    """
     now = now or timezone.now()
-    row, created = prepare_send(team, week, now=now, force=force)
+    row, _ = prepare_send(team, week, now=now, force=force)
     if row.status == DigestSend.Status.SKIPPED:
         return Outcome(team.slug, week, "skipped", reason=row.error)
-    if not created and row.status == DigestSend.Status.SENT:
-        return Outcome(team.slug, week, "already sent", row.delivered)
-    row = deliver(row.pk, now=now)
     if row.status == DigestSend.Status.SENT:
-        return Outcome(team.slug, week, "sent" if created else "already sent", row.delivered)
+        return Outcome(team.slug, week, "already sent", row.delivered)
+    row, attempted = deliver(row.pk, now=now, retry_now=retry_now)
+    if row.status == DigestSend.Status.SENT:
+        return Outcome(team.slug, week, "sent" if attempted else "already sent", row.delivered)
     if row.status in (DigestSend.Status.RETRYING, DigestSend.Status.FAILED):
         return Outcome(team.slug, week, "failed", reason=row.error)
     return Outcome(team.slug, week, "in progress")

@@ -68,7 +68,9 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 outcome = dry_run(team, team_week, now=now)
             else:
-                outcome = send_weekly_digest(team, team_week, now=now, force=options["force"])
+                outcome = send_weekly_digest(
+                    team, team_week, now=now, force=options["force"], retry_now=True
+                )
             failed |= outcome.status == "failed"
             self.stdout.write(outcome.line())
         if failed:
