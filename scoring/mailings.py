@@ -565,7 +565,7 @@ def _message(row: DigestSend, index: int, recipient: dict[str, Any]) -> EmailMul
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"{row.team.slug} weekly health <{row.team.slug}.digest.{domain}>",
             # The same on every attempt: a mail store drops a duplicate of a retried send.
-            "Message-ID": f"<digest-{row.pk}-{index}@{domain}>",
+            "Message-ID": f"<digest-{row.pk}-{row.composed_at:%Y%m%d%H%M%S%f}-{index}@{domain}>",
             "Auto-Submitted": "auto-generated",
         },
     )
@@ -604,6 +604,7 @@ def prepare_send(
         "next_attempt_at": None,
         "sent_at": None,
         "forced": force,
+        "composed_at": timezone.now(),
     }
     if existing is not None:
         live = Q(status=DigestSend.Status.SENDING, claimed_at__gte=now - _lease())

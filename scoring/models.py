@@ -370,6 +370,9 @@ class DigestSend(models.Model):
     error = models.TextField(blank=True)
     forced = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the content was composed (again, with --force): part of each Message-ID, so a
+    # forced resend is a new message while a resumed attempt is the same one.
+    composed_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

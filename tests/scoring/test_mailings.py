@@ -463,3 +463,12 @@ def test_the_beat_runs_every_15_minutes_and_a_failed_task_waits_for_its_backoff(
     assert line.startswith(f"shop-backend {week}: failed: ConnectionRefusedError")
     row = DigestSend.objects.get(team=readers, week=week)
     assert (row.status, row.attempts) == ("retrying", 1)  # once, then beat after the backoff
+
+
+def test_a_forced_resend_is_a_new_message_and_a_resumed_one_is_not(readers, smtp_server):
+    week = local_week(team_schedule(readers), timezone.now())
+    send_weekly_digest(readers, week)
+    first = {r["Message-ID"] for r in smtp_server.wait_for(3)}
+    send_weekly_digest(readers, week, force=True)
+    second = {r["Message-ID"] for r in smtp_server.wait_for(6)[3:]}
+    assert len(first) == len(second) == 3 and not first & second
