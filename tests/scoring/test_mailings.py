@@ -447,6 +447,13 @@ def test_teams_in_los_angeles_and_tokyo_get_theirs_at_their_local_hour_across_ds
         "la@example.com",
         "la@example.com",
     ]
+    # Dates read on the team's clock: Tokyo's week 45 e-mail covers up to Monday 2 Nov.
+    [tokyo_w45] = [
+        r
+        for r in smtp_server.messages
+        if "W45" in r["Subject"] and r.rcpt_tos == ["jp@example.com"]
+    ]
+    assert "week 2026-W45 (26 Oct - 2 Nov 2026, Asia/Tokyo)" in tokyo_w45.body
 
 
 def test_the_beat_runs_every_15_minutes_and_a_failed_task_waits_for_its_backoff(readers, settings):
