@@ -348,10 +348,14 @@ def compose_digest(week: DigestWeek) -> Digest:
     quiet = is_quiet(week)
     score_change = format_change(week.score, week.score_before)
     heights = bar_heights(week.weekly_scores)
-    first_monday = (week.period_end - datetime.timedelta(weeks=TREND_WEEKS - 1)).date()
+    # Each bar is the score as it stood a week apart, up to the period's end (team's clock).
+    first_day = (
+        week.period_end.astimezone(parse_time_zone(week.time_zone))
+        - datetime.timedelta(weeks=TREND_WEEKS - 1)
+    ).date()
     bars = tuple(
         Bar(
-            label=(first_monday + datetime.timedelta(weeks=i)).strftime("%d %b").lstrip("0"),
+            label=(first_day + datetime.timedelta(weeks=i)).strftime("%d %b").lstrip("0"),
             value=format_score(value),
             height=height,
         )
