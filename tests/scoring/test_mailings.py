@@ -22,6 +22,7 @@ from catalog.models import Announcement, Connection, SchemaChange, Snapshot, Tea
 from catalog.snapshots import take_snapshot
 from scoring.digests import compose_digest, format_change, format_score, local_week
 from scoring.mailings import (
+    UNSUBSCRIBE_MARK,
     deliver,
     due_digests,
     gather_week,
@@ -479,3 +480,16 @@ def test_a_forced_resend_is_a_new_message_and_a_resumed_one_is_not(readers, smtp
     send_weekly_digest(readers, week, force=True)
     second = {r["Message-ID"] for r in smtp_server.wait_for(6)[3:]}
     assert len(first) == len(second) == 3 and not first & second
+
+
+def test_every_link_of_the_email_opens_a_dashboard_page(history, member_client):
+    team = history[0]
+    week, start, end = this_week(team)
+    rendered = render_digest(compose_digest(gather_week(team, week=week, start=start, end=end)))
+    links = set(re.findall(r'href="([^"]+)"', rendered.html))
+    links.discard(UNSUBSCRIBE_MARK)
+    assert len(links) > 8
+    for link in sorted(links):
+        assert link.startswith("http://testserver/"), link
+        response = member_client.get(link.replace("&amp;", "&").removeprefix("http://testserver"))
+        assert response.status_code == 200, link
