@@ -26,6 +26,7 @@ from scoring.mailings import (
     compose_for_team,
     personalise,
     recipients,
+    resubscribe,
     send_test,
     team_schedule,
     unsubscribe,
@@ -181,7 +182,7 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         result = unsubscribe(token)
     except signing.BadSignature:
         return render(request, "scoring/digest_unsubscribed.html", {"invalid": True}, status=400)
-    return render(request, "scoring/digest_unsubscribed.html", {"result": result})
+    return render(request, "scoring/digest_unsubscribed.html", {"result": result, "token": token})
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,3 +214,16 @@ def digest_subscriptions(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "scoring/digest_subscriptions.html#optin", context)
     return render(request, "scoring/digest_subscriptions.html", context)
+
+
+@login_not_required
+@require_POST
+def digest_resubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The unsubscribe page's undo: the same token brings the recipient back."""
+    try:
+        result = resubscribe(token)
+    except signing.BadSignature:
+        return render(request, "scoring/digest_unsubscribed.html", {"invalid": True}, status=400)
+    return render(
+        request, "scoring/digest_unsubscribed.html", {"result": result, "resubscribed": True}
+    )

@@ -550,6 +550,28 @@ def unsubscribe(token: str) -> Unsubscribed:
         return Unsubscribed(team, address, removed)
 
 
+def resubscribe(token: str) -> Unsubscribed:
+    """Undo ``unsubscribe`` (a mail scanner may have followed the link): the member's
+    subscription, while still a member, or the extra address, comes back. ``removed``
+    of the result is False when nothing had to come back."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    with transaction.atomic():
+        team = Team.objects.select_for_update().filter(pk=data["t"]).first()
+        if team is None:
+            raise signing.BadSignature("unknown team")
+        address = str(data["a"])
+        if data.get("u"):
+            if not team.members.filter(pk=data["u"]).exists():
+                return Unsubscribed(team, address, False)
+            _, added = DigestSubscription.objects.get_or_create(team=team, user_id=data["u"])
+            return Unsubscribed(team, address, added)
+        if address.lower() in {a.lower() for a in team.recipient_list()}:
+            return Unsubscribed(team, address, False)
+        team.digest_recipients = "\n".join([*team.recipient_list(), address])
+        team.save(update_fields=["digest_recipients"])
+        return Unsubscribed(team, address, True)
+
+
 # Sending --------------------------------------------------------------------------
 
 

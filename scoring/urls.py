@@ -41,4 +41,9 @@ urlpatterns += [
         digest_views.digest_unsubscribe,
         name="digest_unsubscribe",
     ),
+    path(
+        "digest/unsubscribe/<str:token>/undo/",
+        digest_views.digest_resubscribe,
+        name="digest_resubscribe",
+    ),
 ]

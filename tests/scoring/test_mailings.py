@@ -493,3 +493,22 @@ def test_every_link_of_the_email_opens_a_dashboard_page(history, member_client):
         assert link.startswith("http://testserver/"), link
         response = member_client.get(link.replace("&amp;", "&").removeprefix("http://testserver"))
         assert response.status_code == 200, link
+
+
+def test_an_unsubscribe_can_be_undone_from_its_page(readers, smtp_server):
+    send_weekly_digest(readers, local_week(team_schedule(readers), timezone.now()))
+    by_address = {r.rcpt_tos[0]: r for r in smtp_server.wait_for(3)}
+    anonymous = Client(enforce_csrf_checks=True)
+    for address in ("bob@example.com", "data@example.com"):
+        path = unsubscribe_link(by_address[address]).removeprefix("http://testserver")
+        page = anonymous.get(path).content.decode()
+        undo = re.search(r'<form method="post" action="([^"]+)">', page).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        response = anonymous.post(undo, {"csrfmiddlewaretoken": token})
+        assert response.status_code == 200
+        assert f"{address}</strong> receives the weekly health e-mail" in response.content.decode()
+    readers.refresh_from_db()
+    assert readers.recipient_list() == ["data@example.com"]
+    assert sorted(
+        DigestSubscription.objects.filter(team=readers).values_list("user__email", flat=True)
+    ) == ["alice@example.com", "bob@example.com"]
