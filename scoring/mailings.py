@@ -27,7 +27,7 @@ import logging
 import smtplib
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -144,9 +144,28 @@ def gather_week(
     ids = [c["pk"] for c in connections]
     names = {c["pk"]: c["name"] for c in connections}
     first = end - datetime.timedelta(weeks=TREND_WEEKS - 1)
-    points = score_points(ids, since=min(first, start), until=end, with_baseline=True)
+    # Every score of the 8 weeks, light (a connection snapshotted hourly has 1,344), then
+    # the rules and fixes of the few that the week's comparisons read.
+    light = score_points(
+        ids, since=min(first, start), until=end, with_baseline=True, with_rules=False
+    )
+    series = team_series(light)
+    firsts: dict[int, ScorePoint] = {}
+    for point in light:
+        firsts.setdefault(point.connection, point)
+    wanted = {
+        (p.connection, p.at)
+        for p in (*_latest(light, end).values(), *_latest(light, start).values(), *firsts.values())
+    }
+    details = _score_details(ids, wanted)
+    points = [
+        replace(p, rules=details[p.connection, p.at][0])
+        for p in light
+        if (p.connection, p.at) in details
+    ]
 
-    series = team_series(points)
+    # Coverage and rule movements need the rules only where they are compared: at the
+    # week's start and end (and a young connection's first score).
     coverage = team_series(points, measure="coverage")
     now_points, before_points = _latest(points, end), _latest(points, start)
     # What fixed findings were worth: as the databases stood a week ago, or, for one
@@ -206,7 +225,9 @@ def gather_week(
         failures=failures,
         failure_count=failure_count,
         stale=_stale(connections, end=end),
-        next_fix=_next_fix(now_points, names, share_now),
+        next_fix=_next_fix(
+            {c: details[c, p.at][1] for c, p in now_points.items()}, names, share_now
+        ),
         preview_url=absolute(reverse("scoring:digest_preview", args=[team.slug])) + f"?week={week}",
         settings_url=absolute(reverse("scoring:digest_preview", args=[team.slug])) + "#settings",
     )
@@ -411,22 +432,26 @@ def _stale(
     return tuple(stale)
 
 
+def _score_details(
+    ids: list[int], wanted: set[tuple[int, datetime.datetime]]
+) -> dict[tuple[int, datetime.datetime], tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(rules, top fixes) of the scores named by (connection, snapshot start): one query."""
+    if not wanted:
+        return {}
+    rows = SnapshotScore.objects.filter(
+        connection_id__in=ids, snapshot__started_at__in=sorted({at for _, at in wanted})
+    ).values_list("connection_id", "snapshot__started_at", "rules", "top_fixes")
+    return {(c, at): (rules, fixes or []) for c, at, rules, fixes in rows if (c, at) in wanted}
+
+
 def _next_fix(
-    latest: dict[int, ScorePoint], names: dict[int, str], share: dict[int, float]
+    fixes_of: dict[int, list[dict[str, Any]]], names: dict[int, str], share: dict[int, float]
 ) -> FixItem | None:
     """The open finding whose fix raises the team score most: the connections' best fixes
     (kept with each score), weighted by each connection's share of the team score."""
-    snapshot_of = {p.connection: p.at for p in latest.values()}
-    if not snapshot_of:
-        return None
-    rows = SnapshotScore.objects.filter(
-        connection_id__in=list(snapshot_of), snapshot__started_at__in=list(snapshot_of.values())
-    ).values_list("connection_id", "snapshot__started_at", "top_fixes")
     best: tuple[float, str, str, int, dict[str, Any]] | None = None
-    for connection, at, fixes in rows:
-        if snapshot_of.get(connection) != at:
-            continue
-        for fix in fixes or []:
+    for connection, fixes in fixes_of.items():
+        for fix in fixes:
             points = float(fix.get("gain") or 0.0) * share.get(connection, 0.0)
             key = (points, names[connection], fix.get("object", ""), connection, fix)
             if points > 0 and (

@@ -630,10 +630,12 @@ def score_points(
     since: datetime.datetime,
     until: datetime.datetime | None = None,
     with_baseline: bool = False,
+    with_rules: bool = True,
 ) -> list[ScorePoint]:
     """The scored snapshots of these connections from ``since`` (to ``until``), oldest
     first: one query. ``with_baseline`` adds each connection's last point before ``since``,
-    so a trend starts from where the databases stood rather than from nothing."""
+    so a trend starts from where the databases stood rather than from nothing. Without
+    ``with_rules`` the points' rules are left empty (and unread: the bulk of each row)."""
     window = Q(snapshot__started_at__gte=since)
     if with_baseline:
         before = (
@@ -647,14 +649,11 @@ def score_points(
     rows = SnapshotScore.objects.filter(window, connection_id__in=connection_ids)
     if until is not None:
         rows = rows.filter(snapshot__started_at__lte=until)
-    return [
-        ScorePoint(c, at, total, tables, rules)
-        for c, at, total, tables, rules in rows.order_by(
-            "snapshot__started_at", "snapshot_id"
-        ).values_list(
-            "connection_id", "snapshot__started_at", "total", "snapshot__table_count", "rules"
-        )
-    ]
+    fields = ["connection_id", "snapshot__started_at", "total", "snapshot__table_count"]
+    rows = rows.order_by("snapshot__started_at", "snapshot_id")
+    if not with_rules:
+        return [ScorePoint(*row, {}) for row in rows.values_list(*fields)]
+    return [ScorePoint(*row) for row in rows.values_list(*fields, "rules")]
 
 
 def week_ago() -> datetime.datetime:
