@@ -67,6 +67,7 @@ def main(sizes: list[int]) -> None:
             first = take_snapshot(connection, trigger="bench")
             first_s = time.perf_counter() - started
             assert first.succeeded, first.error_message
+            after_first = peak_mb()
             repeats = []
             for _ in range(3):
                 started = time.perf_counter()
@@ -77,6 +78,7 @@ def main(sizes: list[int]) -> None:
                 "ALTER TABLE app.entity_00000 ADD COLUMN bench_added integer", database=database
             )
             recording.clear()
+            before_changed = peak_mb()
             started = time.perf_counter()
             changed = take_snapshot(connection, trigger="bench")
             changed_s = time.perf_counter() - started
@@ -90,6 +92,10 @@ def main(sizes: list[int]) -> None:
             print(
                 f"        of which change recording (diff + rows): {spent:.2f} s "
                 f"({100 * spent / changed_s:.1f}% of the snapshot; goal under 10%)"
+            )
+            print(
+                f"        peak memory after the first snapshot: {after_first:.0f} MB, "
+                f"before the changed one: {before_changed:.0f} MB"
             )
         print(f"peak memory of this process: {peak_mb():.0f} MB")
 

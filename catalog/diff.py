@@ -888,6 +888,8 @@ def _view_changes(
         if not parts:
             parts.append("definition changed; the same columns")
         breaking = bool(lost) or any(v[0] for _, _, v in retyped)
+        before: str | None
+        after: str | None
         if columns_moved:
             before = ", ".join(c.name for c in ot.columns)
             after = ", ".join(c.name for c in nt.columns)
