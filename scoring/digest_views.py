@@ -34,7 +34,9 @@ from scoring.mailings import (
 from scoring.models import DigestSend, DigestSettings, DigestSubscription
 
 # What an e-mail shown in the dashboard may load: nothing but its own inline styles.
-EMAIL_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+EMAIL_CSP = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
 
 
 class DigestSettingsForm(forms.ModelForm):
