@@ -8,7 +8,7 @@ from typing import Any
 
 from catalog.inflection import singular_phrase, singularize, snake, split_words, strip_prefix
 from catalog.introspection.model import TEXT, Table
-from catalog.relations import app_prefixes
+from catalog.relations import table_prefixes
 from scoring.fixes import UUID
 from scoring.rules.base import (
     KEYS,
@@ -98,7 +98,7 @@ def _pk_pattern(template: str) -> re.Pattern[str]:
 
 
 def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    prefixes = app_prefixes(schema.model)
+    prefixes = table_prefixes(schema.model)
     pattern = _pk_pattern(options["pk_name_pattern"])
     for table in schema.base_tables:
         if table.primary_key is None or len(table.primary_key.columns) != 1:

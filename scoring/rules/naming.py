@@ -26,7 +26,7 @@ from catalog.inflection import (
     strip_prefix,
 )
 from catalog.introspection.model import BOOLEAN, Table
-from catalog.relations import app_prefixes
+from catalog.relations import table_prefixes
 from scoring.rules.base import (
     COLUMN,
     DATABASE,
@@ -356,7 +356,7 @@ def _entity_words(name: str, prefixes: frozenset[str]) -> tuple[str, ...]:
 
 
 def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    prefixes = app_prefixes(schema.model)
+    prefixes = table_prefixes(schema.model)
     junctions = schema.junctions
     tables = [t for t in schema.base_tables if t.key not in junctions]
     readings = {}
@@ -385,7 +385,13 @@ def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iter
         last = words[-1]
         new_last = singularize(last) if dominant == SINGULAR else pluralize(last)
         new_name = table.name[: len(table.name) - len(last)] + new_last
-        fix = schema.sql.rename_table(table, new_name) if table.name.endswith(last) else None
+        # Only a rename the inflector can undo: never into a worse name (alias -> alia).
+        back = pluralize(new_last) if dominant == SINGULAR else singularize(new_last)
+        fix = (
+            schema.sql.rename_table(table, new_name)
+            if table.name.endswith(last) and back == last
+            else None
+        )
         yield Outcome(unit, unit, f"{evidence}; {table.name} is {number}.", fix)
 
 

@@ -184,6 +184,22 @@ def test_flags_table_plurality_outliers_after_stripping_the_django_prefix() -> N
     assert finding.fix == 'ALTER TABLE "shop_products" RENAME TO "shop_product";'
 
 
+def test_strips_a_prefix_most_tables_share_and_never_renames_into_a_worse_name() -> None:
+    m = model(
+        *(table(f"ps_{n}", col(f"id_{n}", pk=True)) for n in ("customer", "order", "product")),
+        table("ps_carts", col("id_cart", pk=True)),
+        table("ps_alias", col("id_alias", pk=True)),
+        table("ps_sms", col("id_sms", pk=True)),
+        table("ps_canvas", col("id_canvas", pk=True)),
+    )
+    assert failing("name-inflection-outlier", m) == {"public.ps_carts"}
+    [finding] = [o for o in outcomes("name-inflection-outlier", m) if o.failed]
+    assert finding.fix == 'ALTER TABLE "ps_carts" RENAME TO "ps_cart";'
+    plural = model(*(table(n, col("id", pk=True)) for n in ("users", "posts", "tags", "news")))
+    renamed = model(*plural.tables, table("data_sms", col("id", pk=True)))
+    assert failing("name-inflection-outlier", renamed) == set()  # sms is either number
+
+
 def test_flags_foreign_key_suffix_outliers() -> None:
     m = model(
         table("users", col("id", pk=True)),
