@@ -40,6 +40,7 @@ from scoring.rules.base import (
     Severity,
     percent,
 )
+from scoring.rules.timestamps import CREATED, UPDATED
 
 SNAKE = "snake_case"
 CAMEL = "camelCase"
@@ -493,16 +494,8 @@ def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator
 
 
 CONCEPTS = {
-    "created": _words_in_order(
-        "created_at created created_on creation_date date_created created_date "
-        "create_time creation_time inserted_at create_date created_time "
-        "creation_timestamp"
-    ),
-    "updated": _words_in_order(
-        "updated_at updated updated_on modified_at modified modified_on last_modified "
-        "modification_date date_modified date_updated update_time last_updated "
-        "updated_date modified_date update_date"
-    ),
+    "created": CREATED,
+    "updated": UPDATED,
     "deleted": _words_in_order("deleted_at deleted_on deletion_date date_deleted removed_at"),
 }
 

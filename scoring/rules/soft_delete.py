@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from catalog.inflection import snake
-from catalog.introspection.model import BOOLEAN, INTEGER, TIMESTAMP, TIMESTAMPTZ, Column, Table
+from catalog.introspection.model import BOOLEAN, TIMESTAMP, TIMESTAMPTZ, Column, Table
 from scoring.fixes import BOOLEAN as BOOLEAN_TYPE
 from scoring.fixes import TIMESTAMP_TYPE
 from scoring.rules.base import (
@@ -51,10 +51,9 @@ def markers(schema: Schema, options: Mapping[str, Any]) -> Markers:
 
 
 def _is_boolean(column: Column) -> bool:
-    # MySQL's BOOLEAN is tinyint(1), however introspection labels it.
-    return column.type_family == BOOLEAN or (
-        column.type_family == INTEGER and column.data_type.lower().startswith("tinyint(1)")
-    )
+    # MySQL's tinyint(1) is labelled boolean by introspection unless a default or a check
+    # outside 0/1 makes it a small integer (RULES.md "Booleans").
+    return column.type_family == BOOLEAN
 
 
 def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
 from catalog.inflection import snake, split_words
 from catalog.introspection.model import (
+    BINARY,
+    BOOLEAN,
     DATE,
     INTEGER,
     TEXT,
@@ -31,28 +35,91 @@ from scoring.rules.base import (
     table_globs,
 )
 
-MOMENT_SUFFIXES = frozenset({"at", "time", "ts", "timestamp"})
+MOMENT_SUFFIXES = frozenset({"at", "time", "ts", "timestamp", "ms"})
+# *_ms is a moment in milliseconds unless the word before says it is a length of time.
+DURATION_WORDS = frozenset(
+    {"duration", "elapsed", "timeout", "latency", "delay", "interval", "ttl", "runtime", "took"}
+    | {"wait", "age", "lifetime", "period", "window", "offset", "spent", "total", "max", "min"}
+)
+# date_format, date_type: about dates, not a date.
+_NOT_A_DATE = frozenset({"format", "style", "type", "mode", "pattern", "precision", "part"})
 TIMESTAMP_FAMILIES = frozenset({TIMESTAMP, TIMESTAMPTZ})
-CREATED = ("created_at", "created_on", "inserted_at", "created")
-UPDATED = ("updated_at", "updated_on", "modified_at", "last_modified")
+# RULES.md "Real applications' conventions": the spellings real schemas use for the creation
+# and update moments, compared as snake_case words. A table with any of them has one.
+CREATED = (
+    "created_at", "created_on", "inserted_at", "created", "date_add", "date_created",
+    "creation_date", "created_date", "creation_ts", "created_ts", "creation_time",
+    "create_time", "created_time", "create_date", "creation_timestamp", "create_at",
+    "create_ts", "insert_time", "inserted_on",
+)  # fmt: skip
+UPDATED = (
+    "updated_at", "updated_on", "modified_at", "last_modified", "modified", "updated",
+    "date_upd", "date_modified", "date_updated", "last_update", "last_updated",
+    "update_time", "updated_time", "updated_ts", "update_ts", "modified_ts", "update_at",
+    "modification_date", "modified_date", "updated_date", "update_date", "modified_on",
+    "last_modified_at", "last_updated_at", "changed_at", "last_changed",
+)  # fmt: skip
+# Units of an epoch integer, from the name's last word: the divisor to seconds.
+EPOCH_UNITS = {"ms": 1000, "millis": 1000, "us": 1_000_000, "micros": 1_000_000, "ns": 10**9}
+# A fixed-width string (binary(14): 20261205081500) holds a moment; a blob holds a document.
+_MOMENT_STRING_WIDTH = 40
 
 
 @lru_cache(maxsize=65536)
 def is_moment_name(name: str) -> bool:
-    """Named like a moment: a last word at/time/ts/timestamp (created_at, createdAt, event_ts)."""
+    """Named like a moment: a last word at/time/ts/timestamp/ms (created_at, createdAt,
+    event_ts, sent_ms), or one named timestamp or ts."""
     words = split_words(name)
     if len(words) == 1:
-        return words[0] == "timestamp"
-    return bool(words) and words[-1] in MOMENT_SUFFIXES
+        return words[0] in ("timestamp", "ts")
+    if not words or words[-1] not in MOMENT_SUFFIXES:
+        return False
+    return words[-1] != "ms" or words[-2] not in DURATION_WORDS
 
 
-def _moment_columns(schema: Schema) -> list[ColumnRef]:
+@lru_cache(maxsize=65536)
+def is_stored_moment_name(name: str) -> bool:
+    """Moment names plus date_* and *_date, for the rules about a moment's stored form
+    (a birth_date in a varchar is a date in a string all the same)."""
+    if is_moment_name(name):
+        return True
+    words = split_words(name)
+    if len(words) < 2:
+        return False
+    return words[-1] == "date" or (words[0] == "date" and words[-1] not in _NOT_A_DATE)
+
+
+def _moment_columns(schema: Schema, *, stored: bool = False) -> list[ColumnRef]:
+    test = is_stored_moment_name if stored else is_moment_name
+
     def build() -> list[ColumnRef]:
-        return list(
-            schema.base_columns_named({name for name in schema.snake_names if is_moment_name(name)})
-        )
+        return list(schema.base_columns_named({name for name in schema.snake_names if test(name)}))
 
-    return schema.memo("time.moments", build)
+    return schema.memo(f"time.moments.{stored}", build)
+
+
+def is_string_form(column: Column) -> bool:
+    """Text, or a binary string short enough to be a value rather than a document."""
+    if column.type_family == TEXT:
+        return True
+    if column.type_family != BINARY:
+        return False
+    width = _WIDTH.search(column.data_type)
+    return width is not None and int(width.group(1)) <= _MOMENT_STRING_WIDTH
+
+
+_WIDTH = re.compile(r"\((\d+)\)")
+
+
+def epoch_divisor(column: Column) -> int | None:
+    """Seconds per unit of an epoch column: from its name (_ms, _us), else 1 when a 32-bit
+    integer can only hold seconds; None when a bigint does not say (seconds or milliseconds)."""
+    words = split_words(column.name)
+    if words and words[-1] in EPOCH_UNITS:
+        return EPOCH_UNITS[words[-1]]
+    if "big" in column.data_type.lower():
+        return None
+    return 1
 
 
 def _to_timestamp(
@@ -87,29 +154,40 @@ def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[
 
 
 def check_ts_string_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    for table, column, obj, unit in _moment_columns(schema):
-        if column.type_family != TEXT:
+    for table, column, obj, unit in _moment_columns(schema, stored=True):
+        if not is_string_form(column):
             yield unit, obj
             continue
         yield Outcome(
             unit,
             obj,
-            f"{column.name} is named like a moment but stored as {column.data_type}.",
+            f"{column.name} is named like a moment but stored as {column.data_type}, a string.",
             _to_timestamp(schema, table, column),
         )
 
 
 def check_ts_epoch_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    for table, column, obj, unit in _moment_columns(schema):
+    for table, column, obj, unit in _moment_columns(schema, stored=True):
         if column.type_family != INTEGER:
             yield unit, obj
             continue
-        using = f"to_timestamp({schema.sql.quote(column.name)})"
+        divisor = epoch_divisor(column)
+        if divisor is None:
+            unit_note = "; its unit (seconds or milliseconds) is not in its name"
+            fix = None
+        else:
+            unit_note = {1: " of seconds", 1000: " of milliseconds"}.get(divisor, "")
+            value = schema.sql.quote(column.name)
+            using = (
+                f"to_timestamp({value} / {divisor}.0)" if divisor > 1 else f"to_timestamp({value})"
+            )
+            fix = _to_timestamp(schema, table, column, using)
         yield Outcome(
             unit,
             obj,
-            f"{column.name} is named like a moment but stored as an integer ({column.data_type}).",
-            _to_timestamp(schema, table, column, using),
+            f"{column.name} is named like a moment but stored as an integer "
+            f"({column.data_type}){unit_note}.",
+            fix,
         )
 
 
@@ -147,24 +225,41 @@ def check_ts_without_tz(schema: Schema, options: Mapping[str, Any]) -> Iterator[
             )
 
 
+def _spelled(schema: Schema, aliases: Any) -> tuple[dict[tuple[str, str], str], str | None]:
+    """Per base table, the first of its columns spelled like one of ``aliases`` (booleans
+    are flags, not moments); and the database's dominant spelling (its raw name), if any."""
+    wanted = {snake(a) for a in aliases}
+    snaked = schema.snake_names
+    found: dict[tuple[str, str], str] = {}
+    for table, column, _, _ in schema.base_columns_named(
+        {raw for raw, words in snaked.items() if words in wanted}
+    ):
+        if column.type_family != BOOLEAN:
+            found.setdefault(table.key, column.name)
+    ranked = Counter(found.values()).most_common(1)
+    return found, ranked[0][0] if ranked else None
+
+
 def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
     def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-        aliases = {snake(a) for a in options["aliases"]}
         skipped = table_globs((*options["ignore_tables"], *options.get("append_only", ())))
-        words = schema.table_words
-        name = options["aliases"][0] if options["aliases"] else default_aliases[0]
+        aliases = options["aliases"] or default_aliases
+        found, dominant = _spelled(schema, aliases)
+        # New columns follow the database's own spelling (date_add where the others have it).
+        name = dominant or aliases[0]
         for table in schema.base_tables:
             if skipped(table):
                 continue
             unit = table.qualified_name
-            if not aliases.isdisjoint(words[table.key]):
-                yield unit, unit
+            if table.key in found:
+                yield unit, unit  # another spelling than the dominant: name-concept-synonyms
                 continue
+            taken = name in {c.name for c in table.columns}
             yield Outcome(
                 unit,
                 unit,
-                f"No {kind} timestamp ({', '.join(options['aliases'])}).",
-                schema.sql.add_timestamp(table, name, default_now=True),
+                f"No {kind} timestamp (such as {name}).",
+                None if taken else schema.sql.add_timestamp(table, name, default_now=True),
             )
 
     return check
@@ -177,13 +272,15 @@ def check_ts_audit_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator
     named = schema.base_columns_named({raw for raw, words in snaked.items() if words in audit})
     for table, column, obj, unit in named:
         name = snaked[column.name]
+        if column.type_family == BOOLEAN:
+            continue  # a flag named updated, not a moment
         if column.type_family not in TIMESTAMP_FAMILIES:
-            yield Outcome(
-                unit,
-                obj,
-                f"{column.name} is {column.data_type}, not a timestamp.",
-                _to_timestamp(schema, table, column),
-            )
+            if column.type_family == INTEGER:
+                problem = "an integer epoch, not a timestamp: see ts-epoch-typed"
+                fix = None  # the conversion depends on the unit: ts-epoch-typed's fix
+            else:
+                problem, fix = "not a timestamp", _to_timestamp(schema, table, column)
+            yield Outcome(unit, obj, f"{column.name} is {column.data_type}, {problem}.", fix)
         elif name in created and column.nullable:
             yield Outcome(
                 unit,
@@ -220,9 +317,13 @@ def check_ts_updated_before_created(
 
 
 _SUFFIX_NOTE = (
-    "A moment is a column whose last word is at, time, ts or timestamp (created_at, "
-    "createdAt, event_ts) or one named timestamp. Base tables only: a view inherits its "
-    "types and is fixed at its table."
+    "A moment is a column whose last word is at, time, ts, timestamp or ms (created_at, "
+    "createdAt, event_ts, sent_ms; not a duration such as timeout_ms) or one named "
+    "timestamp or ts. Base tables only: a view inherits its types and is fixed at its table."
+)
+_STORED_NOTE = (
+    " Names starting with date_ or ending in _date count here too (a birth_date kept in a "
+    "string is as hard to use as a created_at)."
 )
 
 RULES = (
@@ -249,7 +350,8 @@ RULES = (
         applies_to=COLUMN,
         rationale=(
             "Timestamps in strings sort wrongly, compare as text, and need a parse with a "
-            "guessed format in every model. " + _SUFFIX_NOTE
+            "guessed format in every model. Fixed-width binary strings count (a binary(14) "
+            "holding 20261205081500), blobs do not. " + _SUFFIX_NOTE + _STORED_NOTE
         ),
         check=check_ts_string_typed,
     ),
@@ -261,7 +363,9 @@ RULES = (
         applies_to=COLUMN,
         rationale=(
             "Epoch integers work but hide their unit (seconds? milliseconds?) and need a "
-            "conversion in every query. " + _SUFFIX_NOTE
+            "conversion in every query. The fix reads the unit from the name (_ms "
+            "milliseconds, _us microseconds); a 32-bit integer holds seconds; a bigint that "
+            "does not say gets no fix. " + _SUFFIX_NOTE + _STORED_NOTE
         ),
         check=check_ts_epoch_typed,
     ),
@@ -291,10 +395,13 @@ RULES = (
         applies_to=TABLE,
         rationale=(
             "Without created_at, nobody can load a table incrementally, count what arrived "
-            "when, or debug a row's history. Names are compared by their words, so createdAt "
-            "counts as created_at. Options: aliases, ignore_tables (globs on the table name "
-            "or schema.table). The fix adds a nullable column defaulting to now for new rows: "
-            "existing rows keep NULL, their creation time is unknown."
+            "when, or debug a row's history. Real applications' spellings count (created, "
+            "date_add, creation_ts, date_created, inserted_at...), compared by their words so "
+            "createdAt counts as created_at; a table with another spelling than the "
+            "database's usual one has a naming finding, not a missing column. Tables can be "
+            "left out by name. The fix adds a column in the database's own spelling, "
+            "nullable and defaulting to now for new rows: existing rows keep NULL, their "
+            "creation time is unknown."
         ),
         check=_audit_check("creation", CREATED),
         options={"aliases": CREATED, "ignore_tables": ()},
@@ -307,9 +414,10 @@ RULES = (
         applies_to=TABLE,
         rationale=(
             "updated_at is how incremental models find changed rows; without it every load "
-            "is a full reload. Tables marked append-only (option append_only, globs) and "
-            "ignore_tables are skipped. The fix adds the column; keeping it current needs "
-            "the application or a trigger."
+            "is a full reload. Real applications' spellings count (modified, date_upd, "
+            "last_update, updated_ts...). Tables marked append-only, and tables left out by "
+            "name, are skipped. The fix adds the column in the database's own spelling; "
+            "keeping it current needs the application or a trigger."
         ),
         check=_audit_check("update", UPDATED),
         options={"aliases": UPDATED, "ignore_tables": (), "append_only": ()},
@@ -322,9 +430,10 @@ RULES = (
         applies_to=COLUMN,
         rationale=(
             "A created_at that is a date, a string or nullable cannot be trusted for "
-            "incremental loads. Applies to the creation and update columns (the aliases of "
-            "ts-created-missing and ts-updated-missing): each must be a timestamp, and a "
-            "creation column NOT NULL."
+            "incremental loads. Applies to the creation and update columns (every spelling "
+            "ts-created-missing and ts-updated-missing accept): each must be a timestamp, "
+            "and a creation column NOT NULL. An integer epoch fails without a fix here: "
+            "its conversion depends on its unit (see ts-epoch-typed)."
         ),
         check=check_ts_audit_shape,
         options={"created_aliases": CREATED, "updated_aliases": UPDATED},

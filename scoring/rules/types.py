@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from catalog.inflection import split_words
-from catalog.introspection.model import FLOAT, INTEGER, MONEY, TEXT, Column, Table
+from catalog.introspection.model import BINARY, FLOAT, INTEGER, MONEY, TEXT, Column, Table
 from catalog.relations import DEFAULT_IGNORE, reference_target
 from scoring import observations as obs
 from scoring.fixes import BIGINT, BOOLEAN, DATE, JSON, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE, UUID
@@ -27,6 +27,7 @@ from scoring.rules.base import (
     Schema,
     Severity,
 )
+from scoring.rules.timestamps import is_stored_moment_name
 
 _SYNONYMS = {
     "int": "integer",
@@ -228,12 +229,17 @@ def _encodes(kind: str) -> Any:
         profiles = schema.observations.columns
         if not profiles:
             return
-        for table, column, obj, unit in schema.base_columns_of({TEXT}):
+        # Binary strings are sampled where the dialect can read them as text (MySQL).
+        for table, column, obj, unit in schema.base_columns_of({TEXT, BINARY}):
             profile = profiles.get(obj)
             if profile is None or not profile.sampled:
                 continue
-            if encoded_kind(profile, options) != kind:
+            found = encoded_kind(profile, options)
+            if found != kind:
                 yield unit, obj
+                continue
+            if found in (obs.INT, obs.DECIMAL) and is_stored_moment_name(column.name):
+                yield unit, obj  # 20261205081500 is a moment: ts-string-typed's finding
                 continue
             share = profile.parses.get(kind, 0) / profile.sampled
             target = schema.sql.type_name(_FIX_TYPES[kind])

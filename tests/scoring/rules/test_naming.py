@@ -260,3 +260,17 @@ def test_a_tie_between_concept_spellings_fails_all_of_them() -> None:
         "public.orders.created_at",
         "public.invoices.date_created",
     }
+
+
+def test_concept_synonyms_catch_the_ts_and_time_spellings_of_creation() -> None:
+    m = model(
+        table("bugs", col("id", pk=True), col("creation_ts", "timestamptz")),
+        table("attachments", col("id", pk=True), col("creation_ts", "timestamptz")),
+        table("flags", col("id", pk=True), col("creation_ts", "timestamptz")),
+        table("votes", col("id", pk=True), col("created_ts", "timestamptz")),
+        table("tokens", col("id", pk=True), col("creation_time", "timestamptz")),
+    )
+    assert failing("name-concept-synonyms", m) == {
+        "public.votes.created_ts",
+        "public.tokens.creation_time",
+    }

@@ -61,12 +61,15 @@ def test_flags_markers_of_the_wrong_shape() -> None:
     assert fixes["public.c.is_deleted"] == 'ALTER TABLE "c" ALTER COLUMN "is_deleted" SET NOT NULL;'
 
 
-def test_mysql_tinyint1_is_a_boolean_marker() -> None:
+def test_mysql_tinyint1_is_a_boolean_marker_unless_introspection_found_it_a_small_integer() -> None:
+    # Introspection labels tinyint(1) boolean, or integer when a default or check is
+    # outside 0/1 (catalog.introspection.mysql); the rule follows the label.
     m = model(
-        table("a", col("is_deleted", "tinyint(1)", family="integer", nullable=False)),
+        table("a", col("is_deleted", "tinyint(1)", family="boolean", nullable=False)),
+        table("b", col("is_deleted", "tinyint(1)", family="integer", nullable=False, default="2")),
         dialect="mysql",
     )
-    assert failing("sd-marker-shape", m) == set()
+    assert failing("sd-marker-shape", m) == {"shop.b.is_deleted"}
 
 
 def test_flags_dual_markers_and_escalates_when_a_sample_finds_disagreement() -> None:
