@@ -231,7 +231,7 @@ RULES = (
         applies_to=TABLE,
         rationale=(
             "Predictable key names let analysts write joins without looking them up. The "
-            "option pk_name_pattern is a regular expression matched, case-insensitively, "
+            "rule's name pattern setting is a regular expression matched, case-insensitively, "
             "against the whole key name in snake_case words (OrderID reads as order_id), "
             "with {table} standing for the singular table name in snake_case words (with "
             "and without Django's app_ prefix); the default accepts id, order_id, orderId "

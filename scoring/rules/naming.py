@@ -546,7 +546,7 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
 
 _DOMINANCE = (
     "Judged against the database's own dominant convention: a class dominates when it has "
-    "at least the threshold option's share (0.6) of the names that can be classified."
+    "at least the threshold share (0.6 by default) of the names that can be classified."
 )
 
 RULES = (
@@ -561,8 +561,8 @@ RULES = (
             "some names need quotes and some do not. Table names and column names are two "
             "populations with their own dominant casing (PascalCase tables with camelCase "
             "columns is a convention). A single lowercase word is both snake_case and "
-            "camelCase and passes under either. " + _DOMINANCE + " The option expected "
-            "(a casing, or {'tables': ..., 'columns': ...}) checks against a fixed casing."
+            "camelCase and passes under either. " + _DOMINANCE + " A fixed expected "
+            "casing, for tables or columns, can be set instead."
         ),
         check=check_casing_outlier,
         options={"threshold": THRESHOLD, "expected": None},
@@ -576,8 +576,8 @@ RULES = (
         rationale=(
             "When no casing reaches the threshold, there is no convention to follow, and "
             "every new name is a coin toss. One finding for the database (object ''), "
-            "listing the spread for tables and for columns. Not applicable when the "
-            "expected option of this rule is set."
+            "listing the spread for tables and for columns. Not applicable when a fixed "
+            "expected casing is set."
         ),
         check=check_no_dominant_convention,
         options={"threshold": THRESHOLD, "expected": None},
@@ -604,8 +604,8 @@ RULES = (
         rationale=(
             "A column named order or user must be quoted everywhere and breaks generated "
             "SQL. Uses each dialect's own reserved words (MySQL's list is MySQL 8's, a "
-            "superset of MariaDB's, so a move between the two stays safe); option "
-            "extra_words adds more."
+            "superset of MariaDB's, so a move between the two stays safe); the "
+            "rule's settings can add more."
         ),
         check=check_reserved_word,
         options={"extra_words": ()},
@@ -649,7 +649,7 @@ RULES = (
         rationale=(
             "is_active beside enabled. The styles are a verb prefix (is_, has_, can_, "
             "should_, was_, ...: is_ and has_ say different things and are one style) or "
-            "none; option extra_prefixes adds verbs. " + _DOMINANCE
+            "none; the rule's settings can add verbs. " + _DOMINANCE
         ),
         check=check_boolean_prefix,
         options={"threshold": THRESHOLD, "extra_prefixes": ()},

@@ -381,8 +381,8 @@ RULES = (
             "columns (with or without time zone) and timetz, which fails too. On MySQL a "
             "datetime is reported as info only: its timestamp type ends in 2038, so "
             "datetime holding UTC is the sound choice there. SQLite has no zone-aware type: "
-            "not applicable. The fix assumes values are in the assumed_time_zone option "
-            "(UTC by default); check before running it."
+            "not applicable. The fix assumes values are in the assumed time zone (a "
+            "setting, UTC by default); check before running it."
         ),
         check=check_ts_without_tz,
         options={"assumed_time_zone": "UTC"},
