@@ -30,12 +30,13 @@ list (ids of external systems such as ``stripe_customer_id``).
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from operator import methodcaller
+from operator import attrgetter, methodcaller
 
 from catalog.inflection import (
     pluralize,
@@ -96,6 +97,7 @@ def app_prefixes(model: SchemaModel) -> frozenset[str]:
     return frozenset(name.split("_", 1)[0] for name in names if "_" in name)
 
 
+_NAME = attrgetter("name")
 # A prefix shared by this share of the tables (at least 3) is the database's, not a word.
 PREFIX_SHARE = 0.6
 
@@ -105,10 +107,13 @@ def dominant_prefix(names: list[str], *, share: float = PREFIX_SHARE, least: int
 
     A prefix that is itself one of the names (``user`` beside ``user_roles``) is an entity,
     not a tag."""
-    counts = Counter([head for head, sep, _ in map(methodcaller("partition", "_"), names) if sep])
-    if not counts:
+    heads = [head for head, sep, _ in map(methodcaller("partition", "_"), names) if sep]
+    need = max(least, math.ceil(share * len(names)))
+    # A head shared by k names leaves at most len(heads) - k + 1 distinct heads: most tables'
+    # columns fail this at C speed, before any counting.
+    if len(heads) < need or len(set(heads)) > len(heads) - need + 1:
         return None
-    head, count = counts.most_common(1)[0]
+    head, count = Counter(heads).most_common(1)[0]
     if count < least or count < share * len(names) or not head:
         return None
     entity = {head.lower(), pluralize(head.lower()), singularize(head.lower())}
@@ -128,8 +133,17 @@ def table_prefixes(model: SchemaModel) -> frozenset[str]:
 
 
 def column_prefix(table: Table) -> str | None:
-    """The table's own column tag (``rev`` of ``rev_id``, ``rev_page`` in ``revision``)."""
-    return dominant_prefix([c.name for c in table.columns])
+    """The table's own column tag (``rev`` of ``rev_id``, ``rev_page`` in ``revision``): the
+    first column's first part, when most of the columns (at least 3) start with it. Schemas
+    with tags lead each table with its tagged key; checking one candidate keeps this cheap."""
+    columns = table.columns
+    if len(columns) < 3:
+        return None
+    head, sep, _ = columns[0].name.partition("_")
+    if not sep or not head or head.lower() == "id":
+        return None
+    tagged = ("\n" + "\n".join(map(_NAME, columns))).count(f"\n{head}_")
+    return head if tagged >= 3 and tagged >= PREFIX_SHARE * len(columns) else None
 
 
 def reference_target(column: str) -> tuple[tuple[str, ...], str] | None:
@@ -225,10 +239,11 @@ class _Index:
                 self.stripped[singular_phrase(split_words(short))].append(table)
                 self.exact[split_words(short)].append(table)
             tag = self.tag_of[table.key] = column_prefix(table) or ""
-            # A tag that is the table's own name adds nothing; rev for revision does.
-            key = single_key_column(table)
-            if tag and key and key.startswith(tag + "_") and split_words(tag) != words:
-                self.tags[split_words(tag)].append(table)
+            if tag and split_words(tag) != words:
+                # A tag that is the table's own name adds nothing; rev for revision does.
+                key = single_key_column(table)
+                if key and key.startswith(tag + "_"):
+                    self.tags[split_words(tag)].append(table)
 
     def lookup(self, words: tuple[str, ...], schema: str) -> list[Table]:
         key = singular_phrase(words)
@@ -324,6 +339,8 @@ class ReferenceGuesser:
         targets: dict[str, tuple[tuple[str, ...], str] | None] = {}
         named = self._index.exact
         tag_of = self._index.tag_of
+        # Column names spelled like a table (bare references), decided once per name.
+        bare: dict[str, bool] = {}
         for table in self.model.tables:
             if not table.is_base_table:
                 continue
@@ -343,8 +360,12 @@ class ReferenceGuesser:
                     if not integer:
                         continue
                     tag = tag_of[table.key]
-                    if not (tag and name.startswith(tag + "_")) and split_words(name) not in named:
-                        continue
+                    if not (tag and name.startswith(tag + "_")):
+                        like_table = bare.get(name)
+                        if like_table is None:
+                            like_table = bare[name] = split_words(name) in named
+                        if not like_table:
+                            continue
                 if names is None:
                     names = {snake(c.name) for c in table.columns}
                 found = self._resolve(table, name, target, names) if target else None

@@ -98,7 +98,7 @@ def _pk_pattern(template: str) -> re.Pattern[str]:
 
 
 def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    prefixes = table_prefixes(schema.model)
+    prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
     pattern = _pk_pattern(options["pk_name_pattern"])
     for table in schema.base_tables:
         if table.primary_key is None or len(table.primary_key.columns) != 1:

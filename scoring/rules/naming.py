@@ -357,7 +357,7 @@ def _entity_words(name: str, prefixes: frozenset[str]) -> tuple[str, ...]:
 
 
 def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    prefixes = table_prefixes(schema.model)
+    prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
     junctions = schema.junctions
     tables = [t for t in schema.base_tables if t.key not in junctions]
     readings = {}

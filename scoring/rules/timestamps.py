@@ -247,6 +247,7 @@ def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
         found, dominant = _spelled(schema, aliases)
         # New columns follow the database's own spelling (date_add where the others have it).
         name = dominant or aliases[0]
+        words = schema.table_words
         for table in schema.base_tables:
             if skipped(table):
                 continue
@@ -254,7 +255,7 @@ def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
             if table.key in found:
                 yield unit, unit  # another spelling than the dominant: name-concept-synonyms
                 continue
-            taken = name in {c.name for c in table.columns}
+            taken = snake(name) in words[table.key]
             yield Outcome(
                 unit,
                 unit,
