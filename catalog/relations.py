@@ -55,6 +55,8 @@ DEFAULT_IGNORE = (
     "braintree_*",
     "external_*",
     "*_external_id",
+    "left_id",  # nested-set bounds (left_id, right_id): positions, not references
+    "right_id",
 )
 
 ID_SUFFIX = "{x}_id"
@@ -307,8 +309,9 @@ class ReferenceGuesser:
         attempts = [(words, strategy)]
         if strategy != ID_PREFIX:
             attempts += [(words[i:], ROLE) for i in range(1, len(words))]
-        else:  # id_address_delivery: the role comes after the entity
+        else:  # id_address_delivery, id_default_group: the role after or before the entity
             attempts += [(words[:i], ROLE) for i in range(len(words) - 1, 0, -1)]
+            attempts += [(words[i:], ROLE) for i in range(1, len(words))]
         for attempt, how in attempts:
             found = self._index.lookup(attempt, table.schema)
             if not found:
@@ -380,7 +383,11 @@ class ReferenceGuesser:
                         rest_target = reference_target(rest)
                         if rest_target is not None:
                             again = self._resolve(table, name, rest_target, names)
-                            if again is not None and again.tables:
+                            if again is None or not again.tables:
+                                # Skipped, or dangling by its untagged name (bl_reason_id
+                                # looks for a reason, not a bl_reason).
+                                found, again = again, None
+                            else:
                                 again = _Resolution(again.tables, again.words, COLUMN_PREFIX)
                         elif integer:
                             again = self._bare(table, name, split_words(rest), names)

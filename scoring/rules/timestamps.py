@@ -21,6 +21,7 @@ from catalog.introspection.model import (
     Column,
     Table,
 )
+from catalog.relations import column_prefix
 from scoring.fixes import TIMESTAMP_TYPE
 from scoring.rules.base import (
     COLUMN,
@@ -86,7 +87,7 @@ def is_stored_moment_name(name: str) -> bool:
     words = split_words(name)
     if len(words) < 2:
         return False
-    return words[-1] == "date" or (words[0] == "date" and words[-1] not in _NOT_A_DATE)
+    return words[-1] == "date" or (words[0] == "date" and _NOT_A_DATE.isdisjoint(words))
 
 
 def _moment_columns(schema: Schema, *, stored: bool = False) -> list[ColumnRef]:
@@ -240,16 +241,40 @@ def _spelled(schema: Schema, aliases: Any) -> tuple[dict[tuple[str, str], str], 
     return found, ranked[0][0] if ranked else None
 
 
+_ROW_MOMENTS = ("timestamp", "time", "ts")
+
+
+def _row_moments(schema: Schema) -> set[tuple[str, str]]:
+    """Tables whose columns carry a tag (rev_ in revision, post_ in posts) and that have a
+    NOT NULL ``{tag}_timestamp`` / ``{tag}_time``: the row's own moment, which is its
+    creation (rev_timestamp, post_time, log_time)."""
+    found = set()
+    for table in schema.base_tables:
+        tag = column_prefix(table)
+        if tag is None:
+            continue
+        for word in _ROW_MOMENTS:
+            column = table.column(f"{tag}_{word}")
+            if column is not None and not column.nullable:
+                found.add(table.key)
+                break
+    return found
+
+
 def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
     def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
         skipped = table_globs((*options["ignore_tables"], *options.get("append_only", ())))
         aliases = options["aliases"] or default_aliases
         found, dominant = _spelled(schema, aliases)
+        if kind == "creation":
+            found = dict.fromkeys(_row_moments(schema), "") | found
         # New columns follow the database's own spelling (date_add where the others have it).
         name = dominant or aliases[0]
         words = schema.table_words
+        junctions = schema.junctions
         for table in schema.base_tables:
-            if skipped(table):
+            # A link table's rows are inserted and deleted, never updated: no audit columns.
+            if skipped(table) or table.key in junctions:
                 continue
             unit = table.qualified_name
             if table.key in found:
@@ -402,7 +427,9 @@ RULES = (
             "database's usual one has a naming finding, not a missing column. Tables can be "
             "left out by name. The fix adds a column in the database's own spelling, "
             "nullable and defaulting to now for new rows: existing rows keep NULL, their "
-            "creation time is unknown."
+            "creation time is unknown. Link tables (their key is two or more references) are "
+            "left out, and where each table's columns carry a tag (rev_id, rev_page in "
+            "revision), a NOT NULL rev_timestamp or post_time is the row's creation."
         ),
         check=_audit_check("creation", CREATED),
         options={"aliases": CREATED, "ignore_tables": ()},

@@ -422,6 +422,10 @@ def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> 
         )
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def check_dangling_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     guesser = schema.references(options["ignore"])
     for ref in guesser.references(include_declared=False):
@@ -435,8 +439,8 @@ def check_dangling_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Ou
         yield Outcome(
             unit,
             f"{unit}.{dangling.column}",
-            f"{dangling.column} looks like a reference to a {dangling.target}, but no table "
-            "is named so.",
+            f"{dangling.column} looks like a reference to {_article(dangling.target)} "
+            f"{dangling.target}, but no table is named so.",
         )
 
 
