@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from catalog.inflection import snake, split_words
+from catalog.inflection import singular_phrase, snake, split_words, strip_prefix
 from catalog.introspection.model import (
     BINARY,
     BOOLEAN,
@@ -21,7 +21,7 @@ from catalog.introspection.model import (
     Column,
     Table,
 )
-from catalog.relations import column_prefix
+from catalog.relations import column_prefix, table_prefixes
 from scoring.fixes import TIMESTAMP_TYPE
 from scoring.rules.base import (
     COLUMN,
@@ -43,7 +43,10 @@ DURATION_WORDS = frozenset(
     | {"wait", "age", "lifetime", "period", "window", "offset", "spent", "total", "max", "min"}
 )
 # date_format, date_type: about dates, not a date.
-_NOT_A_DATE = frozenset({"format", "style", "type", "mode", "pattern", "precision", "part"})
+_NOT_A_DATE = frozenset(
+    {"format", "style", "type", "mode", "pattern", "precision", "part", "range", "status"}
+    | {"year", "month", "day", "week", "quarter", "hour", "minute", "second"}
+)  # and date_year, date_month: parts of a date, not one
 TIMESTAMP_FAMILIES = frozenset({TIMESTAMP, TIMESTAMPTZ})
 # RULES.md "Real applications' conventions": the spellings real schemas use for the creation
 # and update moments, compared as snake_case words. A table with any of them has one.
@@ -245,17 +248,19 @@ _ROW_MOMENTS = ("timestamp", "time", "ts")
 
 
 def _row_moments(schema: Schema) -> set[tuple[str, str]]:
-    """Tables whose columns carry a tag (rev_ in revision, post_ in posts) and that have a
-    NOT NULL ``{tag}_timestamp`` / ``{tag}_time``: the row's own moment, which is its
-    creation (rev_timestamp, post_time, log_time)."""
+    """Tables with a NOT NULL ``{tag}_timestamp`` / ``{tag}_time``, where the tag is the
+    table's column tag (rev of revision) or the entity it is named after (post of
+    phpbb_posts): the row's own moment, which is its creation (rev_timestamp, post_time)."""
     found = set()
+    prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
     for table in schema.base_tables:
-        tag = column_prefix(table)
-        if tag is None:
-            continue
-        for word in _ROW_MOMENTS:
-            column = table.column(f"{tag}_{word}")
-            if column is not None and not column.nullable:
+        # The tag (rev), or the entity the table is named after (post of phpbb_posts).
+        entity = "_".join(singular_phrase(split_words(strip_prefix(table.name, prefixes))))
+        for stem in {column_prefix(table), entity} - {None, ""}:
+            if any(
+                (column := table.column(f"{stem}_{word}")) is not None and not column.nullable
+                for word in _ROW_MOMENTS
+            ):
                 found.add(table.key)
                 break
     return found

@@ -405,13 +405,19 @@ def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> 
         target = model.table(ref.ref_schema, ref.ref_table)
         column = table.column(ref.column) if table else None
         key = target.column(ref.ref_column) if target else None
-        same_type = column is not None and key is not None and column.type_family == key.type_family
+        same_family = (
+            column is not None and key is not None and column.type_family == key.type_family
+        )
+        # A foreign key needs the very same type (MariaDB refuses int vs int unsigned).
+        same_type = same_family and normal_type(column) == normal_type(key)  # type: ignore[arg-type]
         message = (
             f"{ref.column} looks like a reference to {ref.ref_schema}.{ref.ref_table}."
             f"{ref.ref_column} (by {ref.strategy}) but no foreign key says so"
         )
-        if not same_type:
+        if not same_family:
             message += "; the types differ, so fix type-fk-inferred-mismatch first"
+        elif not same_type:
+            message += f"; align its type with the key's ({key.data_type}) first"  # type: ignore[union-attr]
         yield Outcome(
             unit,
             obj,

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
+from catalog.introspection.model import CheckConstraint
 from scoring.observations import Observations, TableProfile, ValueProfile
 from scoring.rules.base import DEMOTE, RuleContext
 from tests.builders import applicable, col, failing, model, outcomes, table
@@ -265,3 +268,25 @@ def test_updated_before_created_needs_a_sample() -> None:
         "public.customers",
         "public.items",
     }
+
+
+def test_no_type_fix_for_a_column_a_check_or_a_view_depends_on() -> None:
+    checked = table(
+        "posts",
+        col("id", pk=True),
+        col("post_time", "integer", default="0"),
+        col("edit_time", "integer", default="0"),
+    )
+    checked = replace(checked, checks=(CheckConstraint("posts_check", "(post_time >= 0)"),))
+    view = table("recent", col("edit_time", "integer"), kind="view")
+    view = replace(view, view_definition="SELECT posts.edit_time FROM posts")
+    m = model(checked, view)
+    fixes = {o.object: o.fix for o in outcomes("ts-epoch-typed", m) if o.failed}
+    assert fixes == {"public.posts.post_time": None, "public.posts.edit_time": None}
+    free = model(checked)
+    [fix] = [o.fix for o in outcomes("ts-epoch-typed", free) if o.object.endswith("edit_time")]
+    # A default of the old type goes first, or the cast fails.
+    assert fix == (
+        'ALTER TABLE "posts" ALTER COLUMN "edit_time" DROP DEFAULT, ALTER COLUMN "edit_time" '
+        'TYPE timestamptz USING to_timestamp("edit_time");'
+    )
