@@ -65,6 +65,7 @@ ID_PREFIX = "id_{x}"
 ROLE = "{role}_{x}_id"
 BARE = "{x}"
 COLUMN_PREFIX = "{tag}_{x}"
+KEY_NAME = "the name of its key"
 DECLARED = "declared"
 
 # Names that refer to their own table: parent_id in categories.
@@ -230,6 +231,9 @@ class _Index:
         self.exact: dict[tuple[str, ...], list[Table]] = defaultdict(list)
         self.tags: dict[tuple[str, ...], list[Table]] = defaultdict(list)
         self.tag_of: dict[tuple[str, str], str] = {}  # table key -> its column tag, or ""
+        # Tables by their single-column key's name (auth_option_id is phpbb_acl_options'):
+        # a column named exactly like another table's key refers to it.
+        self.keyed: dict[str, list[Table]] = defaultdict(list)
         for table in model.tables:
             if not table.is_base_table:
                 continue
@@ -240,6 +244,9 @@ class _Index:
             if short != table.name:
                 self.stripped[singular_phrase(split_words(short))].append(table)
                 self.exact[split_words(short)].append(table)
+            pk = table.primary_key.columns if table.primary_key else ()
+            if len(pk) == 1 and pk[0].lower() != "id":
+                self.keyed[snake(pk[0])].append(table)
             tag = self.tag_of[table.key] = column_prefix(table) or ""
             if tag and split_words(tag) != words:
                 # A tag that is the table's own name adds nothing; rev for revision does.
@@ -323,6 +330,11 @@ class ReferenceGuesser:
                 if not found:
                     return None
             return _Resolution(tuple(found), attempt, how)
+        # No table by that name: another table's key of the very same name (auth_option_id).
+        keyed = [t for t in self._index.keyed.get(snake(column), ()) if t.key != table.key]
+        if keyed:
+            same_schema = [t for t in keyed if t.schema == table.schema]
+            return _Resolution(tuple(same_schema or keyed), words, KEY_NAME)
         return _Resolution((), words, strategy)
 
     def _bare(

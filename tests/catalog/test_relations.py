@@ -294,3 +294,17 @@ def test_recognises_link_tables_by_shape_without_declared_keys() -> None:
     )
     assert not is_junction(not_null_missing)
     assert not is_junction(table("orders", col("id", pk=True), col("customer_id")))
+
+
+def test_a_column_named_like_another_tables_key_refers_to_it() -> None:
+    m = model(
+        table("phpbb_acl_options", col("auth_option_id", pk=True), col("auth_option", "text")),
+        table("phpbb_acl_users", col("user_id"), col("auth_option_id")),
+        table("phpbb_users", col("user_id", pk=True)),
+    )
+    refs = inferred(m)
+    assert refs["phpbb_acl_users.auth_option_id"][:2] == (
+        "public.phpbb_acl_options",
+        "auth_option_id",
+    )
+    assert dangling(m) == set()
