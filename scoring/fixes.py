@@ -121,6 +121,8 @@ class SqlDialect:
         return sql
 
     def rename_column(self, table: Table, old: str, new: str) -> str | None:
+        if table.column(new) is not None or new.lower() in {c.name.lower() for c in table.columns}:
+            return None  # never onto a column that exists
         return (
             f"ALTER TABLE {self.table(table)} RENAME COLUMN {self.quote(old)} TO {self.quote(new)};"
         )

@@ -453,7 +453,18 @@ def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Itera
             yield unit, obj
             continue
         new = _rebase(column, suffix, dominant)
-        fix = schema.sql.rename_column(table, column, new) if new and new != column else None
+        # Never into a worse name: a reserved word (type_id -> type, new_id -> new) needs
+        # quoting forever, so the suffix stays.
+        worse = new.lower() in RESERVED.get(schema.model.dialect, frozenset()) or new.lower() in (
+            "type",
+            "new",
+            "old",
+        )
+        fix = (
+            schema.sql.rename_column(table, column, new)
+            if new and new != column and not worse
+            else None
+        )
         yield Outcome(unit, obj, f"{evidence}; {column} has {suffix}.", fix)
 
 

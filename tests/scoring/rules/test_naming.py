@@ -274,3 +274,19 @@ def test_concept_synonyms_catch_the_ts_and_time_spellings_of_creation() -> None:
         "public.votes.created_ts",
         "public.tokens.creation_time",
     }
+
+
+def test_fk_suffix_fixes_never_rename_into_a_keyword_or_an_existing_column() -> None:
+    m = model(
+        table("users", col("id", pk=True)),
+        table(
+            "redirects",
+            col("id", pk=True),
+            *(col(n, fk="users.id") for n in ("author", "editor", "owner", "reviewer")),
+            col("new_id", fk="users.id"),
+            col("creator_id", fk="users.id"),
+            col("creator", "text"),
+        ),
+    )
+    fixes = {o.object: o.fix for o in outcomes("name-fk-suffix-outlier", m) if o.failed}
+    assert fixes == {"public.redirects.new_id": None, "public.redirects.creator_id": None}
