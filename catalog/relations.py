@@ -185,9 +185,15 @@ def is_junction(table: Table) -> bool:
     its key, or a unique NOT NULL column set, is two or more reference-like columns
     (``(post_id, tag_id)``, ``(id_category, id_product)``); or it has two or more foreign
     keys and nothing else but a key and timestamps."""
+    pk = table.primary_key.columns if table.primary_key else ()
+    keys = [pk] if len(pk) >= 2 else []
+    keys += [u.columns for u in table.unique_constraints if len(u.columns) >= 2]
+    keys += [i.columns for i in table.indexes if i.unique and not i.partial and len(i.columns) >= 2]
+    if not keys and len(table.foreign_keys) < 2:
+        return False  # most tables: decided without looking at a column
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     tag = None
-    own_key = set(table.primary_key.columns) if table.primary_key else set()
+    own_key = set(pk)
 
     def reference_like(name: str) -> bool:
         nonlocal tag
@@ -202,15 +208,8 @@ def is_junction(table: Table) -> bool:
             and reference_target(name[len(tag) + 1 :]) is not None
         )
 
-    keys = [table.primary_key.columns] if table.primary_key else []
-    not_null = {c.name for c in table.columns if not c.nullable}
-    keys += [
-        cols
-        for cols in [u.columns for u in table.unique_constraints]
-        + [i.columns for i in table.indexes if i.unique and not i.partial]
-        if all(c in not_null for c in cols)
-    ]
-    if any(len(cols) >= 2 and all(map(reference_like, cols)) for cols in keys):
+    not_null = {c.name for c in table.columns if not c.nullable} | own_key  # a key is NOT NULL
+    if any(all(c in not_null for c in cols) and all(map(reference_like, cols)) for cols in keys):
         return True
     if len(table.foreign_keys) < 2:
         return False

@@ -94,12 +94,17 @@ def is_stored_moment_name(name: str) -> bool:
 
 
 def _moment_columns(schema: Schema, *, stored: bool = False) -> list[ColumnRef]:
-    test = is_stored_moment_name if stored else is_moment_name
+    def build_stored() -> list[ColumnRef]:
+        names = {name for name in schema.snake_names if is_stored_moment_name(name)}
+        return list(schema.base_columns_named(names))
 
-    def build() -> list[ColumnRef]:
-        return list(schema.base_columns_named({name for name in schema.snake_names if test(name)}))
-
-    return schema.memo(f"time.moments.{stored}", build)
+    found = schema.memo("time.moments.stored", build_stored)
+    if stored:
+        return found
+    # Moment names are a subset of the stored forms' names: filter the few, not every column.
+    return schema.memo(
+        "time.moments", lambda: [ref for ref in found if is_moment_name(ref[1].name)]
+    )
 
 
 def is_string_form(column: Column) -> bool:
@@ -251,18 +256,25 @@ def _row_moments(schema: Schema) -> set[tuple[str, str]]:
     """Tables with a NOT NULL ``{tag}_timestamp`` / ``{tag}_time``, where the tag is the
     table's column tag (rev of revision) or the entity it is named after (post of
     phpbb_posts): the row's own moment, which is its creation (rev_timestamp, post_time)."""
-    found = set()
+    snaked = schema.snake_names
+    names = {
+        raw
+        for raw, words in snaked.items()
+        if words.rpartition("_")[2] in _ROW_MOMENTS and "_" in words
+    }
+    candidates = [ref for ref in schema.base_columns_named(names) if not ref[1].nullable]
+    if not candidates:
+        return set()
     prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
-    for table in schema.base_tables:
+    found = set()
+    for table, column, _, _ in candidates:
+        if table.key in found:
+            continue
+        stem = snaked[column.name].rpartition("_")[0]
         # The tag (rev), or the entity the table is named after (post of phpbb_posts).
         entity = "_".join(singular_phrase(split_words(strip_prefix(table.name, prefixes))))
-        for stem in {column_prefix(table), entity} - {None, ""}:
-            if any(
-                (column := table.column(f"{stem}_{word}")) is not None and not column.nullable
-                for word in _ROW_MOMENTS
-            ):
-                found.add(table.key)
-                break
+        if stem == entity or stem == column_prefix(table):
+            found.add(table.key)
     return found
 
 

@@ -183,7 +183,8 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
     }
     if not compared:
         return
-    families = chain.from_iterable(map(_compared, t[0].columns) for t in tables)
+    raw = list(chain.from_iterable(map(_FAMILY, t[0].columns) for t in tables))
+    families = map(_COMPARED_FAMILY.get, raw, raw)  # C speed over 100,000 columns
     pairs = set(zip(chain.from_iterable(t[2] for t in tables), families, strict=True))
     kinds = Counter(name for name, _ in pairs if name in compared)
     mixed = {name for name, n in kinds.items() if n > 1}
