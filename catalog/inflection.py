@@ -184,6 +184,7 @@ def singular_phrase(words: tuple[str, ...]) -> tuple[str, ...]:
     return (*words[:-1], singularize(words[-1]))
 
 
+@lru_cache(maxsize=65536)
 def strip_prefix(name: str, prefixes: frozenset[str]) -> str:
     """``name`` without the longest ``<prefix>_`` it starts with (Django's ``app_`` label)."""
     best = ""

@@ -114,9 +114,10 @@ def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterato
         captured = match.groupdict().get("table") if match else None
         # The database's own key conventions pass too: id_customer (the id_{x} reference
         # shape) and the table's column tag (cat_id in category, whose columns are cat_*).
-        tag = column_prefix(table)
-        own = key in {f"id_{s}" for s in singulars} or (tag is not None and key == f"{tag}_id")
-        if own or (match and (captured is None or captured.lower() in singulars)):
+        if (match and (captured is None or captured.lower() in singulars)) or (
+            key in {f"id_{s}" for s in singulars}
+            or ((tag := column_prefix(table)) is not None and key == f"{tag}_id")
+        ):
             yield unit, unit
         else:
             short = "_".join(singular_phrase(split_words(strip_prefix(table.name, prefixes))))
