@@ -92,6 +92,10 @@ UNCOUNTABLE = frozenset(
 )
 
 _SINGULAR_S_ENDINGS = ("ss", "us", "is", "os")  # address, status, analysis, logos: singular
+# Singular words ending in s that the endings above do not catch ("ideas", "areas" are plural).
+SINGULAR_IN_S = frozenset(
+    {"alias", "canvas", "atlas", "bias", "gas", "lens", "chassis", "plus", "minus", "yes", "this"}
+)
 
 
 def split_words(identifier: str) -> tuple[str, ...]:
@@ -119,8 +123,12 @@ def singularize(word: str) -> str:
         return _IRREGULAR_PLURALS[word]
     if word in _ALSO_PLURAL:
         return _ALSO_PLURAL[word]
-    if word in _IRREGULAR:
+    if word in _IRREGULAR or word in SINGULAR_IN_S:
         return word
+    if not any(vowel in word for vowel in "aeiouy"):
+        return word  # an acronym (sms, cms, dns): no English plural to undo
+    if word.endswith("es") and word[:-2] in SINGULAR_IN_S:
+        return word[:-2]  # aliases, canvases
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("ves") and len(word) > 4:
@@ -160,6 +168,8 @@ def plurality(word: str) -> str | None:
     """SINGULAR or PLURAL for one lowercase word; None when it is both (data, series) or unclear."""
     if word in UNCOUNTABLE or len(word) < 3 or not word.isalpha():
         return None
+    if not any(vowel in word for vowel in "aeiouy"):
+        return None  # an acronym (sms, cms): either number
     if singularize(word) != word:
         return PLURAL
     if pluralize(word) != word:
@@ -174,6 +184,7 @@ def singular_phrase(words: tuple[str, ...]) -> tuple[str, ...]:
     return (*words[:-1], singularize(words[-1]))
 
 
+@lru_cache(maxsize=65536)
 def strip_prefix(name: str, prefixes: frozenset[str]) -> str:
     """``name`` without the longest ``<prefix>_`` it starts with (Django's ``app_`` label)."""
     best = ""

@@ -4,14 +4,21 @@ Used by the ERD (dashed edges) and by the scoring rules ``type-fk-inferred-misma
 ``rel-inferred-fk-undeclared`` and ``rel-dangling-id``, so the guess is made in one place.
 
 A column looks like a reference when its name is ``{x}_id`` (``customer_id``), ``{x}Id`` /
-``{x}ID`` (``customerId``, ``CustomerID``) or ``id_{x}`` (``id_customer``). It resolves when
-exactly one base table is named ``x`` in singular or plural (``customer``, ``customers``,
-``order_item`` -> ``order_items``), compared on words so ``CustomerId`` finds ``Customer``,
-and that table has a single-column key. Matching tries, in order, the same schema then the
-whole database, the full name then the name without Django's ``app_`` prefix; the first step
-that finds any table decides (several tables there: ambiguous, not resolved). When ``x`` has
-several words and nothing matches, leading words are taken as a role and dropped one at a
-time: ``reporter_user_id`` -> ``user`` (strategy ``{role}_{x}_id``).
+``{x}ID`` (``customerId``, ``CustomerID``) or ``id_{x}`` (``id_customer``), or when it is an
+integer column named exactly like a table (``customer``). It resolves when exactly one base
+table is named ``x`` in singular or plural (``customer``, ``customers``, ``order_item`` ->
+``order_items``), compared on words so ``CustomerId`` finds ``Customer``, and that table has a
+single-column key. Matching tries, in order, the same schema then the whole database, the full
+name then the name without the database's table prefix (Django's ``app_`` labels, or a prefix
+most tables share: ``wp_``, ``ps_``), then the other tables' column prefixes (``rev`` is
+``revision``'s); the first step that finds any table decides (several tables there:
+ambiguous, not resolved). When ``x`` has several words and nothing matches, leading words are
+taken as a role and dropped one at a time: ``reporter_user_id`` -> ``user`` (strategy
+``{role}_{x}_id``); for ``id_{x}`` trailing words are: ``id_address_delivery`` -> ``address``.
+
+Many schemas prefix each table's columns with a short tag (``rev_id``, ``rev_page`` in
+``revision``): a column that does not resolve as it is, is resolved again without its table's
+own column prefix (``rev_page`` -> ``page``, ``ar_rev_id`` -> ``rev_id`` -> ``revision``).
 
 Never inferred: a column of a declared foreign key (returned with ``declared=True`` instead,
 one per column pair, so callers get every reference from one call), a table matching itself
@@ -23,14 +30,23 @@ list (ids of external systems such as ``stripe_customer_id``).
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter, methodcaller
 
-from catalog.inflection import singular_phrase, snake, split_words, strip_prefix
-from catalog.introspection.model import SchemaModel, Table
+from catalog.inflection import (
+    pluralize,
+    singular_phrase,
+    singularize,
+    snake,
+    split_words,
+    strip_prefix,
+)
+from catalog.introspection.model import INTEGER, SchemaModel, Table
 
 # External systems' ids look like references but point outside the database.
 DEFAULT_IGNORE = (
@@ -39,12 +55,17 @@ DEFAULT_IGNORE = (
     "braintree_*",
     "external_*",
     "*_external_id",
+    "left_id",  # nested-set bounds (left_id, right_id): positions, not references
+    "right_id",
 )
 
 ID_SUFFIX = "{x}_id"
 CAMEL_ID = "{x}Id"
 ID_PREFIX = "id_{x}"
 ROLE = "{role}_{x}_id"
+BARE = "{x}"
+COLUMN_PREFIX = "{tag}_{x}"
+KEY_NAME = "the name of its key"
 DECLARED = "declared"
 
 # Names that refer to their own table: parent_id in categories.
@@ -79,6 +100,55 @@ def app_prefixes(model: SchemaModel) -> frozenset[str]:
     return frozenset(name.split("_", 1)[0] for name in names if "_" in name)
 
 
+_NAME = attrgetter("name")
+# A prefix shared by this share of the tables (at least 3) is the database's, not a word.
+PREFIX_SHARE = 0.6
+
+
+def dominant_prefix(names: list[str], *, share: float = PREFIX_SHARE, least: int = 3) -> str | None:
+    """The first ``_``-separated part most names share (``wp`` of ``wp_posts``), or None.
+
+    A prefix that is itself one of the names (``user`` beside ``user_roles``) is an entity,
+    not a tag."""
+    heads = [head for head, sep, _ in map(methodcaller("partition", "_"), names) if sep]
+    need = max(least, math.ceil(share * len(names)))
+    # A head shared by k names leaves at most len(heads) - k + 1 distinct heads: most tables'
+    # columns fail this at C speed, before any counting.
+    if len(heads) < need or len(set(heads)) > len(heads) - need + 1:
+        return None
+    head, count = Counter(heads).most_common(1)[0]
+    if count < least or count < share * len(names) or not head:
+        return None
+    entity = {head.lower(), pluralize(head.lower()), singularize(head.lower())}
+    if any(name.lower() in entity for name in names):
+        return None
+    return head
+
+
+def table_prefixes(model: SchemaModel) -> frozenset[str]:
+    """Prefixes to strip from table names before inflection, naming and references: Django's
+    app labels, and the database's dominant prefix (``wp``, ``ps``, ``xx``)."""
+    found = set(app_prefixes(model))
+    prefix = dominant_prefix([t.name for t in model.tables])
+    if prefix is not None:
+        found.add(prefix)
+    return frozenset(found)
+
+
+def column_prefix(table: Table) -> str | None:
+    """The table's own column tag (``rev`` of ``rev_id``, ``rev_page`` in ``revision``): the
+    first column's first part, when most of the columns (at least 3) start with it. Schemas
+    with tags lead each table with its tagged key; checking one candidate keeps this cheap."""
+    columns = table.columns
+    if len(columns) < 3:
+        return None
+    head, sep, _ = columns[0].name.partition("_")
+    if not sep or not head or head.lower() == "id":
+        return None
+    tagged = ("\n" + "\n".join(map(_NAME, columns))).count(f"\n{head}_")
+    return head if tagged >= 3 and tagged >= PREFIX_SHARE * len(columns) else None
+
+
 def reference_target(column: str) -> tuple[tuple[str, ...], str] | None:
     """The words of ``x`` and the strategy when a column name looks like a reference."""
     edges = (column[:2] + column[-2:]).lower()
@@ -111,11 +181,38 @@ def single_key_column(table: Table) -> str | None:
 
 
 def is_junction(table: Table) -> bool:
-    """An association table: two or more foreign keys and nothing else but a key and timestamps."""
+    """A link (association) table, recognised by shape with or without declared foreign keys:
+    its key, or a unique NOT NULL column set, is two or more reference-like columns
+    (``(post_id, tag_id)``, ``(id_category, id_product)``); or it has two or more foreign
+    keys and nothing else but a key and timestamps."""
+    pk = table.primary_key.columns if table.primary_key else ()
+    keys = [pk] if len(pk) >= 2 else []
+    keys += [u.columns for u in table.unique_constraints if len(u.columns) >= 2]
+    keys += [i.columns for i in table.indexes if i.unique and not i.partial and len(i.columns) >= 2]
+    if not keys and len(table.foreign_keys) < 2:
+        return False  # most tables: decided without looking at a column
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    tag = None
+    own_key = set(pk)
+
+    def reference_like(name: str) -> bool:
+        nonlocal tag
+        if name in fk_columns or reference_target(name) is not None:
+            return True
+        if tag is None:
+            tag = column_prefix(table) or ""
+        # MediaWiki's il_from, il_to style is too loose; only an id shape after the tag.
+        return (
+            bool(tag)
+            and name.startswith(tag + "_")
+            and reference_target(name[len(tag) + 1 :]) is not None
+        )
+
+    not_null = {c.name for c in table.columns if not c.nullable} | own_key  # a key is NOT NULL
+    if any(all(c in not_null for c in cols) and all(map(reference_like, cols)) for cols in keys):
+        return True
     if len(table.foreign_keys) < 2:
         return False
-    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
-    own_key = set(table.primary_key.columns) if table.primary_key else set()
     return all(
         c.name in fk_columns or c.name in own_key or split_words(c.name)[-1:] == ("at",)
         for c in table.columns
@@ -123,29 +220,56 @@ def is_junction(table: Table) -> bool:
 
 
 class _Index:
-    """Base tables by the singular words of their names, full and without the app prefix."""
+    """Base tables by the singular words of their names, full and without the table prefix;
+    by their exact names (bare references); and by their own column prefixes."""
 
     def __init__(self, model: SchemaModel) -> None:
-        prefixes = app_prefixes(model)
+        prefixes = table_prefixes(model)
         self.full: dict[tuple[str, ...], list[Table]] = defaultdict(list)
         self.stripped: dict[tuple[str, ...], list[Table]] = defaultdict(list)
+        self.exact: dict[tuple[str, ...], list[Table]] = defaultdict(list)
+        self.tags: dict[tuple[str, ...], list[Table]] = defaultdict(list)
+        self.tag_of: dict[tuple[str, str], str] = {}  # table key -> its column tag, or ""
+        # Tables by their single-column key's name (auth_option_id is phpbb_acl_options'):
+        # a column named exactly like another table's key refers to it.
+        self.keyed: dict[str, list[Table]] = defaultdict(list)
         for table in model.tables:
             if not table.is_base_table:
                 continue
-            self.full[singular_phrase(split_words(table.name))].append(table)
+            words = split_words(table.name)
+            self.full[singular_phrase(words)].append(table)
+            self.exact[words].append(table)
             short = strip_prefix(table.name, prefixes)
             if short != table.name:
                 self.stripped[singular_phrase(split_words(short))].append(table)
+                self.exact[split_words(short)].append(table)
+            pk = table.primary_key.columns if table.primary_key else ()
+            if len(pk) == 1 and pk[0].lower() != "id":
+                self.keyed[snake(pk[0])].append(table)
+            tag = self.tag_of[table.key] = column_prefix(table) or ""
+            if tag and split_words(tag) != words:
+                # A tag that is the table's own name adds nothing; rev for revision does.
+                key = single_key_column(table)
+                if key and key.startswith(tag + "_"):
+                    self.tags[split_words(tag)].append(table)
 
     def lookup(self, words: tuple[str, ...], schema: str) -> list[Table]:
         key = singular_phrase(words)
-        for index in (self.full, self.stripped):
-            found = index.get(key)
+        for index, by in ((self.full, key), (self.stripped, key), (self.tags, words)):
+            found = index.get(by)
             if not found:
                 continue
             same_schema = [t for t in found if t.schema == schema]
             return same_schema or found
         return []
+
+    def named(self, words: tuple[str, ...], schema: str) -> list[Table]:
+        """Tables named exactly these words (with or without the table prefix)."""
+        found = self.exact.get(words)
+        if not found:
+            return []
+        same_schema = [t for t in found if t.schema == schema]
+        return same_schema or found
 
 
 @dataclass(frozen=True)
@@ -191,6 +315,9 @@ class ReferenceGuesser:
         attempts = [(words, strategy)]
         if strategy != ID_PREFIX:
             attempts += [(words[i:], ROLE) for i in range(1, len(words))]
+        else:  # id_address_delivery, id_default_group: the role after or before the entity
+            attempts += [(words[:i], ROLE) for i in range(len(words) - 1, 0, -1)]
+            attempts += [(words[i:], ROLE) for i in range(1, len(words))]
         for attempt, how in attempts:
             found = self._index.lookup(attempt, table.schema)
             if not found:
@@ -202,7 +329,21 @@ class ReferenceGuesser:
                 if not found:
                     return None
             return _Resolution(tuple(found), attempt, how)
+        # No table by that name: another table's key of the very same name (auth_option_id).
+        keyed = [t for t in self._index.keyed.get(snake(column), ()) if t.key != table.key]
+        if keyed:
+            same_schema = [t for t in keyed if t.schema == table.schema]
+            return _Resolution(tuple(same_schema or keyed), words, KEY_NAME)
         return _Resolution((), words, strategy)
+
+    def _bare(
+        self, table: Table, column: str, words: tuple[str, ...], names: set[str]
+    ) -> _Resolution | None:
+        """An integer column named exactly like another table (``page``, ``rev_page``)."""
+        found = [t for t in self._index.named(words, table.schema) if t.key != table.key]
+        if not found or self._skipped(column, words, names):
+            return None
+        return _Resolution(tuple(found), words, BARE)
 
     @cached_property
     def _resolutions(self) -> tuple[tuple[Table, str, bool, _Resolution], ...]:
@@ -210,6 +351,10 @@ class ReferenceGuesser:
         out = []
         # Per distinct column name: most names repeat (id, created_at) over 100,000 columns.
         targets: dict[str, tuple[tuple[str, ...], str] | None] = {}
+        named = self._index.exact
+        tag_of = self._index.tag_of
+        # Column names spelled like a table (bare references), decided once per name.
+        bare: dict[str, bool] = {}
         for table in self.model.tables:
             if not table.is_base_table:
                 continue
@@ -221,11 +366,48 @@ class ReferenceGuesser:
                     target = targets[name]
                 else:
                     target = targets[name] = reference_target(name)
-                if target is None or name in declared:
+                if name in declared:
                     continue
+                integer = column.type_family == INTEGER
+                if target is None:
+                    # Only an integer with the table's tag (rev_page) or a table's name (page).
+                    if not integer:
+                        continue
+                    tag = tag_of[table.key]
+                    if not (tag and name.startswith(tag + "_")):
+                        like_table = bare.get(name)
+                        if like_table is None:
+                            like_table = bare[name] = split_words(name) in named
+                        if not like_table:
+                            continue
                 if names is None:
                     names = {snake(c.name) for c in table.columns}
-                found = self._resolve(table, name, target, names)
+                found = self._resolve(table, name, target, names) if target else None
+                if target is not None and found is None:
+                    continue  # skipped, or the table's own key
+                if found is None or not found.tables:
+                    # Not as it is: without the table's own column tag, or named like a table.
+                    tag = tag_of[table.key]
+                    again = None
+                    if tag and name.startswith(tag + "_"):
+                        rest = name[len(tag) + 1 :]
+                        rest_target = reference_target(rest)
+                        if rest_target is not None:
+                            again = self._resolve(table, name, rest_target, names)
+                            if again is None or not again.tables:
+                                # Skipped, or dangling by its untagged name (bl_reason_id
+                                # looks for a reason, not a bl_reason).
+                                found, again = again, None
+                            else:
+                                again = _Resolution(again.tables, again.words, COLUMN_PREFIX)
+                        elif integer:
+                            again = self._bare(table, name, split_words(rest), names)
+                            if again is not None:
+                                again = _Resolution(again.tables, again.words, COLUMN_PREFIX)
+                    elif target is None and integer:
+                        again = self._bare(table, name, split_words(name), names)
+                    if again is not None and again.tables:
+                        found = again
                 if found is not None:
                     own_key = table.primary_key.columns if table.primary_key else ()
                     out.append((table, name, name in own_key, found))

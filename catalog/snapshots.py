@@ -275,6 +275,19 @@ def _column_values(position: int, mc: ModelColumn) -> tuple[object, ...]:
     )
 
 
+def _refresh_column_idents(tables: dict[int, ModelTable]) -> None:
+    """Column idents of re-created tables (attnums may differ after earlier drops)."""
+    moved = []
+    for column in Column.objects.filter(table_id__in=tables, dropped_in__isnull=True).only(
+        "pk", "table_id", "name", "ident"
+    ):
+        mc = tables[column.table_id].column(column.name)
+        if mc is not None and column.ident != (mc.ident or ""):
+            column.ident = mc.ident or ""
+            moved.append(column)
+    update_objects(moved, ["ident"])
+
+
 def sync_live_catalog(
     connection: Connection,
     snapshot: Snapshot,
@@ -294,17 +307,27 @@ def sync_live_catalog(
     """
     tables = Table.objects.filter(connection=connection)
     if not changed:
-        # Same structure: only observations move (and no structure JSON to parse).
+        # Same structure: only observations move (and no structure JSON to parse), and the
+        # idents of a schema dropped and re-created identically (new oids, same fingerprint):
+        # renames are followed by the fresh model's idents, never the stored document's.
         existing = {
-            (t.schema, t.name): t for t in tables.only("pk", "schema", "name", "row_estimate")
+            (t.schema, t.name): t
+            for t in tables.only("pk", "schema", "name", "row_estimate", "ident")
         }
         moved = []
+        recreated: dict[int, ModelTable] = {}
         for mt in model.tables:
             row = existing.get(mt.key)
-            if row is not None and row.row_estimate != mt.row_estimate:
-                row.row_estimate = mt.row_estimate
+            if row is None:
+                continue
+            if row.row_estimate != mt.row_estimate or row.ident != (mt.ident or ""):
+                if row.ident != (mt.ident or ""):
+                    recreated[row.pk] = mt
+                row.row_estimate, row.ident = mt.row_estimate, mt.ident or ""
                 moved.append(row)
-        update_objects(moved, ["row_estimate"])
+        update_objects(moved, ["row_estimate", "ident"])
+        if recreated:
+            _refresh_column_idents(recreated)
         return
 
     existing = {(t.schema, t.name): t for t in tables}

@@ -8,14 +8,23 @@ Definitions, exactly as computed here:
 - Unit pass value = 1 - failing / applicable objects of that unit. So for a column rule a
   table with 1 failing column out of 40 counts 0.975, not one full failure per column;
   for a table rule each unit has one object and the value is 0 or 1.
-- Lane pass rate = mean of its units' pass values. A lane with no units is left out.
-- Theme score = 100 x sum(weight x rate) / sum(weight) over the theme's lanes, weights
-  E 3, W 1, I 0. A theme with no weighted lane is left out (not counted as 100).
+- Lane pass rate r = mean of its units' pass values. A lane with no units is left out.
+- Lane weight w = severity weight (E 3, W 1, I 0) x share, where share = the lane's units /
+  the database's tables (the tables and views in scope; a database-level unit counts as
+  all of them; at most 1). So a rule that applies to 1 table of 138 weighs 1/138 of one
+  that applies to all of them, and fixing one table's error is worth about the same
+  whichever E rule it is.
+- Theme score = 100 x sum(w x r) / sum(w) over the theme's lanes. Since w x r =
+  severity weight / tables x sum of the lane's unit pass values, every unit of every lane
+  weighs its severity weight / tables. A theme with no weighted lane is left out (not
+  counted as 100).
 - Database score = weighted mean of the theme scores (theme weights default to 1).
 - Gain of a finding = how much the database score rises when that one object passes:
-  theme_weight / sum(theme weights) x 100 x lane weight / sum(theme's lane weights)
-  / (lane units x the unit's applicable objects). It is exact (fixing one object changes
-  no applicability), so every lost point is attributable to a (rule, object).
+  theme_weight / sum(theme weights) x 100 x w / sum(theme's w) / (lane units x the
+  unit's applicable objects). It is exact (fixing one object changes no applicability,
+  so no share), and every lost point is attributable to a (rule, object).
+- Top fixes are the findings worth at least ``MIN_GAIN`` (0.1 point); info findings are
+  never among them (their gain is 0) and are listed apart.
 
 ``RuleResult.passed`` and ``applicable`` count objects (columns for a column rule), as
 people read them ("238 of 240 columns"); ``rate`` is the unit-weighted rate the score uses.
@@ -32,6 +41,7 @@ from typing import Any, NamedTuple
 from catalog.introspection.model import SchemaModel, paused_gc
 from scoring.rules import ALL_RULES
 from scoring.rules.base import (
+    DATABASE,
     THEMES,
     WEIGHTS,
     Rule,
@@ -42,6 +52,7 @@ from scoring.rules.base import (
 )
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+MIN_GAIN = 0.1  # RULES.md: top fixes list only findings worth at least 0.1 point
 
 
 class Finding(NamedTuple):
@@ -92,9 +103,9 @@ class Scorecard:
     )
 
     def top_fixes(self, n: int = 10) -> list[Finding]:
-        """The open findings whose fix raises the score most (zero-gain ones never)."""
+        """The open findings whose fix raises the score most, each worth at least MIN_GAIN."""
         ranked = sorted(
-            (f for f in self.findings if f.gain > 0),
+            (f for f in self.findings if f.gain >= MIN_GAIN),
             key=lambda f: (-f.gain, _SEVERITY_ORDER[f.severity], f.rule, f.object),
         )
         return ranked[:n]
@@ -231,15 +242,20 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
             ),
         )
 
-    # Theme scores: weighted mean of lane rates.
+    # Theme scores: mean of lane rates, weighted by severity x share of the tables.
+    tables = _table_count(schema, runs)
+    weights: dict[tuple[str, Severity], float] = {}
     sums: dict[str, list[float]] = {}  # theme -> [sum of weight x rate, sum of weights]
-    for rule, _, _, rates in runs:
+    for rule, tally, _, rates in runs:
         for severity, rate in rates.items():
-            weight = WEIGHTS[severity]
-            if weight:
-                acc = sums.setdefault(rule.theme, [0.0, 0.0])
-                acc[0] += weight * rate
-                acc[1] += weight
+            if not WEIGHTS[severity]:
+                continue
+            units = tally.lanes[severity]
+            span = tables if DATABASE in units else len(units)
+            weight = weights[rule.id, severity] = WEIGHTS[severity] * min(1.0, span / tables)
+            acc = sums.setdefault(rule.theme, [0.0, 0.0])
+            acc[0] += weight * rate
+            acc[1] += weight
     themes = {
         theme: 100 * sums[theme][0] / sums[theme][1]
         for theme in THEMES
@@ -261,7 +277,7 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
             severity: theme_weights[rule.theme]
             / weight_total
             * 100
-            * WEIGHTS[severity]
+            * weights[rule.id, severity]
             / sums[rule.theme][1]
             / len(units)
             for severity, units in tally.lanes.items()
@@ -300,6 +316,16 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
         theme_weights=theme_weights,
         unit_counts={rule.id: tally.lanes for rule, tally, _, _ in runs},
     )
+
+
+def _table_count(schema: Schema, runs: list[Any]) -> int:
+    """The database's tables in scope, the denominator of a lane's share; a hand-built run
+    over no model counts the units its rules reported instead."""
+    if schema.tables:
+        return len(schema.tables)
+    units = {u for _, tally, _, _ in runs for lane in tally.lanes.values() for u in lane}
+    units.discard(DATABASE)
+    return max(1, len(units))
 
 
 def _round(value: float | None) -> float | None:

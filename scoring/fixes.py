@@ -9,6 +9,9 @@ Tables are qualified unless they live in the default schema (public, main, the M
 
 from __future__ import annotations
 
+import re
+from functools import cached_property
+
 from catalog.introspection.model import Column, ForeignKey, SchemaModel, Table
 
 # Logical types the fixes use, and what each dialect calls them (None: no such type).
@@ -20,6 +23,19 @@ BOOLEAN = "boolean"
 DATE = "date"
 UUID = "uuid"
 JSON = "json"
+
+
+def checked(table: Table, column: Column) -> bool:
+    """Whether one of the table's check constraints names the column."""
+    if not table.checks:
+        return False
+    name = column.name.lower()
+    # A substring test first: compiling a pattern per column costs more than all the rest.
+    found = [c.expression for c in table.checks if name in c.expression.lower()]
+    if not found:
+        return False
+    pattern = re.compile(rf"(?<!\w)[`\"]?{re.escape(column.name)}[`\"]?(?!\w)", re.IGNORECASE)
+    return any(pattern.search(expression) for expression in found)
 
 
 class SqlDialect:
@@ -110,6 +126,8 @@ class SqlDialect:
         return sql
 
     def rename_column(self, table: Table, old: str, new: str) -> str | None:
+        if table.column(new) is not None:
+            return None  # never onto a column that exists
         return (
             f"ALTER TABLE {self.table(table)} RENAME COLUMN {self.quote(old)} TO {self.quote(new)};"
         )
@@ -154,9 +172,35 @@ class PostgresSql(SqlDialect):
     def alter_type(
         self, table: Table, column: Column, new_type: str, *, using: str | None = None
     ) -> str | None:
+        if self._used_by_view(table, column) or checked(table, column):
+            # PostgreSQL refuses, or the check would compare the new type with the old
+            # (post_time >= 0): views and checks must be dropped and re-created around it.
+            return None
         name = self.quote(column.name)
         using = using if using is not None else f"{name}::{new_type}"
-        return f"ALTER TABLE {self.table(table)} ALTER COLUMN {name} TYPE {new_type} USING {using};"
+        # A default of the old type ('0', '') would not cast: it goes first.
+        drop = f"ALTER COLUMN {name} DROP DEFAULT, " if column.default is not None else ""
+        return (
+            f"ALTER TABLE {self.table(table)} {drop}ALTER COLUMN {name} TYPE {new_type} "
+            f"USING {using};"
+        )
+
+    def _used_by_view(self, table: Table, column: Column) -> bool:
+        """Whether a view's definition names both the table and the column (a cheap, cautious
+        reading of pg_depend: a false "used" only withholds a fix)."""
+        views = self._view_words
+        if not views:
+            return False
+        name, col = table.name.lower(), column.name.lower()
+        return any(name in words and col in words for words in views)
+
+    @cached_property
+    def _view_words(self) -> list[set[str]]:
+        return [
+            set(re.findall(r"\w+", view.view_definition.lower()))
+            for view in self.model.tables
+            if view.view_definition
+        ]
 
     def set_not_null(self, table: Table, column: Column) -> str | None:
         return (
@@ -211,8 +255,10 @@ class MySql(SqlDialect):
     def alter_type(
         self, table: Table, column: Column, new_type: str, *, using: str | None = None
     ) -> str | None:
-        if using is not None:
-            return None  # MODIFY converts values implicitly; a custom conversion needs a copy
+        if using is not None or checked(table, column):
+            # MODIFY converts values implicitly; a custom conversion needs a copy, and a check
+            # on the column would compare the new type with the old.
+            return None
         return self._modify(table, column, new_type, column.nullable)
 
     def set_not_null(self, table: Table, column: Column) -> str | None:

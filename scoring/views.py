@@ -30,6 +30,7 @@ from catalog.changes import recent_breaking_changes
 from catalog.documentation import docs_coverage
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
+from scoring.engine import MIN_GAIN
 from scoring.forms import THEME_LABELS, FindingFilterForm, RuleSettingForm, WaiverForm
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
@@ -100,6 +101,8 @@ def _themes(score: SnapshotScore | None, disabled: set[str]) -> list[dict[str, A
 def _top_fixes(score: SnapshotScore | None) -> list[dict[str, Any]]:
     fixes = []
     for fix in score.top_fixes if score else []:
+        if fix["gain"] < MIN_GAIN:  # stored before the threshold: never a "+0.0"
+            continue
         rule = RULES_BY_ID.get(fix["rule"])
         fixes.append(
             {

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pymysql
@@ -435,7 +435,7 @@ def build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
             schema=database,
             name=name,
             kind=kind,
-            columns=tuple(columns.get(name, ())),
+            columns=_small_integers(tuple(columns.get(name, ())), checks.get(name, ())),
             primary_key=pks.get(name),
             unique_constraints=tuple(sorted(uniques.get(name, ()), key=_by_name)),
             foreign_keys=tuple(sorted(fks.get(name, ()), key=_by_name)),
@@ -495,6 +495,34 @@ def _column(row: tuple[Any, ...], *, json: bool) -> m.Column:
         generated=generated,
         max_length=int(max_len) if max_len is not None and data_type in _SIZED_TEXT else None,
     )
+
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
+_ZERO_ONE = frozenset({"0", "1"})
+
+
+def _beyond_zero_one(text: str | None) -> bool:
+    return bool(text) and not _ZERO_ONE.issuperset(_NUMBER.findall(text.strip("'")))
+
+
+def _small_integers(
+    columns: tuple[m.Column, ...], checks: Iterable[m.CheckConstraint]
+) -> tuple[m.Column, ...]:
+    """tinyint(1) is a boolean only if nothing says otherwise: a default or a check naming
+    the column with a value outside 0/1 (PrestaShop's DEFAULT 2) makes it a small integer."""
+    if not any(c.type_family == m.BOOLEAN for c in columns):
+        return columns
+    out = []
+    for column in columns:
+        if column.type_family == m.BOOLEAN and _BOOLEAN_TYPE.match(column.data_type):
+            quoted = re.compile(rf"(?<!\w)`?{re.escape(column.name)}`?(?!\w)")
+            if _beyond_zero_one(column.default) or any(
+                quoted.search(check.expression) and _beyond_zero_one(check.expression)
+                for check in checks
+            ):
+                column = replace(column, type_family=m.INTEGER)
+        out.append(column)
+    return tuple(out)
 
 
 def _type_family(data_type: str, column_type: str) -> str:

@@ -23,6 +23,7 @@ import pymysql
 from catalog.introspection.dsn import Target
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import (
+    BINARY,
     INTEGER,
     TEXT,
     Column,
@@ -42,6 +43,7 @@ from catalog.sampling.plan import (
     tally_rows,
 )
 
+_PROFILED = frozenset({TEXT, BINARY})
 CHUNKS = 4  # ranges per sample: rows from several parts of the table, not one stretch
 
 # Sort aborted, interrupted, statement time limits (MariaDB, MySQL), lock wait timeout.
@@ -63,7 +65,9 @@ def sample(target: Target, model: SchemaModel, recorder: Recorder, *, limits: Li
                 continue
             if recorder.out_of_time():
                 return
-            profile = [c for c in table.columns if c.type_family == TEXT]
+            # Binary strings too: MediaWiki-style schemas keep titles, timestamps and ids in
+            # varbinary, and type-string-encodes-* must see them.
+            profile = [c for c in table.columns if c.type_family in _PROFILED]
             plan = plan_table(
                 table, profile, moment_families=TYPED_MOMENTS, flag_families=TYPED_FLAGS
             )
@@ -157,9 +161,17 @@ def bounds_statement(table: Table, key: Column) -> str:
 _FUTURE = f"GREATEST(NOW(), UTC_TIMESTAMP()) + INTERVAL {FUTURE_MARGIN_SECONDS} SECOND"
 
 
+def _profiled(column: Column) -> str:
+    value = f"LEFT({quote_ident(column.name)}, {MAX_VALUE_CHARS + 1})"
+    if column.type_family == BINARY:
+        # Bytes read as text: values that are not UTF-8 parse as nothing, as they should.
+        return f"CONVERT({value} USING utf8mb4)"
+    return value
+
+
 def select_list(plan: TablePlan) -> str:
     """Profiled values (cut to MAX_VALUE_CHARS + 1), then the row-level flags."""
-    exprs = [f"LEFT({quote_ident(c.name)}, {MAX_VALUE_CHARS + 1})" for c in plan.profile]
+    exprs = [_profiled(c) for c in plan.profile]
     if plan.created is not None and plan.updated is not None:
         exprs.append(f"({quote_ident(plan.updated.name)} < {quote_ident(plan.created.name)})")
     if plan.moments:

@@ -133,8 +133,8 @@ RULES = (
         rationale=(
             "Units, time zones, enums and nullability rules live only in people's heads "
             "until written down. Self-describing columns are not applicable: id, "
-            "created_at, updated_at, deleted_at (option self_describing, compared by "
-            "words) and single-column foreign keys to documented tables."
+            "created_at, updated_at, deleted_at (a list the rule's settings can change, "
+            "compared by words) and single-column foreign keys to documented tables."
         ),
         check=check_column_missing,
         options={"self_describing": SELF_DESCRIBING},

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from catalog.inflection import singular_phrase, singularize, snake, split_words, strip_prefix
-from catalog.introspection.model import TEXT, Table
-from catalog.relations import app_prefixes
+from catalog.introspection.model import TEXT, Column, Table
+from catalog.relations import column_prefix, table_prefixes
 from scoring.fixes import UUID
 from scoring.rules.base import (
     KEYS,
@@ -98,7 +98,7 @@ def _pk_pattern(template: str) -> re.Pattern[str]:
 
 
 def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    prefixes = app_prefixes(schema.model)
+    prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
     pattern = _pk_pattern(options["pk_name_pattern"])
     for table in schema.base_tables:
         if table.primary_key is None or len(table.primary_key.columns) != 1:
@@ -109,13 +109,28 @@ def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterato
             "_".join(singular_phrase(split_words(name)))
             for name in (table.name, strip_prefix(table.name, prefixes))
         }
-        match = pattern.fullmatch(snake(column))
+        key = snake(column)
+        match = pattern.fullmatch(key)
         captured = match.groupdict().get("table") if match else None
-        if match and (captured is None or captured.lower() in singulars):
+        # The database's own key conventions pass too: id_customer (the id_{x} reference
+        # shape) and the table's column tag (cat_id in category, whose columns are cat_*).
+        if (match and (captured is None or captured.lower() in singulars)) or (
+            key in {f"id_{s}" for s in singulars}
+            or ((tag := column_prefix(table)) is not None and key == f"{tag}_id")
+        ):
             yield unit, unit
         else:
-            expected = min(singulars) + "_id" if singulars else "id"
+            short = "_".join(singular_phrase(split_words(strip_prefix(table.name, prefixes))))
+            expected = short + "_id" if short else "id"
             yield Outcome(unit, unit, f"The key {column} is neither id nor {expected}.")
+
+
+def _uuid_width(column: Column) -> bool:
+    """36 and 38 are a UUID's text forms; 32 is also an MD5 in hex (phpBB's session ids), so
+    it counts only when the name says uuid or guid."""
+    if column.max_length in (36, 38):
+        return True
+    return column.max_length == 32 and not {"uuid", "guid"}.isdisjoint(split_words(column.name))
 
 
 def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
@@ -127,9 +142,7 @@ def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Itera
             continue
         unit = table.qualified_name
         columns = [table.column(name) for name in table.primary_key.columns]
-        stringly = [
-            c for c in columns if c and c.type_family == TEXT and c.max_length in (32, 36, 38)
-        ]
+        stringly = [c for c in columns if c and c.type_family == TEXT and _uuid_width(c)]
         if not stringly:
             yield unit, unit
             continue
@@ -231,12 +244,14 @@ RULES = (
         applies_to=TABLE,
         rationale=(
             "Predictable key names let analysts write joins without looking them up. The "
-            "option pk_name_pattern is a regular expression matched, case-insensitively, "
+            "rule's name pattern setting is a regular expression matched, case-insensitively, "
             "against the whole key name in snake_case words (OrderID reads as order_id), "
             "with {table} standing for the singular table name in snake_case words (with "
-            "and without Django's app_ prefix); the default accepts id, order_id, orderId "
-            "and OrderID, as casing is name-casing-outlier's business. Applies to "
-            "single-column keys."
+            "and without the database's table prefix); the default accepts id, order_id, "
+            "orderId and OrderID, as casing is name-casing-outlier's business. The "
+            "database's own conventions pass as well: id_order (the id_{x} reference shape) "
+            "and, where each table's columns carry a tag, the tag's id (cat_id in "
+            "category). Applies to single-column keys."
         ),
         check=check_pk_name_pattern,
         options={"pk_name_pattern": r"id|{table}_id"},
@@ -250,7 +265,9 @@ RULES = (
         rationale=(
             "A char/varchar(32/36/38) key on PostgreSQL is a UUID in a string: twice the "
             "size, slower joins, and no validation. Never reported on MySQL or SQLite, "
-            "where Django stores UUIDFields as char(32) because there is no uuid type."
+            "where Django stores UUIDFields as char(32) because there is no uuid type. "
+            "Width 32 is also an MD5 in hex (a session id), so it counts only when the "
+            "name says uuid or guid."
         ),
         check=check_pk_uuid_as_string,
     ),

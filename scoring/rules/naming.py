@@ -26,7 +26,7 @@ from catalog.inflection import (
     strip_prefix,
 )
 from catalog.introspection.model import BOOLEAN, Table
-from catalog.relations import app_prefixes
+from catalog.relations import table_prefixes
 from scoring.rules.base import (
     COLUMN,
     DATABASE,
@@ -40,6 +40,7 @@ from scoring.rules.base import (
     Severity,
     percent,
 )
+from scoring.rules.timestamps import CREATED, UPDATED
 
 SNAKE = "snake_case"
 CAMEL = "camelCase"
@@ -356,7 +357,7 @@ def _entity_words(name: str, prefixes: frozenset[str]) -> tuple[str, ...]:
 
 
 def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
-    prefixes = app_prefixes(schema.model)
+    prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
     junctions = schema.junctions
     tables = [t for t in schema.base_tables if t.key not in junctions]
     readings = {}
@@ -385,7 +386,13 @@ def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iter
         last = words[-1]
         new_last = singularize(last) if dominant == SINGULAR else pluralize(last)
         new_name = table.name[: len(table.name) - len(last)] + new_last
-        fix = schema.sql.rename_table(table, new_name) if table.name.endswith(last) else None
+        # Only a rename the inflector can undo: never into a worse name (alias -> alia).
+        back = pluralize(new_last) if dominant == SINGULAR else singularize(new_last)
+        fix = (
+            schema.sql.rename_table(table, new_name)
+            if table.name.endswith(last) and back == last
+            else None
+        )
         yield Outcome(unit, unit, f"{evidence}; {table.name} is {number}.", fix)
 
 
@@ -446,7 +453,18 @@ def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Itera
             yield unit, obj
             continue
         new = _rebase(column, suffix, dominant)
-        fix = schema.sql.rename_column(table, column, new) if new and new != column else None
+        # Never into a worse name: a reserved word (type_id -> type, new_id -> new) needs
+        # quoting forever, so the suffix stays.
+        worse = new.lower() in RESERVED.get(schema.model.dialect, frozenset()) or new.lower() in (
+            "type",
+            "new",
+            "old",
+        )
+        fix = (
+            schema.sql.rename_column(table, column, new)
+            if new and new != column and not worse
+            else None
+        )
         yield Outcome(unit, obj, f"{evidence}; {column} has {suffix}.", fix)
 
 
@@ -487,16 +505,8 @@ def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator
 
 
 CONCEPTS = {
-    "created": _words_in_order(
-        "created_at created created_on creation_date date_created created_date "
-        "create_time creation_time inserted_at create_date created_time "
-        "creation_timestamp"
-    ),
-    "updated": _words_in_order(
-        "updated_at updated updated_on modified_at modified modified_on last_modified "
-        "modification_date date_modified date_updated update_time last_updated "
-        "updated_date modified_date update_date"
-    ),
+    "created": CREATED,
+    "updated": UPDATED,
     "deleted": _words_in_order("deleted_at deleted_on deletion_date date_deleted removed_at"),
 }
 
@@ -547,7 +557,7 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
 
 _DOMINANCE = (
     "Judged against the database's own dominant convention: a class dominates when it has "
-    "at least the threshold option's share (0.6) of the names that can be classified."
+    "at least the threshold share (0.6 by default) of the names that can be classified."
 )
 
 RULES = (
@@ -562,8 +572,8 @@ RULES = (
             "some names need quotes and some do not. Table names and column names are two "
             "populations with their own dominant casing (PascalCase tables with camelCase "
             "columns is a convention). A single lowercase word is both snake_case and "
-            "camelCase and passes under either. " + _DOMINANCE + " The option expected "
-            "(a casing, or {'tables': ..., 'columns': ...}) checks against a fixed casing."
+            "camelCase and passes under either. " + _DOMINANCE + " A fixed expected "
+            "casing, for tables or columns, can be set instead."
         ),
         check=check_casing_outlier,
         options={"threshold": THRESHOLD, "expected": None},
@@ -577,8 +587,8 @@ RULES = (
         rationale=(
             "When no casing reaches the threshold, there is no convention to follow, and "
             "every new name is a coin toss. One finding for the database (object ''), "
-            "listing the spread for tables and for columns. Not applicable when the "
-            "expected option of this rule is set."
+            "listing the spread for tables and for columns. Not applicable when a fixed "
+            "expected casing is set."
         ),
         check=check_no_dominant_convention,
         options={"threshold": THRESHOLD, "expected": None},
@@ -605,8 +615,8 @@ RULES = (
         rationale=(
             "A column named order or user must be quoted everywhere and breaks generated "
             "SQL. Uses each dialect's own reserved words (MySQL's list is MySQL 8's, a "
-            "superset of MariaDB's, so a move between the two stays safe); option "
-            "extra_words adds more."
+            "superset of MariaDB's, so a move between the two stays safe); the "
+            "rule's settings can add more."
         ),
         check=check_reserved_word,
         options={"extra_words": ()},
@@ -650,7 +660,7 @@ RULES = (
         rationale=(
             "is_active beside enabled. The styles are a verb prefix (is_, has_, can_, "
             "should_, was_, ...: is_ and has_ say different things and are one style) or "
-            "none; option extra_prefixes adds verbs. " + _DOMINANCE
+            "none; the rule's settings can add verbs. " + _DOMINANCE
         ),
         check=check_boolean_prefix,
         options={"threshold": THRESHOLD, "extra_prefixes": ()},

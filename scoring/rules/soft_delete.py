@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from catalog.inflection import snake
+from catalog.inflection import snake, split_words
 from catalog.introspection.model import BOOLEAN, INTEGER, TIMESTAMP, TIMESTAMPTZ, Column, Table
 from scoring.fixes import BOOLEAN as BOOLEAN_TYPE
 from scoring.fixes import TIMESTAMP_TYPE
@@ -23,7 +23,7 @@ from scoring.rules.base import (
     table_globs,
 )
 
-TIMESTAMP_MARKERS = ("deleted_at", "archived_at", "discarded_at")
+TIMESTAMP_MARKERS = ("deleted_at", "archived_at", "discarded_at", "delete_at")
 FLAG_MARKERS = ("is_deleted", "deleted")
 STAMP = "timestamp"  # deleted_at style
 FLAG = "flag"  # is_deleted style
@@ -43,26 +43,55 @@ def markers(schema: Schema, options: Mapping[str, Any]) -> Markers:
         styles = {snake(n): STAMP for n in stamps} | {snake(n): FLAG for n in flags}
         by_name = {raw: styles[w] for raw, w in schema.snake_names.items() if w in styles}
         found: Markers = {}
+        logs = deletion_logs(schema)
         for table, column, _, _ in schema.base_columns_named(by_name):
-            found.setdefault(table.key, (table, []))[1].append((column, by_name[column.name]))
+            if table.key not in logs:
+                found.setdefault(table.key, (table, []))[1].append((column, by_name[column.name]))
         return found
 
     return schema.memo(f"soft_delete.markers.{stamps}.{flags}", build)
 
 
+# A table whose name says it holds deleted or archived rows is a record of deletions.
+DELETION_WORDS = frozenset(
+    {"deleted", "deletion", "deletions", "archive", "archived", "archives", "trash"}
+    | {"tombstone", "tombstones", "removed", "graveyard", "purged"}
+)
+
+
+def deletion_logs(schema: Schema) -> frozenset[tuple[str, str]]:
+    """Tables that ARE a log of deletions (MusicBrainz's deleted_entity, an archive): their
+    deleted_at is the moment of the event, NOT NULL by nature, not a soft-delete marker, and
+    their rows are the deletions themselves. Recognised by a name word (deleted, deletion,
+    archive, trash, tombstone...), or by the marker being part of the table's key."""
+
+    def build() -> frozenset[tuple[str, str]]:
+        found = set()
+        for table in schema.base_tables:
+            words = set(split_words(table.name))
+            keyed = set(table.primary_key.columns) if table.primary_key else set()
+            if not DELETION_WORDS.isdisjoint(words) or any(
+                snake(name) in ("deleted_at", "deleted_on", "deletion_date") for name in keyed
+            ):
+                found.add(table.key)
+        return frozenset(found)
+
+    return schema.memo("soft_delete.logs", build)
+
+
 def _is_boolean(column: Column) -> bool:
-    # MySQL's BOOLEAN is tinyint(1), however introspection labels it.
-    return column.type_family == BOOLEAN or (
-        column.type_family == INTEGER and column.data_type.lower().startswith("tinyint(1)")
-    )
+    # MySQL's tinyint(1) is labelled boolean by introspection unless a default or a check
+    # outside 0/1 makes it a small integer (RULES.md "Booleans").
+    return column.type_family == BOOLEAN
 
 
 def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     ignored = table_globs(options["ignore_tables"])
     marked, junctions = markers(schema, options), schema.junctions
+    logs = deletion_logs(schema)
     for table in schema.base_tables:
         key = table.key
-        if key in junctions or ignored(table):
+        if key in junctions or key in logs or ignored(table):
             continue
         unit = table.qualified_name
         if key in marked:
@@ -83,7 +112,9 @@ def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
             obj = f"{unit}.{column.name}"
             problem, fix = None, None
             if style == STAMP:
-                if column.type_family not in (TIMESTAMP, TIMESTAMPTZ):
+                if column.type_family == INTEGER:
+                    pass  # an epoch (Mattermost's DeleteAt = 0 for live): ts-epoch-typed's
+                elif column.type_family not in (TIMESTAMP, TIMESTAMPTZ):
                     problem = f"{column.name} is {column.data_type}, not a timestamp"
                     kind = schema.sql.type_name(TIMESTAMP_TYPE)
                     fix = schema.sql.alter_type(table, column, kind) if kind else None
@@ -176,6 +207,10 @@ def fk_object(table: Table, columns: tuple[str, ...]) -> str:
     return f"{table.qualified_name}.{','.join(columns)}"
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def check_cascade_delete(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     for table in schema.base_tables:
         unit = table.qualified_name
@@ -187,16 +222,16 @@ def check_cascade_delete(schema: Schema, options: Mapping[str, Any]) -> Iterator
             yield Outcome(
                 unit,
                 obj,
-                f"Deleting a {fk.ref_table} row silently deletes its {table.name} rows "
-                f"(ON DELETE CASCADE on {', '.join(fk.columns)}).",
+                f"Deleting {_article(fk.ref_table)} {fk.ref_table} row silently deletes its "
+                f"{table.name} rows (ON DELETE CASCADE on {', '.join(fk.columns)}).",
                 schema.sql.replace_on_delete(table, fk, "RESTRICT"),
             )
 
 
 _MARKERS_NOTE = (
-    "Markers are deleted_at, archived_at, discarded_at (timestamp style) and is_deleted, "
-    "deleted (flag style), compared by words so deletedAt counts; options timestamp_markers "
-    "and flag_markers replace the lists."
+    "Markers are deleted_at, archived_at, discarded_at, delete_at (timestamp style) and is_deleted, "
+    "deleted (flag style), compared by words so deletedAt counts; the rules' settings can "
+    "replace the lists."
 )
 
 RULES = (
@@ -210,8 +245,9 @@ RULES = (
             "Hard-deleted rows disappear from every snapshot and every history: counts of "
             "last month change under analysts' feet. Info by default, never more, since "
             "sessions, caches and GDPR erasure legitimately hard-delete; teams can raise "
-            "it. Entity tables are base tables that are not association tables; option "
-            "ignore_tables (globs) skips more. " + _MARKERS_NOTE
+            "it. Entity tables are base tables that are neither link tables nor logs of "
+            "deletions (a name saying deleted, deletion, archive or trash); more "
+            "tables can be left out by name. " + _MARKERS_NOTE
         ),
         check=check_marker_missing,
         options={**_OPTIONS, "ignore_tables": ()},
@@ -225,7 +261,11 @@ RULES = (
         rationale=(
             "A deleted_at must be a nullable timestamp (NULL: live), an is_deleted a NOT "
             "NULL boolean (NULL would be a third state nobody filters on). MySQL's "
-            "tinyint(1) counts as boolean. " + _MARKERS_NOTE
+            "tinyint(1) counts as boolean unless a default or check outside 0/1 makes it a "
+            "small integer; an integer epoch deleted_at is ts-epoch-typed's finding. A log of "
+            "deletions (a table whose name says deleted, deletion, archive or trash, or whose "
+            "key holds its deleted_at) has no marker: its deleted_at is the event's "
+            "moment, NOT NULL by nature. " + _MARKERS_NOTE
         ),
         check=check_marker_shape,
         options=_OPTIONS,

@@ -11,7 +11,18 @@ from operator import attrgetter
 from typing import Any
 
 from catalog.inflection import split_words
-from catalog.introspection.model import FLOAT, INTEGER, MONEY, TEXT, Column, Table
+from catalog.introspection.model import (
+    BINARY,
+    DECIMAL,
+    FLOAT,
+    INTEGER,
+    MONEY,
+    TEXT,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    Column,
+    Table,
+)
 from catalog.relations import DEFAULT_IGNORE, reference_target
 from scoring import observations as obs
 from scoring.fixes import BIGINT, BOOLEAN, DATE, JSON, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE, UUID
@@ -27,6 +38,7 @@ from scoring.rules.base import (
     Schema,
     Severity,
 )
+from scoring.rules.timestamps import is_moment_name, is_stored_moment_name
 
 _SYNONYMS = {
     "int": "integer",
@@ -124,10 +136,39 @@ def check_fk_inferred_mismatch(schema: Schema, options: Mapping[str, Any]) -> It
 GENERIC_NAMES = ("id", "name", "type", "status", "value", "data", "code", "key", "description")
 
 
+# Families compared as one: numbers that differ only in width or scale (width in pixels and
+# in centimetres), and moments with or without a zone (ts-without-tz's business).
+_COMPARED_FAMILY = {
+    INTEGER: "number",
+    DECIMAL: "number",
+    FLOAT: "number",
+    MONEY: "number",
+    TIMESTAMPTZ: TIMESTAMP,
+}
+_FLAG_VERBS = frozenset({"is", "has", "can", "should", "was", "allow", "allows", "needs"})
+
+
+@lru_cache(maxsize=65536)
+def means_one_thing(name: str) -> bool:
+    """Names that mean the same thing in every table (RULES.md "Homonyms"): references,
+    moments, flags and money. A width, a weight or a token may be different concepts."""
+    words = split_words(name)
+    return bool(words) and (
+        reference_target(name) is not None
+        or is_moment_name(name)
+        or (len(words) > 1 and words[0] in _FLAG_VERBS)
+        or is_money_name(name)
+    )
+
+
+def _compared(column: Column) -> str:
+    return _COMPARED_FAMILY.get(column.type_family, column.type_family)
+
+
 def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
     generic = {n.lower() for n in options["ignore_names"]}
     snake = schema.snake_names.__getitem__
-    # Per base table, its columns' names as words; counted and paired with their type
+    # Per base table, its columns' names as words; counted and paired with their compared
     # families by C-level iteration (100,000 columns, nearly all of them passing).
     tables = [
         (table, unit, tuple(map(snake, map(_NAME, table.columns))), objects, refs)
@@ -135,10 +176,15 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
         if table.is_base_table
     ]
     in_tables = Counter(chain.from_iterable(set(t[2]) for t in tables))
-    compared = {name for name, n in in_tables.items() if n > 1 and name not in generic}
+    compared = {
+        name
+        for name, n in in_tables.items()
+        if n > 1 and name not in generic and means_one_thing(name)
+    }
     if not compared:
         return
-    families = chain.from_iterable(map(_FAMILY, t[0].columns) for t in tables)
+    raw = list(chain.from_iterable(map(_FAMILY, t[0].columns) for t in tables))
+    families = map(_COMPARED_FAMILY.get, raw, raw)  # C speed over 100,000 columns
     pairs = set(zip(chain.from_iterable(t[2] for t in tables), families, strict=True))
     kinds = Counter(name for name, _ in pairs if name in compared)
     mixed = {name for name, n in kinds.items() if n > 1}
@@ -164,32 +210,32 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
                 yield unit, obj
             elif name in mixed:
                 dominant, tie, summary, model_type = verdicts[name]
-                if column.type_family == dominant and not tie:
+                if _compared(column) == dominant and not tie:
                     yield unit, obj
                 elif tie:
                     yield Outcome(
                         unit,
                         obj,
-                        f"{name} has different types with no majority ({summary} tables).",
+                        f"{name} has different types with no majority ({summary}).",
                     )
                 else:
                     yield Outcome(
                         unit,
                         obj,
-                        f"{name} is {column.data_type} here but {dominant} elsewhere "
-                        f"({summary} tables).",
+                        f"{name} is {column.data_type} here but {model_type} in most tables "
+                        f"({summary}).",
                         schema.sql.alter_type(table, column, model_type),
                     )
 
 
 def _majority(uses: list[ColumnRef]) -> tuple[str, bool, str, str]:
-    """The dominant type family of a name's uses, whether it ties, the counts as text, and
-    the exact type a minority column should move to (the majority's most common)."""
-    ranked = Counter(entry[1].type_family for entry in uses).most_common()
+    """The dominant compared family of a name's uses, whether it ties, the counts as text,
+    and the exact type a minority column should move to (the majority's most common)."""
+    ranked = Counter(_compared(entry[1]) for entry in uses).most_common()
     dominant = ranked[0][0]
-    summary = ", ".join(f"{family} in {n}" for family, n in ranked)
+    summary = ", ".join(f"{family} in {n} table{'s' if n > 1 else ''}" for family, n in ranked)
     model_type = Counter(
-        entry[1].data_type for entry in uses if entry[1].type_family == dominant
+        entry[1].data_type for entry in uses if _compared(entry[1]) == dominant
     ).most_common(1)[0][0]
     return dominant, ranked[0][1] == ranked[1][1], summary, model_type
 
@@ -228,12 +274,17 @@ def _encodes(kind: str) -> Any:
         profiles = schema.observations.columns
         if not profiles:
             return
-        for table, column, obj, unit in schema.base_columns_of({TEXT}):
+        # Binary strings are sampled where the dialect can read them as text (MySQL).
+        for table, column, obj, unit in schema.base_columns_of({TEXT, BINARY}):
             profile = profiles.get(obj)
             if profile is None or not profile.sampled:
                 continue
-            if encoded_kind(profile, options) != kind:
+            found = encoded_kind(profile, options)
+            if found != kind:
                 yield unit, obj
+                continue
+            if found in (obs.INT, obs.DECIMAL) and is_stored_moment_name(column.name):
+                yield unit, obj  # 20261205081500 is a moment: ts-string-typed's finding
                 continue
             share = profile.parses.get(kind, 0) / profile.sampled
             target = schema.sql.type_name(_FIX_TYPES[kind])
@@ -254,8 +305,8 @@ def _encodes(kind: str) -> Any:
 _SAMPLING_OPTIONS = {"min_values": 50, "min_distinct": 5, "min_share": 0.98}
 _SAMPLING_NOTE = (
     "Sampling: applies to text columns with a sample, and nothing without one. Fails when "
-    "at least min_share (98%) of at least min_values (50) non-null sampled values parse as "
-    "the kind, with at least min_distinct (5) distinct values (2 for booleans, which have two "
+    "at least 98% of at least 50 non-null sampled values parse as the kind, with at least 5 "
+    "distinct values (2 for booleans, which have two "
     "values by nature). A column is reported under its most specific kind only (bool, int, "
     "decimal, uuid, date, timestamp, json): 0/1 is a boolean, integers are not decimals. "
     "Values with a leading zero (zip codes, 00501) make a column a code, never a number. An "
@@ -355,13 +406,19 @@ def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> 
         target = model.table(ref.ref_schema, ref.ref_table)
         column = table.column(ref.column) if table else None
         key = target.column(ref.ref_column) if target else None
-        same_type = column is not None and key is not None and column.type_family == key.type_family
+        same_family = (
+            column is not None and key is not None and column.type_family == key.type_family
+        )
+        # A foreign key needs the very same type (MariaDB refuses int vs int unsigned).
+        same_type = same_family and normal_type(column) == normal_type(key)  # type: ignore[arg-type]
         message = (
             f"{ref.column} looks like a reference to {ref.ref_schema}.{ref.ref_table}."
             f"{ref.ref_column} (by {ref.strategy}) but no foreign key says so"
         )
-        if not same_type:
+        if not same_family:
             message += "; the types differ, so fix type-fk-inferred-mismatch first"
+        elif not same_type:
+            message += f"; align its type with the key's ({key.data_type}) first"  # type: ignore[union-attr]
         yield Outcome(
             unit,
             obj,
@@ -370,6 +427,10 @@ def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> 
             if table and target and same_type
             else None,
         )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def check_dangling_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
@@ -385,15 +446,15 @@ def check_dangling_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Ou
         yield Outcome(
             unit,
             f"{unit}.{dangling.column}",
-            f"{dangling.column} looks like a reference to a {dangling.target}, but no table "
-            "is named so.",
+            f"{dangling.column} looks like a reference to {_article(dangling.target)} "
+            f"{dangling.target}, but no table is named so.",
         )
 
 
 _REFERENCES_NOTE = (
     "Reference-like names are {x}_id, {x}Id and id_{x}, resolved against singular and plural "
-    "table names (catalog/relations.py); polymorphic pairs (a sibling {x}_type) and the "
-    "ignore option's globs (external ids such as stripe_customer_id) are skipped."
+    "table names; polymorphic pairs (a sibling {x}_type) and ids of external systems "
+    "(stripe_customer_id; a list the rule's settings can change) are skipped."
 )
 
 RULES = (
@@ -432,11 +493,15 @@ RULES = (
         severity=Severity.WARNING,
         applies_to=COLUMN,
         rationale=(
-            "The same name should hold the same kind of data in every table. Names are "
-            "compared by their words (customerId is customer_id) across base tables; types "
-            "by family, since text vs integer breaks joins and unions while int vs bigint "
-            "does not. The majority family wins and the others fail; a tie fails all. "
-            "Generic names are ignored (option ignore_names): name, type, status, value, "
+            "The same name should hold the same kind of data in every table. Only names "
+            "that mean one thing everywhere are compared: references (customer_id), "
+            "moments (created_at), flags (is_active) and money (price); a width or a token "
+            "may be different things in different tables. Names are compared by their "
+            "words (customerId is customer_id) across base tables; types by family, since "
+            "text vs integer breaks joins and unions while int vs bigint, or two decimals "
+            "of different scale, do not. The majority family wins and the others fail; a "
+            "tie fails all. "
+            "Generic names are ignored: name, type, status, value, "
             "data, code, key, description, and id, since each table's own id identifies a "
             "different thing."
         ),

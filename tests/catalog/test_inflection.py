@@ -65,3 +65,15 @@ def test_strips_the_longest_app_prefix() -> None:
     assert strip_prefix("auth_user", frozenset({"auth"})) == "user"
     assert strip_prefix("shop_order_item", frozenset({"shop", "shop_order"})) == "item"
     assert strip_prefix("auth", frozenset({"auth"})) == "auth"
+
+
+@pytest.mark.parametrize("word", ["alias", "canvas", "sms", "atlas", "cms"])
+def test_leaves_singular_words_ending_in_s_and_acronyms_alone(word: str) -> None:
+    assert singularize(word) == word
+    assert plurality(word) in (SINGULAR, None)
+
+
+def test_undoes_the_plural_of_singular_words_ending_in_s() -> None:
+    assert singularize("aliases") == "alias"
+    assert singularize("canvases") == "canvas"
+    assert singularize("ideas") == "idea"  # ending in -as is not enough to be singular

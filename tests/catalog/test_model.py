@@ -59,6 +59,28 @@ def test_observations_do_not_change_the_fingerprint():
     assert fingerprint(to_document(busier)) == fingerprint(to_document(lone))
 
 
+def test_idents_stay_in_the_document_but_do_not_decide_the_fingerprint():
+    recreated = replace(
+        ORDERS,
+        ident="99999",
+        columns=tuple(replace(c, ident=f"9{c.ident or ''}") for c in ORDERS.columns),
+    )
+    before = to_document(SchemaModel("postgresql", "shop", (ORDERS,)))
+    after = to_document(SchemaModel("postgresql", "shop", (recreated,)))
+    assert '"ident":"99999"' in after  # kept for rename-following
+    assert fingerprint(after) == fingerprint(before)
+    renamed = replace(ORDERS, name="purchases")
+    assert fingerprint(to_document(SchemaModel("postgresql", "shop", (renamed,)))) != fingerprint(
+        before
+    )
+    # The text "ident": inside a comment is escaped, never taken for a key.
+    one, two = (
+        to_document(SchemaModel("postgresql", "shop", (replace(ORDERS, comment=text),)))
+        for text in ('{"ident":"1"}', '{"ident":"2"}')
+    )
+    assert fingerprint(one) != fingerprint(two)
+
+
 def test_table_order_does_not_change_the_document():
     reversed_model = SchemaModel(MODEL.dialect, MODEL.database, tuple(reversed(MODEL.tables)))
     assert to_document(reversed_model) == to_document(MODEL)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from catalog.relations import (
+    BARE,
     CAMEL_ID,
+    COLUMN_PREFIX,
     DECLARED,
     ID_PREFIX,
     ID_SUFFIX,
@@ -194,3 +196,115 @@ def test_recognises_association_tables() -> None:
     )
     assert is_junction(tags)
     assert not is_junction(table("posts", col("id", pk=True), col("author_id", fk="users.id")))
+
+
+def test_strips_a_prefix_most_tables_share_before_resolving() -> None:
+    m = model(
+        table("ps_customer", col("id_customer", pk=True)),
+        table("ps_address", col("id_address", pk=True), col("id_customer")),
+        table(
+            "ps_orders",
+            col("id_order", pk=True),
+            col("customer_id"),
+            col("id_address_delivery"),
+            col("id_address_invoice"),
+        ),
+        table("ps_alias", col("id_alias", pk=True), col("alias", "text")),
+    )
+    assert inferred(m) == {
+        "ps_address.id_customer": ("public.ps_customer", "id_customer", ID_PREFIX),
+        "ps_orders.customer_id": ("public.ps_customer", "id_customer", ID_SUFFIX),
+        "ps_orders.id_address_delivery": ("public.ps_address", "id_address", ROLE),
+        "ps_orders.id_address_invoice": ("public.ps_address", "id_address", ROLE),
+    }
+    assert dangling(m) == set()
+
+
+def test_a_shared_word_that_is_itself_a_table_is_not_a_prefix() -> None:
+    m = model(
+        table("user", col("id", pk=True)),
+        table("user_roles", col("id", pk=True), col("role_id")),
+        table("user_tokens", col("id", pk=True)),
+        table("user_emails", col("id", pk=True)),
+    )
+    assert dangling(m) == {"user_roles.role_id"}
+
+
+def test_resolves_column_prefixed_references_through_each_tables_tag() -> None:
+    m = model(
+        table("page", col("page_id", pk=True), col("page_title", "text"), col("page_latest")),
+        table("actor", col("actor_id", pk=True), col("actor_name", "text"), col("actor_user")),
+        table("user", col("user_id", pk=True), col("user_name", "text"), col("user_touched")),
+        table(
+            "revision",
+            col("rev_id", pk=True),
+            col("rev_page"),
+            col("rev_actor"),
+            col("rev_len"),
+            col("rev_timestamp", "binary(14)", family="text"),
+        ),
+        table("archive", col("ar_id", pk=True), col("ar_rev_id"), col("ar_page_id"), col("ar_x")),
+    )
+    assert inferred(m) == {
+        "actor.actor_user": ("public.user", "user_id", COLUMN_PREFIX),
+        "revision.rev_page": ("public.page", "page_id", COLUMN_PREFIX),
+        "revision.rev_actor": ("public.actor", "actor_id", COLUMN_PREFIX),
+        # ar_ read as a role: rev is revision's tag.
+        "archive.ar_rev_id": ("public.revision", "rev_id", ROLE),
+        "archive.ar_page_id": ("public.page", "page_id", ROLE),
+    }
+    assert dangling(m) == set()
+
+
+def test_an_integer_column_named_exactly_like_a_table_is_a_reference() -> None:
+    m = model(
+        table("customer", col("id", pk=True)),
+        table("orders", col("id", pk=True), col("customer"), col("position")),
+        table("notes", col("id", pk=True), col("customer", "text")),
+    )
+    assert inferred(m) == {"orders.customer": ("public.customer", "id", BARE)}
+
+
+def test_recognises_link_tables_by_shape_without_declared_keys() -> None:
+    category_product = table(
+        "ps_category_product",
+        col("id_category"),
+        col("id_product"),
+        col("position"),
+        primary_key=("id_category", "id_product"),
+    )
+    members = table(
+        "ChannelMembers",
+        col("ChannelId", "varchar(26)"),
+        col("UserId", "varchar(26)"),
+        col("Roles", "text"),
+        col("MsgCount", "bigint"),
+        primary_key=("ChannelId", "UserId"),
+    )
+    unique_pair = table(
+        "follows",
+        col("id", pk=True),
+        col("follower_id", nullable=False),
+        col("followee_id", nullable=False),
+        unique=(("follower_id", "followee_id"),),
+    )
+    assert is_junction(category_product) and is_junction(members) and is_junction(unique_pair)
+    not_null_missing = table(
+        "pairs", col("id", pk=True), col("a_id"), col("b_id"), unique=(("a_id", "b_id"),)
+    )
+    assert not is_junction(not_null_missing)
+    assert not is_junction(table("orders", col("id", pk=True), col("customer_id")))
+
+
+def test_a_column_named_like_another_tables_key_refers_to_it() -> None:
+    m = model(
+        table("phpbb_acl_options", col("auth_option_id", pk=True), col("auth_option", "text")),
+        table("phpbb_acl_users", col("user_id"), col("auth_option_id")),
+        table("phpbb_users", col("user_id", pk=True)),
+    )
+    refs = inferred(m)
+    assert refs["phpbb_acl_users.auth_option_id"][:2] == (
+        "public.phpbb_acl_options",
+        "auth_option_id",
+    )
+    assert dangling(m) == set()

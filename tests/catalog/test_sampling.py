@@ -579,3 +579,27 @@ def test_sqlite_samples_rowid_ranges_and_honours_the_budget(tmp_path):
 def sqlite_module_statement(table) -> str:
     plan = plan_table(table, [table.column("code")])
     return sqlite_sampling.sample_statement(plan, 1000, rowid="rowid", starts=[10, 20000, 30000])
+
+
+def test_mariadb_samples_binary_string_columns_too(mysql_target):
+    mysql_target.execute(
+        "CREATE TABLE revision (rev_id integer PRIMARY KEY, rev_code varbinary(20) NOT NULL, "
+        "rev_timestamp binary(14) NOT NULL, rev_text mediumblob)"
+    )
+    rows = ",\n".join(
+        f"({i}, '{1000 + i}', '2026{(i % 12) + 1:02d}05081{i % 60:03d}', 'text {i}')"
+        for i in range(1, ROWS + 1)
+    )
+    mysql_target.execute(f"INSERT INTO revision VALUES\n{rows}")
+    model = introspect(mysql_target.dsn)
+    unit = f"{mysql_target.database}.revision"
+
+    observations = sample(mysql_target.dsn, model, limits=LIMITS, budget=30)
+
+    assert observations["columns"][f"{unit}.rev_code"]["sampled"] == ROWS
+    card = score_schema(model, RuleContext(observations=observations_from_json(observations)))
+    found = {(f.rule, f.object) for f in card.findings}
+    assert ("type-string-encodes-int", f"{unit}.rev_code") in found
+    # A 14-digit moment is a moment in a string, not a number.
+    assert ("ts-string-typed", f"{unit}.rev_timestamp") in found
+    assert not [f for f in found if f[0].startswith("type-string-") and "rev_timestamp" in f[1]]

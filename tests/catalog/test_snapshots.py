@@ -61,6 +61,30 @@ def test_unchanged_schema_stores_no_second_document(pg_target, team):
     assert (orders.first_seen_id, orders.last_seen_id) == (first.pk, None)  # still present
 
 
+def test_a_schema_dropped_and_recreated_identically_is_unchanged_and_follows_new_oids(
+    pg_target, team
+):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    first = take_snapshot(connection)
+    old_ident = Table.objects.get(connection=connection, name="orders").ident
+    pg_target.execute("DROP TABLE orders; DROP TABLE customers;" + SHOP)  # new oids
+
+    second = take_snapshot(connection)
+
+    assert second.succeeded and not second.changed
+    assert second.fingerprint == first.fingerprint
+    assert SchemaDocument.objects.count() == 1  # the first snapshot's document, idents and all
+    orders = Table.objects.get(connection=connection, name="orders")
+    assert orders.ident and orders.ident != old_ident  # the fresh oid, for rename-following
+    # A rename after the re-creation is still followed by its identity.
+    Table.objects.filter(pk=orders.pk).update(description="Checkouts")
+    pg_target.execute("ALTER TABLE orders RENAME TO purchases")
+    third = take_snapshot(connection)
+    assert third.changed
+    assert Table.objects.get(connection=connection, name="purchases").description == "Checkouts"
+
+
 def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, team):
     pg_target.execute(SHOP)
     connection = make_connection(team, pg_target.dsn)

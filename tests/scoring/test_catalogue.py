@@ -46,3 +46,11 @@ def test_rule_ids_are_unique_and_every_rule_explains_itself() -> None:
         assert rule.theme in THEMES
         assert len(rule.rationale) > 80, rule.id
         assert rule.applies_to in {"table", "column", "database", "relation"}
+
+
+def test_explanations_name_no_source_file_and_no_internal_option_key() -> None:
+    for rule in ALL_RULES:
+        assert ".py" not in rule.rationale, rule.id
+        for key in rule.options:
+            if "_" in key:  # one-word keys (ignore, expected) are plain English too
+                assert key not in rule.rationale, (rule.id, key)

@@ -165,7 +165,8 @@ def test_escalated_and_demoted_outcomes_count_at_their_own_severity() -> None:
         bad("s.d", "s.d", DEMOTE),  # I lane: never scored
     )
     card = score_schema(EMPTY, rules=[rule("r", "types", "W", *outcomes)])
-    assert card.themes["types"] == pytest.approx(100 * (1 * 0.5 + 3 * 0.0) / 4)
+    # 4 tables: the W lane applies to 2 (weight 1 x 2/4), the E lane to 1 (3 x 1/4).
+    assert card.themes["types"] == pytest.approx(100 * (0.5 * 0.5 + 0.75 * 0.0) / 1.25)
     assert {f.object: f.severity for f in card.findings} == {
         "s.b": Severity.WARNING,
         "s.c": Severity.ERROR,
@@ -229,6 +230,55 @@ def test_top_fixes_are_ordered_by_gain_and_skip_info_findings() -> None:
     assert [f.gain for f in fixes] == sorted((f.gain for f in fixes), reverse=True)
     assert fixes[0].gain == max(f.gain for f in card.findings)
     assert all(f.severity != Severity.INFO for f in card.top_fixes(1000))
+
+
+def test_a_rule_weighs_its_severity_times_the_share_of_tables_it_applies_to() -> None:
+    tables = [f"s.t{i}" for i in range(138)]
+    rules = [
+        # One smallint marker of 138 tables, failing: worth 1/138 of a rule on every table.
+        rule("narrow", "soft_delete", "W", bad("s.t0", "s.t0.deleted")),
+        rule("wide", "soft_delete", "W", *(ok(t, t) for t in tables)),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    share = 1 / 138
+    assert card.themes["soft_delete"] == pytest.approx(100 * 1 / (1 + share))
+    [finding] = card.findings
+    assert finding.gain == pytest.approx(100 - card.themes["soft_delete"])
+    assert finding.gain < 1
+
+
+def test_fixing_one_tables_error_is_worth_the_same_whichever_e_rule_it_is() -> None:
+    tables = [f"s.t{i}" for i in range(10)]
+    rules = [
+        rule("few", "keys", "E", bad("s.t0", "s.t0"), ok("s.t1", "s.t1")),
+        rule("all", "keys", "E", bad("s.t0", "s.t0"), *(ok(t, t) for t in tables[1:])),
+    ]
+    gains = {f.rule: f.gain for f in score_schema(EMPTY, rules=rules).findings}
+    assert gains["few"] == pytest.approx(gains["all"])
+
+
+def test_a_database_level_outcome_weighs_as_the_whole_database() -> None:
+    rules = [
+        rule("db", "naming", "W", bad("", "")),
+        rule(
+            "tables",
+            "naming",
+            "W",
+            *(ok(f"s.t{i}", f"s.t{i}") for i in range(9)),
+            bad("s.x", "s.x"),
+        ),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    assert card.themes["naming"] == pytest.approx(100 * (0 + 0.9) / 2)
+
+
+def test_top_fixes_list_only_findings_worth_a_tenth_of_a_point() -> None:
+    tables = [f"s.t{i}" for i in range(2000)]
+    outcomes = [bad("s.t0", "s.t0")] + [ok(t, t) for t in tables[1:]]
+    card = score_schema(EMPTY, rules=[rule("w", "keys", "W", *outcomes)])
+    [finding] = card.findings
+    assert 0 < finding.gain < 0.1
+    assert card.top_fixes() == []
 
 
 def test_bookkeeping_tables_are_excluded_and_the_list_is_editable() -> None:

@@ -360,6 +360,27 @@ def test_reads_checks_generated_columns_and_mariadb_json(mysql_target: MysqlTarg
     assert table.unique_constraints == (m.UniqueConstraint("email", ("email",)),)
 
 
+def test_tinyint_1_is_a_small_integer_when_a_default_or_check_says_so(mysql_target: MysqlTarget):
+    mysql_target.execute(
+        "CREATE TABLE t ("
+        " id INT PRIMARY KEY,"
+        " active TINYINT(1) NOT NULL DEFAULT 1,"
+        " deleted TINYINT(1) UNSIGNED NOT NULL DEFAULT 0,"
+        " state TINYINT(1) NOT NULL DEFAULT 2,"
+        " level TINYINT(1) NOT NULL DEFAULT 0 CHECK (level BETWEEN 0 AND 3),"
+        " is_ok TINYINT(1) CHECK (is_ok IN (0, 1)))"
+    )
+    table = introspect(mysql_target.dsn).table(mysql_target.database, "t")
+    families = {c.name: c.type_family for c in table.columns if c.name != "id"}
+    assert families == {
+        "active": m.BOOLEAN,
+        "deleted": m.BOOLEAN,
+        "state": m.INTEGER,
+        "level": m.INTEGER,
+        "is_ok": m.BOOLEAN,
+    }
+
+
 def test_empty_database_readable_by_the_user_gives_an_empty_model(mysql_target: MysqlTarget):
     model = introspect(mysql_target.dsn)
     assert model.tables == () and model.dialect == "mysql"

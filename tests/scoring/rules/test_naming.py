@@ -184,6 +184,22 @@ def test_flags_table_plurality_outliers_after_stripping_the_django_prefix() -> N
     assert finding.fix == 'ALTER TABLE "shop_products" RENAME TO "shop_product";'
 
 
+def test_strips_a_prefix_most_tables_share_and_never_renames_into_a_worse_name() -> None:
+    m = model(
+        *(table(f"ps_{n}", col(f"id_{n}", pk=True)) for n in ("customer", "order", "product")),
+        table("ps_carts", col("id_cart", pk=True)),
+        table("ps_alias", col("id_alias", pk=True)),
+        table("ps_sms", col("id_sms", pk=True)),
+        table("ps_canvas", col("id_canvas", pk=True)),
+    )
+    assert failing("name-inflection-outlier", m) == {"public.ps_carts"}
+    [finding] = [o for o in outcomes("name-inflection-outlier", m) if o.failed]
+    assert finding.fix == 'ALTER TABLE "ps_carts" RENAME TO "ps_cart";'
+    plural = model(*(table(n, col("id", pk=True)) for n in ("users", "posts", "tags", "news")))
+    renamed = model(*plural.tables, table("data_sms", col("id", pk=True)))
+    assert failing("name-inflection-outlier", renamed) == set()  # sms is either number
+
+
 def test_flags_foreign_key_suffix_outliers() -> None:
     m = model(
         table("users", col("id", pk=True)),
@@ -244,3 +260,33 @@ def test_a_tie_between_concept_spellings_fails_all_of_them() -> None:
         "public.orders.created_at",
         "public.invoices.date_created",
     }
+
+
+def test_concept_synonyms_catch_the_ts_and_time_spellings_of_creation() -> None:
+    m = model(
+        table("bugs", col("id", pk=True), col("creation_ts", "timestamptz")),
+        table("attachments", col("id", pk=True), col("creation_ts", "timestamptz")),
+        table("flags", col("id", pk=True), col("creation_ts", "timestamptz")),
+        table("votes", col("id", pk=True), col("created_ts", "timestamptz")),
+        table("tokens", col("id", pk=True), col("creation_time", "timestamptz")),
+    )
+    assert failing("name-concept-synonyms", m) == {
+        "public.votes.created_ts",
+        "public.tokens.creation_time",
+    }
+
+
+def test_fk_suffix_fixes_never_rename_into_a_keyword_or_an_existing_column() -> None:
+    m = model(
+        table("users", col("id", pk=True)),
+        table(
+            "redirects",
+            col("id", pk=True),
+            *(col(n, fk="users.id") for n in ("author", "editor", "owner", "reviewer")),
+            col("new_id", fk="users.id"),
+            col("creator_id", fk="users.id"),
+            col("creator", "text"),
+        ),
+    )
+    fixes = {o.object: o.fix for o in outcomes("name-fk-suffix-outlier", m) if o.failed}
+    assert fixes == {"public.redirects.new_id": None, "public.redirects.creator_id": None}

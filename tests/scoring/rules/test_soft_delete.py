@@ -61,12 +61,15 @@ def test_flags_markers_of_the_wrong_shape() -> None:
     assert fixes["public.c.is_deleted"] == 'ALTER TABLE "c" ALTER COLUMN "is_deleted" SET NOT NULL;'
 
 
-def test_mysql_tinyint1_is_a_boolean_marker() -> None:
+def test_mysql_tinyint1_is_a_boolean_marker_unless_introspection_found_it_a_small_integer() -> None:
+    # Introspection labels tinyint(1) boolean, or integer when a default or check is
+    # outside 0/1 (catalog.introspection.mysql); the rule follows the label.
     m = model(
-        table("a", col("is_deleted", "tinyint(1)", family="integer", nullable=False)),
+        table("a", col("is_deleted", "tinyint(1)", family="boolean", nullable=False)),
+        table("b", col("is_deleted", "tinyint(1)", family="integer", nullable=False, default="2")),
         dialect="mysql",
     )
-    assert failing("sd-marker-shape", m) == set()
+    assert failing("sd-marker-shape", m) == {"shop.b.is_deleted"}
 
 
 def test_flags_dual_markers_and_escalates_when_a_sample_finds_disagreement() -> None:
@@ -151,3 +154,45 @@ def test_flags_cascading_deletes() -> None:
     mysql = model(*m.tables, dialect="mysql", database="public")
     [finding] = [o for o in outcomes("sd-cascade-delete", mysql) if o.failed]
     assert finding.fix.startswith("ALTER TABLE `lines` DROP FOREIGN KEY `lines_order_id_fkey`;\n")
+
+
+def test_a_log_of_deletions_has_no_marker_to_shape_or_miss() -> None:
+    m = model(
+        table(
+            "deleted_entity",
+            col("gid", "uuid", pk=True),
+            col("data", "jsonb", nullable=False),
+            col("deleted_at", "timestamptz", nullable=False, default="now()"),
+        ),
+        table(
+            "purchase_archive",
+            col("id", pk=True),
+            col("archived_at", "timestamptz", nullable=False),
+        ),
+        table(
+            "erasures",
+            col("user_id"),
+            col("deleted_at", "timestamptz"),
+            primary_key=("user_id", "deleted_at"),
+        ),
+        table("orders", col("id", pk=True), col("deleted_at", "timestamptz", nullable=False)),
+    )
+    # orders' NOT NULL deleted_at is a broken marker; the three logs' are the event's moment.
+    assert failing("sd-marker-shape", m) == {"public.orders.deleted_at"}
+    assert applicable("sd-marker-missing", m) == {"public.orders"}
+
+
+def test_epoch_delete_markers_are_left_to_ts_epoch_typed() -> None:
+    m = model(table("Posts", col("Id", "varchar(26)", pk=True), col("DeleteAt", "bigint")))
+    assert failing("sd-marker-shape", m) == set()
+    assert failing("sd-marker-missing", m) == set()
+    assert failing("ts-epoch-typed", m) == {"public.Posts.DeleteAt"}
+
+
+def test_cascade_messages_read_as_english() -> None:
+    m = model(
+        table("events", col("id", pk=True)),
+        table("tickets", col("id", pk=True), col("event_id", fk="events.id", on_delete="CASCADE")),
+    )
+    [finding] = [o for o in outcomes("sd-cascade-delete", m) if o.failed]
+    assert finding.message.startswith("Deleting an events row silently deletes its tickets rows")

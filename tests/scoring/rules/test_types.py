@@ -277,3 +277,46 @@ def test_no_foreign_key_fix_while_the_types_differ() -> None:
     [finding] = [o for o in outcomes("rel-inferred-fk-undeclared", m) if o.failed]
     assert finding.fix is None
     assert "fix type-fk-inferred-mismatch first" in finding.message
+
+
+def test_homonyms_of_different_concepts_are_not_compared() -> None:
+    m = model(
+        table("image", col("id", pk=True), col("width"), col("weight", "integer")),
+        table("product", col("id", pk=True), col("width", "decimal(20,6)"), col("weight", "text")),
+        table("session", col("id", pk=True), col("token", "text")),
+        table("api_key", col("id", pk=True), col("token", "bigint")),
+    )
+    assert applicable("type-same-name-mismatch", m) == set()
+
+
+def test_numbers_differing_in_width_or_scale_and_zones_are_not_findings() -> None:
+    m = model(
+        table(
+            "orders", col("id", pk=True), col("price", "decimal(10,2)"), col("paid_at", "timestamp")
+        ),
+        table(
+            "lines",
+            col("id", pk=True),
+            col("price", "decimal(20,6)"),
+            col("paid_at", "timestamptz"),
+        ),
+        table(
+            "refunds", col("id", pk=True), col("price", "integer"), col("paid_at", "timestamptz")
+        ),
+    )
+    assert failing("type-same-name-mismatch", m) == set()
+    assert len(applicable("type-same-name-mismatch", m)) == 6
+
+
+def test_a_reference_name_as_text_and_as_integer_is_a_finding_in_plain_english() -> None:
+    m = model(
+        table("orders", col("id", pk=True), col("customer_id")),
+        table("invoices", col("id", pk=True), col("customer_id")),
+        table("tickets", col("id", pk=True), col("customer_id", "varchar(20)")),
+    )
+    [finding] = [o for o in outcomes("type-same-name-mismatch", m) if o.failed]
+    assert finding.object == "public.tickets.customer_id"
+    assert finding.message == (
+        "customer_id is varchar(20) here but integer in most tables "
+        "(number in 2 tables, text in 1 table)."
+    )
