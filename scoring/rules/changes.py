@@ -109,7 +109,7 @@ RULES = (
         applies_to=TABLE,
         rationale=(
             "An announcement the day before a release leaves readers no time to move. "
-            "Fails when a breaking change was announced less than notice_days (7) before a "
+            "Fails when a breaking change was announced less than the notice period (7 days by default) before a "
             "snapshot saw it. Applies to the announced breaking changes of the window."
         ),
         check=check_short_notice,
