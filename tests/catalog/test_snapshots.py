@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table, Team
-from catalog.snapshots import SnapshotAlreadyRunning, claim_snapshot_lock, take_snapshot
+from catalog.snapshots import (
+    WORKER_STOPPED,
+    SnapshotAlreadyRunning,
+    claim_snapshot_lock,
+    release_stale_locks,
+    take_snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +167,91 @@ def test_a_second_snapshot_is_refused_while_one_runs(pg_target, team):
     with pytest.raises(SnapshotAlreadyRunning, match="already running"):
         take_snapshot(connection)
     assert not Snapshot.objects.filter(connection=connection).exists()
+
+
+def _orphan(connection: Connection, *, lock_age: timedelta | None) -> Snapshot:
+    """What a worker killed mid-snapshot leaves: a running snapshot, its lock unrenewed."""
+    lock_at = timezone.now() - lock_age if lock_age is not None else None
+    Connection.objects.filter(pk=connection.pk).update(
+        snapshot_lock_at=lock_at, last_status=Connection.Status.RUNNING
+    )
+    return Snapshot.objects.create(
+        connection=connection, started_at=timezone.now() - timedelta(minutes=5), task_attempt="t:0"
+    )
+
+
+def test_a_stale_lock_is_taken_over_and_its_snapshot_marked_failed(pg_target, team, settings):
+    settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    orphan = _orphan(connection, lock_age=timedelta(seconds=91))
+
+    snapshot = take_snapshot(connection)
+
+    assert snapshot.succeeded
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.error_message) == (Snapshot.Status.FAILED, WORKER_STOPPED)
+    assert orphan.finished_at is not None
+    connection.refresh_from_db()
+    assert connection.snapshot_lock_at is None
+
+
+def test_a_lock_renewed_by_its_heartbeat_is_not_taken_over(pg_target, team, settings):
+    settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    orphan = _orphan(connection, lock_age=timedelta(seconds=80))
+
+    with pytest.raises(SnapshotAlreadyRunning):
+        take_snapshot(connection)
+    assert release_stale_locks() == 0
+    orphan.refresh_from_db()
+    assert orphan.status == Snapshot.Status.RUNNING
+
+
+def test_the_heartbeat_renews_the_lock_and_the_release_is_by_token(team):
+    connection = make_connection(team, "postgresql://postgres@127.0.0.1:5432/sjt_unused")
+    lock = claim_snapshot_lock(connection)
+    first = lock.token
+    assert lock.renew() and lock.token > first
+    Connection.objects.filter(pk=connection.pk).update(snapshot_lock_at=first)  # taken over
+    assert not lock.renew()
+    lock.release()  # not ours any more: left alone
+    connection.refresh_from_db()
+    assert connection.snapshot_lock_at == first
+
+
+def test_beat_tick_frees_stale_locks_and_fails_what_they_left_running(team, settings):
+    settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
+    stale = make_connection(team, "postgresql://postgres@127.0.0.1:5432/a", name="stale")
+    live = make_connection(team, "postgresql://postgres@127.0.0.1:5432/b", name="live")
+    unlocked = make_connection(team, "postgresql://postgres@127.0.0.1:5432/c", name="old")
+    orphans = [
+        _orphan(stale, lock_age=timedelta(minutes=2)),
+        _orphan(unlocked, lock_age=None),
+    ]
+    running = _orphan(live, lock_age=timedelta(seconds=10))
+
+    assert release_stale_locks() == 2
+
+    for orphan in orphans:
+        orphan.refresh_from_db()
+        assert orphan.error_message == WORKER_STOPPED
+    running.refresh_from_db()
+    assert running.status == Snapshot.Status.RUNNING
+    stale.refresh_from_db()
+    assert (stale.snapshot_lock_at, stale.last_status) == (None, Connection.Status.FAILED)
+
+
+def test_a_redelivered_attempt_that_finished_returns_its_snapshot_without_running_again(
+    pg_target, team
+):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    first = take_snapshot(connection, attempt="task-1:0")
+
+    again = take_snapshot(connection, attempt="task-1:0")
+
+    assert again.pk == first.pk
+    assert Snapshot.objects.filter(connection=connection).count() == 1
+    assert take_snapshot(connection, attempt="task-1:1").pk != first.pk  # a retry runs
