@@ -12,6 +12,7 @@ from django.utils import timezone
 from catalog.diagrams import render_pending
 from catalog.models import Connection
 from catalog.snapshots import SnapshotAlreadyRunning, release_stale_locks, take_snapshot
+from schemajoy_site.celery import BROKER_ERRORS
 from scoring.tasks import score_snapshot_task
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,16 @@ def snapshot_connection(self, connection_id: int, trigger: str = "schedule") -> 
     if snapshot.succeeded:
         score_snapshot_task.delay(snapshot.pk)
     return snapshot.pk
+
+
+def enqueue_snapshot(connection_id: int, *, trigger: str) -> bool:
+    """Queue a snapshot; False when the broker is unreachable (nothing was queued)."""
+    try:
+        snapshot_connection.delay(connection_id, trigger=trigger)
+    except BROKER_ERRORS:
+        log.warning("broker unreachable: snapshot of connection %s not queued", connection_id)
+        return False
+    return True
 
 
 def claim_due_connections() -> list[int]:

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "schemajoy_site.context_processors.background_work",
             ],
         },
     }
@@ -181,6 +182,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
     "unacked_restore_throttle": 1,
 }
+
+# Pages ask the broker whether background work runs at most this often (per web process).
+BROKER_CHECK_SECONDS = env_int("BROKER_CHECK_SECONDS", 15)
 
 # Target sessions: timeouts in seconds.
 TARGET_CONNECT_TIMEOUT = env_int("TARGET_CONNECT_TIMEOUT", 10)
