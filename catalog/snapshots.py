@@ -31,9 +31,11 @@ from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 
 log = logging.getLogger(__name__)
 
-# Written on a snapshot whose worker died (SIGKILL, OOM, host lost) while it ran.
+# Written on a snapshot whose worker died (SIGKILL, OOM, host lost), or lost SchemaJoy's own
+# database, while it ran.
 WORKER_STOPPED = (
-    "The worker stopped (killed or restarted) before this snapshot finished; it is taken again."
+    "The worker stopped (killed, restarted, or cut off from SchemaJoy's database) before "
+    "this snapshot finished; nothing of it was kept, and it is taken again."
 )
 
 
