@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.utils import timezone
 
@@ -255,3 +258,45 @@ def test_a_redelivered_attempt_that_finished_returns_its_snapshot_without_runnin
     assert again.pk == first.pk
     assert Snapshot.objects.filter(connection=connection).count() == 1
     assert take_snapshot(connection, attempt="task-1:1").pk != first.pk  # a retry runs
+
+
+def test_target_killed_mid_snapshot_records_the_failure_and_keeps_the_last_good_data(
+    pg_target, team, settings
+):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    good = take_snapshot(connection)
+    settings.TARGET_LOCK_TIMEOUT = 30
+    # The catalog read waits on this lock, so SchemaJoy's session is there to be killed.
+    holder = psycopg.connect(pg_target.dsn)
+    holder.execute("LOCK TABLE pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE")
+    killed: list[int] = []
+
+    def kill_schemajoy_session() -> None:
+        for _ in range(200):
+            rows = pg_target.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = 'schemajoy' "
+                "AND wait_event_type = 'Lock'"
+            )
+            if rows:
+                killed.append(len(rows))
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_schemajoy_session)
+    killer.start()
+    try:
+        failed = take_snapshot(connection)
+    finally:
+        killer.join()
+        holder.close()
+
+    assert killed == [1]
+    assert failed.status == Snapshot.Status.FAILED and failed.transient_error
+    assert "was lost" in failed.error_message
+    assert Snapshot.objects.filter(connection=connection, status="succeeded").get() == good
+    assert Table.objects.filter(connection=connection, dropped_in__isnull=True).count() == 2
+    connection.refresh_from_db()
+    assert connection.last_snapshot_at == good.finished_at
+    assert connection.snapshot_lock_at is None
