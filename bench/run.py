@@ -20,6 +20,7 @@ BENCHES = [
     ("erd", "ERD rendering and cache"),
     ("search", "search latency"),
     ("pages", "SQL queries per page, 10 vs 1,000 tables"),
+    ("load", "pages under load while workers snapshot on a schedule"),
 ]
 
 

@@ -79,13 +79,19 @@ class SnapshotLock:
         return True
 
     def renew(self) -> bool:
+        """Move the lock's time on; False when it is no longer ours. Raises DatabaseError when
+        the row is busy (NOWAIT: a heartbeat never queues behind a transaction)."""
         now = timezone.now()
-        renewed = Connection.objects.filter(
-            pk=self.connection_id, snapshot_lock_at=self.token
-        ).update(snapshot_lock_at=now)
-        if renewed:
-            self.token = now
-        return renewed == 1
+        with transaction.atomic():
+            ours = (
+                Connection.objects.select_for_update(nowait=True)
+                .filter(pk=self.connection_id, snapshot_lock_at=self.token)
+                .exists()
+            )
+            if ours:
+                Connection.objects.filter(pk=self.connection_id).update(snapshot_lock_at=now)
+                self.token = now
+        return ours
 
     def start_heartbeat(self) -> None:
         self._thread = threading.Thread(
