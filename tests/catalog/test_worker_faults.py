@@ -3,6 +3,7 @@ orphaned snapshot is marked failed, and the broker's redelivery takes the snapsh
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from datetime import timedelta
@@ -18,7 +19,7 @@ from schemajoy_site.celery import app as celery_app
 from scoring.models import SnapshotScore
 from tests.fixtures.postgres_targets import PgTarget
 from tests.fixtures.tcp import Proxy
-from tests.fixtures.worker import new_queue, start_worker, stop_worker, wait_for
+from tests.fixtures.worker import child_pids, new_queue, start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -97,4 +98,44 @@ def test_a_worker_killed_mid_snapshot_frees_the_lock_and_the_snapshot_is_taken_o
         for process in (first, second):
             if process is not None:
                 stop_worker(process)
+        proxy.close()
+
+
+def test_a_pool_process_killed_mid_snapshot_is_requeued_at_once_and_taken_once(
+    pg_target: PgTarget, team, tmp_path: Path
+) -> None:
+    """Prefork: the worker outlives its killed child and requeues the task
+    (reject_on_worker_lost); the new delivery waits for the dead run's lock to go stale."""
+    pg_target.execute("CREATE TABLE customers (id bigint PRIMARY KEY, email text)")
+    proxy = Proxy(5432)
+    proxy.stall()
+    connection = Connection(name="shop", team=team)
+    connection.set_dsn(pg_target.dsn.replace(":5432/", f":{proxy.port}/"))
+    connection.next_snapshot_at = timezone.now() + timedelta(days=1)
+    connection.save()
+    queue = new_queue()
+    # A visibility timeout far away: only the requeue can bring the task back in time.
+    timings = {**TIMINGS, "CELERY_VISIBILITY_TIMEOUT": "600"}
+    worker = start_worker(queue, log=tmp_path / "worker.log", pool="prefork", **timings)
+    celery_app.conf.task_always_eager = False
+    try:
+        snapshot_connection.apply_async((connection.pk, "manual"), queue=queue)
+        wait_for(lambda: Snapshot.objects.filter(connection=connection, status="running").exists())
+        for pid in child_pids(worker.pid):
+            os.kill(pid, signal.SIGKILL)
+        proxy.restore()
+
+        wait_for(
+            lambda: Snapshot.objects.filter(connection=connection, status="succeeded").exists(),
+            timeout=STALE + 30,
+        )
+        orphan = Snapshot.objects.get(connection=connection, status="failed")
+        redone = Snapshot.objects.get(connection=connection, status="succeeded")
+        assert orphan.error_message == WORKER_STOPPED
+        assert redone.task_attempt == orphan.task_attempt != ""
+        time.sleep(3)
+        assert Snapshot.objects.filter(connection=connection).count() == 2
+    finally:
+        celery_app.conf.task_always_eager = True
+        stop_worker(worker)
         proxy.close()
