@@ -56,12 +56,19 @@ def _pings(client: redis.Redis) -> bool:
         return False
 
 
-def _use_broker(url: str) -> None:
-    # The app's connection and producer pools bind to a broker once; start them afresh.
-    celery_app.pool.force_close_all()
+def _use_broker(url: str) -> tuple[object, object, str]:
+    """Point the app at another broker; returns what to give back to `_restore_broker`.
+    The app's connection and producer pools bind to a broker once: new ones are made."""
+    saved = (celery_app._pool, celery_app.amqp._producer_pool, celery_app.conf.broker_url)
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     celery_app.conf.broker_url = url
+    return saved
+
+
+def _restore_broker(saved: tuple[object, object, str]) -> None:
+    celery_app.pool.force_close_all()  # the private broker's connections only
+    celery_app._pool, celery_app.amqp._producer_pool, celery_app.conf.broker_url = saved
 
 
 @pytest.fixture
@@ -69,14 +76,13 @@ def broker(tmp_path: Path, settings) -> Iterator[PrivateRedis]:
     settings.BROKER_CHECK_SECONDS = 0  # ask on every page, so the test sees each change
     private = PrivateRedis(tmp_path)
     private.start()
-    original = celery_app.conf.broker_url
-    _use_broker(private.url)
+    saved = _use_broker(private.url)
     celery_app.conf.task_always_eager = False
     try:
         yield private
     finally:
         celery_app.conf.task_always_eager = True
-        _use_broker(original)
+        _restore_broker(saved)
         private.stop()
 
 
