@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.postgres_targets",
     "tests.fixtures.mysql_targets",
     "tests.fixtures.smtp",
+    "tests.fixtures.tcp",
 ]

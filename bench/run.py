@@ -22,6 +22,7 @@ BENCHES = [
     ("search", "search latency"),
     ("pages", "SQL queries per page, 10 vs 1,000 tables"),
     ("digests", "weekly e-mails: 200 teams composed, queries per team at 1 vs 20 connections"),
+    ("load", "pages under load while workers snapshot on a schedule"),
 ]
 
 

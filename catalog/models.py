@@ -151,6 +151,8 @@ class Snapshot(models.Model):
     row_estimates = models.JSONField(default=dict, blank=True)
     # Sampled value profiles and counters (counts and ratios only, never values).
     observations = models.JSONField(default=dict, blank=True)
+    # The task delivery that took it ("<task id>:<retry>"): a redelivery finds its work here.
+    task_attempt = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

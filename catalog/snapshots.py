@@ -8,13 +8,15 @@ writes. A failure is recorded on the snapshot; the last good data stays.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, transaction
+from django.db import connection as db_connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from catalog import changes, introspection, sampling
@@ -30,8 +32,12 @@ from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 
 log = logging.getLogger(__name__)
 
-# A lock older than this belongs to a worker that died mid-snapshot.
-STALE_LOCK = timedelta(hours=1)
+# Written on a snapshot whose worker died (SIGKILL, OOM, host lost), or lost SchemaJoy's own
+# database, while it ran.
+WORKER_STOPPED = (
+    "The worker stopped (killed, restarted, or cut off from SchemaJoy's database) before "
+    "this snapshot finished; nothing of it was kept, and it is taken again."
+)
 
 
 class SnapshotAlreadyRunning(Exception):
@@ -49,28 +55,175 @@ def target_limits() -> Limits:
     )
 
 
-def claim_snapshot_lock(connection: Connection) -> bool:
-    """Atomically take the connection's snapshot lock; False when someone holds it."""
+# Lock -----------------------------------------------------------------------
+#
+# `Connection.snapshot_lock_at` is the lock: set while a snapshot runs and renewed by a
+# heartbeat thread. A lock whose heartbeat stopped for SNAPSHOT_LOCK_STALE_SECONDS belongs
+# to a dead worker: the next claim or the beat tick takes it back and fails its snapshot.
+
+
+def _stale_cutoff() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.SNAPSHOT_LOCK_STALE_SECONDS)
+
+
+class SnapshotLock:
+    """A held lock. Its timestamp is also its token: renewals and the release compare it,
+    so a lock reclaimed from a stalled holder is never renewed or released by that holder."""
+
+    def __init__(self, connection_id: int, token: datetime) -> None:
+        self.connection_id = connection_id
+        self.token = token
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def renew(self) -> bool:
+        """Move the lock's time on; False when it is no longer ours. Raises DatabaseError when
+        the row is busy (NOWAIT: a heartbeat never queues behind a transaction)."""
+        now = timezone.now()
+        with transaction.atomic():
+            ours = (
+                Connection.objects.select_for_update(nowait=True)
+                .filter(pk=self.connection_id, snapshot_lock_at=self.token)
+                .exists()
+            )
+            if ours:
+                Connection.objects.filter(pk=self.connection_id).update(snapshot_lock_at=now)
+                self.token = now
+        return ours
+
+    def start_heartbeat(self) -> None:
+        self._thread = threading.Thread(
+            target=self._beat, name=f"snapshot-heartbeat-{self.connection_id}", daemon=True
+        )
+        self._thread.start()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(settings.SNAPSHOT_HEARTBEAT_SECONDS):
+                try:
+                    if not self.renew():
+                        log.warning(
+                            "snapshot lock of connection %s was taken back", self.connection_id
+                        )
+                        return
+                except DatabaseError:
+                    # SchemaJoy's database blinked: the next beat tries again.
+                    log.warning("snapshot heartbeat of connection %s failed", self.connection_id)
+        finally:
+            db_connection.close()  # this thread's own connection
+
+    def release(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=settings.SNAPSHOT_HEARTBEAT_SECONDS + 5)
+        Connection.objects.filter(pk=self.connection_id, snapshot_lock_at=self.token).update(
+            snapshot_lock_at=None
+        )
+
+
+def claim_snapshot_lock(connection: Connection) -> SnapshotLock | None:
+    """Atomically take the connection's snapshot lock; None when a live snapshot holds it.
+
+    A stale lock is taken over, and the snapshot its dead holder left running is failed.
+    """
     now = timezone.now()
     claimed = (
         Connection.objects.filter(pk=connection.pk)
-        .filter(Q(snapshot_lock_at__isnull=True) | Q(snapshot_lock_at__lt=now - STALE_LOCK))
+        .filter(Q(snapshot_lock_at__isnull=True) | Q(snapshot_lock_at__lt=_stale_cutoff()))
         .update(snapshot_lock_at=now, last_status=Connection.Status.RUNNING)
     )
-    return claimed == 1
+    if claimed != 1:
+        return None
+    # We hold the lock, so any snapshot still running here is an orphan.
+    _fail_orphans(Snapshot.objects.filter(connection_id=connection.pk))
+    return SnapshotLock(connection.pk, now)
 
 
 def release_snapshot_lock(connection: Connection) -> None:
     Connection.objects.filter(pk=connection.pk).update(snapshot_lock_at=None)
 
 
-def take_snapshot(connection: Connection, *, trigger: str = "manual") -> Snapshot:
-    """Snapshot one connection. Raises SnapshotAlreadyRunning; never raises for target errors."""
-    if not claim_snapshot_lock(connection):
+def _fail_orphans(snapshots: QuerySet[Snapshot]) -> int:
+    return snapshots.filter(status=Snapshot.Status.RUNNING).update(
+        status=Snapshot.Status.FAILED,
+        error_message=WORKER_STOPPED,
+        transient_error=True,
+        finished_at=timezone.now(),
+    )
+
+
+def release_stale_locks() -> int:
+    """Beat: free the locks of dead snapshots and fail what they left running.
+
+    Returns how many snapshots were marked failed."""
+    failed = 0
+    stale = Connection.objects.filter(snapshot_lock_at__lt=_stale_cutoff())
+    for pk, held_at in stale.values_list("pk", "snapshot_lock_at"):
+        with transaction.atomic():
+            # The row lock makes a concurrent claim wait, so its new snapshot is never failed.
+            if not (
+                Connection.objects.select_for_update()
+                .filter(pk=pk, snapshot_lock_at=held_at)
+                .exists()
+            ):
+                continue  # renewed or released meanwhile
+            failed += _fail_orphans(Snapshot.objects.filter(connection_id=pk))
+            Connection.objects.filter(pk=pk).update(
+                snapshot_lock_at=None,
+                last_status=Connection.Status.FAILED,
+                last_error=WORKER_STOPPED,
+            )
+    # Running with no lock at all: left by a worker that died before locks had heartbeats.
+    failed += _fail_orphans(Snapshot.objects.filter(connection__snapshot_lock_at__isnull=True))
+    return failed
+
+
+def finished_attempt(attempt: str) -> Snapshot | None:
+    """The snapshot a task delivery already finished (redelivered after it ended), if any."""
+    if not attempt:
+        return None
+    return (
+        Snapshot.objects.filter(task_attempt=attempt)
+        .exclude(status=Snapshot.Status.RUNNING)
+        .exclude(error_message=WORKER_STOPPED)
+        .first()
+    )
+
+
+def _running_attempt(connection: Connection, attempt: str) -> bool:
+    return Snapshot.objects.filter(
+        connection=connection, task_attempt=attempt, status=Snapshot.Status.RUNNING
+    ).exists()
+
+
+def take_snapshot(
+    connection: Connection, *, trigger: str = "manual", attempt: str = ""
+) -> Snapshot:
+    """Snapshot one connection. Raises SnapshotAlreadyRunning; never raises for target errors.
+
+    ``attempt`` names the task delivery (task id and retry number). A delivery of an attempt
+    that is still running (the broker redelivered it after its visibility timeout, or after
+    the worker died) waits for that run's lock: released, the work is done and returned;
+    stale, its worker died and the snapshot is taken again.
+    """
+    lock = claim_snapshot_lock(connection)
+    while lock is None and attempt and _running_attempt(connection, attempt):
+        time.sleep(settings.SNAPSHOT_HEARTBEAT_SECONDS)
+        lock = claim_snapshot_lock(connection)
+    done = finished_attempt(attempt)
+    if done is not None:
+        if lock is not None:
+            lock.release()
+        return done
+    if lock is None:
         raise SnapshotAlreadyRunning(connection)
     snapshot = Snapshot.objects.create(
-        connection=connection, trigger=trigger, started_at=timezone.now()
+        connection=connection, trigger=trigger, started_at=timezone.now(), task_attempt=attempt
     )
+    lock.start_heartbeat()
     started = time.perf_counter()
     try:
         model = introspection.introspect(connection.get_dsn(), limits=target_limits())
@@ -97,7 +250,7 @@ def take_snapshot(connection: Connection, *, trigger: str = "manual") -> Snapsho
             duration=time.perf_counter() - started,
         )
     finally:
-        release_snapshot_lock(connection)
+        lock.release()
         connection.refresh_from_db()
     return snapshot
 

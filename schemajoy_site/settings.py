@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "schemajoy_site.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "schemajoy_site.context_processors.background_work",
             ],
         },
     }
@@ -168,6 +170,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
 }
+
+# A running snapshot renews its connection's lock every SNAPSHOT_HEARTBEAT_SECONDS; a lock
+# not renewed for SNAPSHOT_LOCK_STALE_SECONDS belongs to a dead worker and is taken back.
+SNAPSHOT_HEARTBEAT_SECONDS = env_int("SNAPSHOT_HEARTBEAT_SECONDS", 15)
+SNAPSHOT_LOCK_STALE_SECONDS = env_int("SNAPSHOT_LOCK_STALE_SECONDS", 90)
+# Tasks are acknowledged when they end (acks_late): a task whose worker died is delivered
+# again once this many seconds pass. Longer than the longest snapshot, or a run still going
+# gets a second delivery (harmless, it waits for the lock and finds the work done, but it
+# holds a worker slot). Redis's default, one hour, delays recovery after a crash.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+    "unacked_restore_throttle": 1,
+}
+
+# Pages ask the broker whether background work runs at most this often (per web process).
+BROKER_CHECK_SECONDS = env_int("BROKER_CHECK_SECONDS", 15)
 
 # Target sessions: timeouts in seconds.
 TARGET_CONNECT_TIMEOUT = env_int("TARGET_CONNECT_TIMEOUT", 10)

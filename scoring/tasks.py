@@ -9,7 +9,9 @@ from scoring.mailings import due_digests, send_weekly_digest
 from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_snapshot
 
 
-@shared_task
+# Scoring is idempotent (a rescore replaces the snapshot's scores): a task whose worker died
+# is simply delivered again.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def score_snapshot_task(snapshot_id: int) -> float | None:
     """Score one succeeded snapshot; returns its total (None when skipped or nothing applied)."""
     snapshot = Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.SUCCEEDED).first()
@@ -18,7 +20,7 @@ def score_snapshot_task(snapshot_id: int) -> float | None:
     return score_snapshot(snapshot).total
 
 
-@shared_task
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def rescore_connection_task(connection_id: int) -> float | None:
     """Rescore a connection's latest snapshot after a waiver or a rule setting changed."""
     connection = Connection.objects.filter(pk=connection_id).first()

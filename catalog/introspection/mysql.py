@@ -592,12 +592,16 @@ def _session(
             charset="utf8mb4",
             autocommit=True,
             connect_timeout=limits.connect_timeout,
-            read_timeout=limits.statement_timeout + _SOCKET_MARGIN,
-            write_timeout=limits.statement_timeout + _SOCKET_MARGIN,
+            # PyMySQL reads the server's greeting and the login reply under read_timeout: a
+            # listener that never answers would hold us for the statement bound, not this.
+            read_timeout=limits.connect_timeout,
+            write_timeout=limits.connect_timeout,
             program_name="schemajoy",
         )
     except (pymysql.MySQLError, OSError) as exc:
-        raise _error(exc, target, limits) from None
+        raise _connect_error(exc, target, limits) from None
+    # Logged in: statements get their own bound (PyMySQL applies these on the next read/write).
+    conn._read_timeout = conn._write_timeout = limits.statement_timeout + _SOCKET_MARGIN
     try:
         server = _configure(conn, limits)
         yield conn, server
@@ -632,6 +636,17 @@ def _configure(conn: pymysql.connections.Connection, limits: Limits) -> Server:
                 (max(1, math.ceil(limits.statement_timeout * 1000)), lock_wait),
             )
     return server
+
+
+def _connect_error(exc: BaseException, target: Target, limits: Limits) -> IntrospectionError:
+    code = exc.args[0] if isinstance(exc, pymysql.MySQLError) and exc.args else None
+    if code == 2013 or isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return IntrospectionError(
+            f"Could not reach the MySQL server at {target.host}:{target.port or 3306}: no answer "
+            f"within the {limits.connect_timeout:g} s connect timeout.",
+            transient=True,
+        )
+    return _error(exc, target, limits)
 
 
 def _error(exc: BaseException, target: Target, limits: Limits) -> IntrospectionError:

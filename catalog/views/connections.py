@@ -17,7 +17,8 @@ from catalog.changes import recent_breaking_changes
 from catalog.connections import probe_connection
 from catalog.forms import ConnectionForm, TableFilterForm, teams_for
 from catalog.models import Connection, Table
-from catalog.tasks import snapshot_connection
+from catalog.tasks import enqueue_snapshot
+from schemajoy_site.celery import BACKGROUND_UNAVAILABLE
 from scoring.models import SnapshotScore
 
 TABLES_PER_PAGE = 50
@@ -125,11 +126,19 @@ def snapshot_now(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(last_status=Connection.Status.QUEUED)
         .update(last_status=Connection.Status.QUEUED)
     )
+    notice = ""
+    queued: list[bool] = []
     if updated:
-        transaction.on_commit(lambda: snapshot_connection.delay(pk, trigger="manual"))
-        notice = ""
+        # Outside a transaction (requests are not atomic) this runs now, so `queued` answers.
+        transaction.on_commit(lambda: queued.append(enqueue_snapshot(pk, trigger="manual")))
     else:
         notice = "A snapshot of this connection is already queued or running."
+    if queued == [False]:
+        # Nothing was queued: leave no "queued" behind, or the button stays refused.
+        Connection.objects.filter(pk=pk, last_status=Connection.Status.QUEUED).update(
+            last_status=connection.last_status
+        )
+        notice = BACKGROUND_UNAVAILABLE
     if not request.htmx:
         if notice:
             messages.warning(request, notice)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from datetime import timedelta
+
+import psycopg
 import pytest
+from django.utils import timezone
 
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table, Team
-from catalog.snapshots import SnapshotAlreadyRunning, claim_snapshot_lock, take_snapshot
+from catalog.snapshots import (
+    WORKER_STOPPED,
+    SnapshotAlreadyRunning,
+    claim_snapshot_lock,
+    release_stale_locks,
+    take_snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +194,133 @@ def test_a_second_snapshot_is_refused_while_one_runs(pg_target, team):
     with pytest.raises(SnapshotAlreadyRunning, match="already running"):
         take_snapshot(connection)
     assert not Snapshot.objects.filter(connection=connection).exists()
+
+
+def _orphan(connection: Connection, *, lock_age: timedelta | None) -> Snapshot:
+    """What a worker killed mid-snapshot leaves: a running snapshot, its lock unrenewed."""
+    lock_at = timezone.now() - lock_age if lock_age is not None else None
+    Connection.objects.filter(pk=connection.pk).update(
+        snapshot_lock_at=lock_at, last_status=Connection.Status.RUNNING
+    )
+    return Snapshot.objects.create(
+        connection=connection, started_at=timezone.now() - timedelta(minutes=5), task_attempt="t:0"
+    )
+
+
+def test_a_stale_lock_is_taken_over_and_its_snapshot_marked_failed(pg_target, team, settings):
+    settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    orphan = _orphan(connection, lock_age=timedelta(seconds=91))
+
+    snapshot = take_snapshot(connection)
+
+    assert snapshot.succeeded
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.error_message) == (Snapshot.Status.FAILED, WORKER_STOPPED)
+    assert orphan.finished_at is not None
+    connection.refresh_from_db()
+    assert connection.snapshot_lock_at is None
+
+
+def test_a_lock_renewed_by_its_heartbeat_is_not_taken_over(pg_target, team, settings):
+    settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    orphan = _orphan(connection, lock_age=timedelta(seconds=80))
+
+    with pytest.raises(SnapshotAlreadyRunning):
+        take_snapshot(connection)
+    assert release_stale_locks() == 0
+    orphan.refresh_from_db()
+    assert orphan.status == Snapshot.Status.RUNNING
+
+
+def test_the_heartbeat_renews_the_lock_and_the_release_is_by_token(team):
+    connection = make_connection(team, "postgresql://postgres@127.0.0.1:5432/sjt_unused")
+    lock = claim_snapshot_lock(connection)
+    first = lock.token
+    assert lock.renew() and lock.token > first
+    Connection.objects.filter(pk=connection.pk).update(snapshot_lock_at=first)  # taken over
+    assert not lock.renew()
+    lock.release()  # not ours any more: left alone
+    connection.refresh_from_db()
+    assert connection.snapshot_lock_at == first
+
+
+def test_beat_tick_frees_stale_locks_and_fails_what_they_left_running(team, settings):
+    settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
+    stale = make_connection(team, "postgresql://postgres@127.0.0.1:5432/a", name="stale")
+    live = make_connection(team, "postgresql://postgres@127.0.0.1:5432/b", name="live")
+    unlocked = make_connection(team, "postgresql://postgres@127.0.0.1:5432/c", name="old")
+    orphans = [
+        _orphan(stale, lock_age=timedelta(minutes=2)),
+        _orphan(unlocked, lock_age=None),
+    ]
+    running = _orphan(live, lock_age=timedelta(seconds=10))
+
+    assert release_stale_locks() == 2
+
+    for orphan in orphans:
+        orphan.refresh_from_db()
+        assert orphan.error_message == WORKER_STOPPED
+    running.refresh_from_db()
+    assert running.status == Snapshot.Status.RUNNING
+    stale.refresh_from_db()
+    assert (stale.snapshot_lock_at, stale.last_status) == (None, Connection.Status.FAILED)
+
+
+def test_a_redelivered_attempt_that_finished_returns_its_snapshot_without_running_again(
+    pg_target, team
+):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    first = take_snapshot(connection, attempt="task-1:0")
+
+    again = take_snapshot(connection, attempt="task-1:0")
+
+    assert again.pk == first.pk
+    assert Snapshot.objects.filter(connection=connection).count() == 1
+    assert take_snapshot(connection, attempt="task-1:1").pk != first.pk  # a retry runs
+
+
+def test_target_killed_mid_snapshot_records_the_failure_and_keeps_the_last_good_data(
+    pg_target, team, settings
+):
+    pg_target.execute(SHOP)
+    connection = make_connection(team, pg_target.dsn)
+    good = take_snapshot(connection)
+    settings.TARGET_LOCK_TIMEOUT = 30
+    # The catalog read waits on this lock, so SchemaJoy's session is there to be killed.
+    holder = psycopg.connect(pg_target.dsn)
+    holder.execute("LOCK TABLE pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE")
+    killed: list[int] = []
+
+    def kill_schemajoy_session() -> None:
+        for _ in range(200):
+            rows = pg_target.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = 'schemajoy' "
+                "AND wait_event_type = 'Lock'"
+            )
+            if rows:
+                killed.append(len(rows))
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_schemajoy_session)
+    killer.start()
+    try:
+        failed = take_snapshot(connection)
+    finally:
+        killer.join()
+        holder.close()
+
+    assert killed == [1]
+    assert failed.status == Snapshot.Status.FAILED and failed.transient_error
+    assert "was lost" in failed.error_message
+    assert Snapshot.objects.filter(connection=connection, status="succeeded").get() == good
+    assert Table.objects.filter(connection=connection, dropped_in__isnull=True).count() == 2
+    connection.refresh_from_db()
+    assert connection.last_snapshot_at == good.finished_at
+    assert connection.snapshot_lock_at is None

@@ -569,3 +569,22 @@ def test_server_flavour_and_version_come_from_version_text():
     assert mysql.parse_server("10.11.19-MariaDB-0+deb12u1").label == "MariaDB 10.11.19"
     assert mysql.parse_server("8.0.36").label == "MySQL 8.0.36"
     assert not mysql.parse_server("8.4.2-log").is_mariadb
+
+
+def test_a_server_that_accepts_and_never_answers_times_out_within_the_connect_timeout(
+    silent_listener,
+):
+    target = Target(
+        dialect="mysql", database="x", host="127.0.0.1", port=silent_listener.port, user="root"
+    )
+    limits = Limits(connect_timeout=1, statement_timeout=60)
+    for attempt in (mysql.introspect, mysql.probe):
+        started = time.monotonic()
+        with pytest.raises(IntrospectionError) as caught:
+            attempt(target, limits=limits)
+        assert time.monotonic() - started < 1 + 3  # the connect timeout, not the statement's
+        assert caught.value.transient
+        assert caught.value.message == (
+            f"Could not reach the MySQL server at 127.0.0.1:{silent_listener.port}: "
+            "no answer within the 1 s connect timeout."
+        )

@@ -569,3 +569,15 @@ def test_describes_write_privileges_grouped_by_privilege_set() -> None:
         "INSERT, UPDATE, DELETE on 12 tables (e.g. public.t0)",
         "TRUNCATE on 1 table (e.g. app.log)",
     ]
+
+
+def test_a_server_that_accepts_and_never_answers_times_out_within_the_connect_timeout(
+    silent_listener,
+):
+    dsn = f"postgresql://app:pw@127.0.0.1:{silent_listener.port}/shop"
+    started = time.monotonic()
+    with pytest.raises(IntrospectionError) as caught:
+        model_of(dsn, connect_timeout=2)
+    assert time.monotonic() - started < 2 + 3
+    assert caught.value.transient
+    assert "no answer within 2 s" in caught.value.message
