@@ -5,6 +5,7 @@ from django.urls import path
 from catalog.views import connections as views
 from catalog.views import diagrams as diagram_views
 from catalog.views import docs as doc_views
+from catalog.views import lineage as lineage_views
 
 app_name = "catalog"
 
@@ -78,4 +79,5 @@ urlpatterns = [
     ),
     path("connections/<int:pk>/coverage/", doc_views.coverage, name="docs_coverage"),
     path("connections/<int:pk>/undocumented/", doc_views.undocumented, name="undocumented"),
+    path("connections/<int:pk>/dbt/lineage/", lineage_views.dbt_lineage, name="dbt_lineage"),
 ]
