@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scoring import views
+from scoring import api, views
 
 app_name = "scoring"
 
@@ -25,4 +25,10 @@ urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
     path("teams/<slug:slug>/rules/", views.team_rule_settings, name="team_rules"),
+    path("teams/<slug:slug>/tokens/", api.api_tokens, name="api_tokens"),
+    path(
+        "teams/<slug:slug>/tokens/<int:token_pk>/revoke/",
+        api.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]
