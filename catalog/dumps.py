@@ -44,6 +44,11 @@ def read_schema_document(text: str | bytes) -> SchemaModel:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise SchemaFileError(f"not valid JSON: {exc}.") from None
+    return schema_from_data(data)
+
+
+def schema_from_data(data: Any) -> SchemaModel:
+    """The model of parsed JSON, after checking its shape. Raises SchemaFileError."""
     check_schema_document(data)
     # Validated plain data: the canonical reader takes it from here (same parse as snapshots).
     return from_document(orjson.dumps(data).decode())

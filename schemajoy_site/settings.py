@@ -199,3 +199,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# The release-check API (scoring/api.py) refuses bodies over this many bytes, by their
+# Content-Length, before reading them.
+RELEASE_API_MAX_BODY_BYTES = env_int("RELEASE_API_MAX_BODY_BYTES", 20 * 1024 * 1024)

@@ -1,0 +1,401 @@
+"""The release check: a candidate schema (a CI database after its migrations ran, or a
+dump_schema file) against a connection's latest good snapshot.
+
+``run_release_check`` returns the stable JSON of ``manage.py check_release --format json``
+and of ``POST /api/connections/<id>/release-check``: the changes (breaking first, each
+with the dbt sources and models downstream of its table), the findings the release adds
+and fixes, the score before and after (both models scored with the connection's rule
+context), and the verdict. ``announce_release`` records the candidate's changes as
+announced and sends one e-mail to the watchers of the objects named and the team's
+recipients. Nothing else here writes: a check stores nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from catalog import introspection
+from catalog.changes import InvalidAnnouncement, announce
+from catalog.diff import COLUMN_RENAMED, TABLE_RENAMED, Change, diff_schemas, sort_changes
+from catalog.dumps import SchemaFileError, read_schema_document
+from catalog.introspection.dsn import InvalidDSN, parse_dsn
+from catalog.introspection.errors import IntrospectionError
+from catalog.introspection.model import SchemaModel
+from catalog.lineage import connection_lineage, downstream_of
+from catalog.models import Connection, Snapshot, Watch
+from catalog.snapshots import target_limits
+from scoring.engine import Finding, score_schema
+from scoring.runs import latest_snapshot, load_model, rule_context, snapshot_observations
+
+log = logging.getLogger(__name__)
+
+PASS, FAIL = "pass", "fail"
+
+
+class ReleaseCheckError(Exception):
+    """The check cannot run (unknown connection, no snapshot, unreadable candidate).
+
+    The message is safe to show: it never holds a password.
+    """
+
+
+# The candidate ---------------------------------------------------------------
+
+
+def load_candidate(spec: str) -> SchemaModel:
+    """A dump_schema file, or a connection string introspected read-only."""
+    path = Path(spec)
+    if "://" not in spec or path.is_file():
+        try:
+            text = path.read_bytes()
+        except OSError as exc:
+            raise ReleaseCheckError(f"Cannot read the candidate {spec}: {exc.strerror}.") from None
+        try:
+            return read_schema_document(text)
+        except SchemaFileError as exc:
+            raise ReleaseCheckError(
+                f"{spec} is not a dump_schema file: {exc} Write one with "
+                "`manage.py dump_schema DSN -o schema.json`."
+            ) from None
+    try:
+        shown = parse_dsn(spec).redacted()
+    except InvalidDSN as exc:
+        raise ReleaseCheckError(f"The candidate connection string is unusable: {exc}") from None
+    try:
+        return introspection.introspect(spec, limits=target_limits())
+    except IntrospectionError as exc:
+        raise ReleaseCheckError(f"Cannot read the candidate {shown}: {exc}") from None
+
+
+def baseline_of(connection: Connection) -> Snapshot:
+    snapshot = latest_snapshot(connection)
+    if snapshot is None:
+        raise ReleaseCheckError(
+            f"{connection.name} has no successful snapshot to compare with: run "
+            f"`manage.py snapshot {connection.name}` first."
+        )
+    return snapshot
+
+
+# The check ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseCheck:
+    connection: Connection
+    baseline: Snapshot
+    changes: list[Change]
+    result: dict[str, Any]  # the stable JSON
+
+
+def run_release_check(
+    connection: Connection, candidate: SchemaModel, *, max_drop: float = 0.0
+) -> ReleaseCheck:
+    """Compare ``candidate`` with the connection's latest good snapshot. Stores nothing."""
+    baseline = baseline_of(connection)
+    current = load_model(baseline)
+    if candidate.dialect != current.dialect:
+        raise ReleaseCheckError(
+            f"The candidate is a {candidate.dialect} schema; {connection.name} is "
+            f"{current.dialect}: compare like with like."
+        )
+    changes = sort_changes(diff_schemas(current, candidate))
+    # One context for both: the same settings, waivers and descriptions judge before and after.
+    context = rule_context(connection, observations=snapshot_observations(baseline))
+    before, after = score_schema(current, context), score_schema(candidate, context)
+    score_before, score_after = _round(before.total), _round(after.total)
+    was = {(f.rule, f.object) for f in before.findings}
+    now = {(f.rule, f.object) for f in after.findings}
+    lineage = connection_lineage(connection)
+
+    reasons: list[str] = []
+    breaking = [c for c in changes if c.breaking]
+    for change in breaking:
+        reasons.append(f"breaking: {change.kind} {change.object}: {change.reason}")
+    drop = (
+        round(score_before - score_after, 1)
+        if score_before is not None and score_after is not None
+        else 0.0
+    )
+    if drop > max_drop:
+        reasons.append(
+            f"the score drops by {drop:.1f} points ({score_before:.1f} -> {score_after:.1f}), "
+            f"more than the {max_drop:g} allowed"
+        )
+    result = {
+        "connection": connection.name,
+        "baseline_snapshot": baseline.started_at.isoformat(),
+        "changes": [_change_json(c, lineage) for c in changes],
+        "findings_added": [
+            _finding_json(f) for f in after.findings if (f.rule, f.object) not in was
+        ],
+        "findings_fixed": [
+            _finding_json(f) for f in before.findings if (f.rule, f.object) not in now
+        ],
+        "score_before": score_before,
+        "score_after": score_after,
+        "verdict": FAIL if reasons else PASS,
+        "reasons": reasons,
+    }
+    return ReleaseCheck(connection=connection, baseline=baseline, changes=changes, result=result)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _change_json(change: Change, lineage: dict[str, Any]) -> dict[str, Any]:
+    sources, models = downstream_of(lineage, change.table)
+    if not sources and change.kind == TABLE_RENAMED and change.before:
+        sources, models = downstream_of(lineage, change.before)  # dbt still reads the old name
+    return {
+        "kind": change.kind,
+        "object": change.object,
+        "breaking": change.breaking,
+        "reason": change.reason,
+        "before": change.before,
+        "after": change.after,
+        # Who reads the changed table in dbt (empty without an uploaded manifest).
+        "downstream": {"sources": sources, "models": models},
+    }
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "object": finding.object,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "fix": finding.fix,
+    }
+
+
+# Announcing ----------------------------------------------------------------------
+
+
+def announce_release(
+    check: ReleaseCheck,
+    *,
+    message: str,
+    author: AbstractBaseUser | None,
+    author_label: str,
+) -> dict[str, Any]:
+    """Record the candidate's changes as announced and e-mail who should know (once each).
+
+    Raises ReleaseCheckError when there is nothing to announce or no message; nothing is
+    stored then. Returns the "announcement" part of the JSON.
+    """
+    try:
+        rows = announce(check.connection, check.changes, message=message, author=author)
+    except InvalidAnnouncement as exc:
+        raise ReleaseCheckError(str(exc)) from None
+    announced_at = rows[0].created_at if rows and rows[0].created_at else timezone.now()
+    recipients = announcement_recipients(check.connection, check.changes)
+    summary = {
+        "message": message.strip(),
+        "author": author_label,
+        "announced_at": announced_at.isoformat(),
+        "changes": len(rows),
+        "recipients": len(recipients["to"]) + len(recipients["bcc"]),
+    }
+    if recipients["to"] or recipients["bcc"]:
+        _send_announcement(check, summary, recipients)
+    return summary
+
+
+def watches_object(watch: Watch, change: Change) -> bool:
+    """Whether a watch covers a change: the connection, its table, or its column."""
+    if watch.table_id is None:
+        return True
+    tables = {change.table}
+    if change.kind == TABLE_RENAMED and change.before:
+        tables.add(change.before)  # the live catalog still has the old name
+    if watch.table.qualified_name not in tables:
+        return False
+    if watch.column_id is None:
+        return True
+    column = change.object[len(change.table) + 1 :] if change.object != change.table else ""
+    names = {column}
+    if change.kind == COLUMN_RENAMED and change.before:
+        names.add(change.before)
+    return watch.column.name in names
+
+
+def announcement_recipients(connection: Connection, changes: list[Change]) -> dict[str, list[str]]:
+    """The team's recipients (To) and the watchers of the objects named (Bcc), each once."""
+    to = connection.team.recipient_list()
+    seen = {address.lower() for address in to}
+    bcc: list[str] = []
+    watches = Watch.objects.filter(connection=connection).select_related("user", "table", "column")
+    for watch in watches:
+        email = (watch.user.email or "").strip()
+        if not email or email.lower() in seen or not watch.user.is_active:
+            continue
+        if any(watches_object(watch, change) for change in changes):
+            seen.add(email.lower())
+            bcc.append(email)
+    return {"to": to, "bcc": bcc}
+
+
+def _send_announcement(
+    check: ReleaseCheck, summary: dict[str, Any], recipients: dict[str, list[str]]
+) -> None:
+    changes = check.result["changes"]
+    breaking = [c for c in changes if c["breaking"]]
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    body = render_to_string(
+        "emails/announcement.txt",
+        {
+            "connection": check.connection,
+            "summary": summary,
+            "breaking": breaking,
+            "others": [c for c in changes if not c["breaking"]],
+            "url": site + check.connection.get_absolute_url(),
+        },
+    )
+    subject = f"[SchemaJoy] {check.connection.name}: " + (
+        f"{len(breaking)} breaking change{'s' if len(breaking) != 1 else ''} announced"
+        if breaking
+        else f"{len(changes)} change{'s' if len(changes) != 1 else ''} announced"
+    )
+    email = EmailMessage(subject, body, to=recipients["to"], bcc=recipients["bcc"])
+    try:
+        # fail_silently=False and a logged failure: the announcement itself stays recorded.
+        get_connection().send_messages([email])
+    except OSError:
+        log.exception("announcement e-mail for %s failed", check.connection.name)
+
+
+# Text and Markdown ---------------------------------------------------------------
+
+
+def _downstream_text(change: dict[str, Any]) -> str:
+    sources, models = change["downstream"]["sources"], change["downstream"]["models"]
+    if not sources:
+        return ""
+    text = f"read by {len(sources)} dbt source{'s' if len(sources) != 1 else ''} ({', '.join(sources)})"
+    if models:
+        text += f", {len(models)} model{'s' if len(models) != 1 else ''} downstream: " + ", ".join(
+            models
+        )
+    return text
+
+
+def _score_line(result: dict[str, Any]) -> str:
+    before, after = result["score_before"], result["score_after"]
+    if before is None or after is None:
+        return "score: not scored"
+    return f"score {before:.1f} -> {after:.1f} ({after - before:+.1f})"
+
+
+def format_text(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['connection']}: release check {result['verdict'].upper()} "
+        f"(baseline snapshot {result['baseline_snapshot']}), {_score_line(result)}"
+    ]
+    lines += [f"  ! {reason}" for reason in result["reasons"]]
+    lines.append(f"{len(result['changes'])} changes:")
+    for change in result["changes"]:
+        mark = "BREAKING " if change["breaking"] else ""
+        lines.append(f"  {mark}{change['kind']} {change['object']}: {change['reason']}")
+        downstream = _downstream_text(change)
+        if downstream:
+            lines.append(f"      {downstream}")
+    for key, label in (("findings_added", "added"), ("findings_fixed", "fixed")):
+        lines.append(f"{len(result[key])} findings {label}:")
+        lines += [
+            f"  [{f['severity']}] {f['rule']} {f['object'] or '(database)'}: {f['message']}"
+            for f in result[key]
+        ]
+    if "announcement" in result:
+        a = result["announcement"]
+        lines.append(
+            f"Announced {a['changes']} changes ({a['author']}, {a['announced_at']}); "
+            f"e-mailed {a['recipients']} recipients."
+        )
+    return "\n".join(lines)
+
+
+def _cell(text: Any) -> str:
+    # Table cells: a pipe or a newline would end the cell, a backtick the code span.
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: Any) -> str:
+    inner = _cell(text).replace("`", "'")
+    return f"`{inner}`"
+
+
+def format_markdown(result: dict[str, Any]) -> str:
+    """A pull-request comment a reviewer reads in ten seconds."""
+    changes = result["changes"]
+    breaking = [c for c in changes if c["breaking"]]
+    icon = "✅" if result["verdict"] == PASS else "❌"
+    verdict = "passes" if result["verdict"] == PASS else "fails"
+    head = [
+        f"### {icon} SchemaJoy release check {verdict}: {_cell(result['connection'])}",
+        "",
+        f"**{len(breaking)} breaking change{'s' if len(breaking) != 1 else ''}** of "
+        f"{len(changes)} · {_score_line(result)} · "
+        f"{len(result['findings_added'])} findings added, "
+        f"{len(result['findings_fixed'])} fixed",
+        "",
+    ]
+    if breaking:
+        head += [
+            "| Change | Object | Why it breaks | Downstream in dbt |",
+            "|---|---|---|---|",
+        ]
+        for c in breaking:
+            head.append(
+                f"| {c['kind']} | {_code(c['object'])} | {_cell(c['reason'])} | "
+                f"{_cell(_downstream_text(c)) or '–'} |"
+            )
+        head.append("")
+    other_reasons = [r for r in result["reasons"] if not r.startswith("breaking: ")]
+    head += [f"> {_cell(r)}" for r in other_reasons]
+    if "announcement" in result:
+        a = result["announcement"]
+        head.append(
+            f"📣 Announced by {_cell(a['author'])}: “{_cell(a['message'])}” "
+            f"({a['recipients']} recipients e-mailed)."
+        )
+    details = ["", "<details><summary>All changes and findings</summary>", ""]
+    if changes:
+        details += [
+            "| Change | Object | Breaking | Before | After | Reason |",
+            "|---|---|---|---|---|---|",
+        ]
+        details += [
+            f"| {c['kind']} | {_code(c['object'])} | {'yes' if c['breaking'] else 'no'} | "
+            f"{_code(c['before']) if c['before'] else ''} | "
+            f"{_code(c['after']) if c['after'] else ''} | {_cell(c['reason'])} |"
+            for c in changes
+        ]
+    else:
+        details.append("No changes to the schema.")
+    for key, label in (("findings_added", "Findings added"), ("findings_fixed", "Findings fixed")):
+        details += ["", f"**{label}** ({len(result[key])})", ""]
+        details += [
+            f"- `{f['rule']}` {_code(f['object'] or '(database)')}: {_cell(f['message'])}"
+            for f in result[key]
+        ]
+    details += [
+        "",
+        f"Baseline: snapshot of {result['baseline_snapshot']}.",
+        "",
+        "</details>",
+    ]
+    return "\n".join(head + details) + "\n"
+
+
+FORMATS = {"text": format_text, "markdown": format_markdown}
