@@ -13,7 +13,7 @@ recipients. Nothing else here writes: a check stores nothing.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,7 @@ def run_release_check(
             f"The candidate is a {candidate.dialect} schema; {connection.name} is "
             f"{current.dialect}: compare like with like."
         )
-    changes = sort_changes(diff_schemas(current, candidate))
+    changes = sort_changes(diff_schemas(without_idents(current), without_idents(candidate)))
     # One context for both: the same settings, waivers and descriptions judge before and after.
     context = rule_context(connection, observations=snapshot_observations(baseline))
     before, after = score_schema(current, context), score_schema(candidate, context)
@@ -147,6 +147,28 @@ def run_release_check(
         "reasons": reasons,
     }
     return ReleaseCheck(connection=connection, baseline=baseline, changes=changes, result=result)
+
+
+def without_idents(model: SchemaModel) -> SchemaModel:
+    """The model without stable identities (PostgreSQL oids and attnums).
+
+    They name objects within one database only: the candidate is another database (a CI
+    one), where the same oid or attnum means nothing. Renames are then recognised by shape,
+    as on MySQL, and reported as probable.
+    """
+    return replace(
+        model,
+        tables=tuple(
+            replace(
+                t,
+                ident=None,
+                columns=tuple(replace(c, ident=None) if c.ident else c for c in t.columns),
+            )
+            if t.ident or any(c.ident for c in t.columns)
+            else t
+            for t in model.tables
+        ),
+    )
 
 
 def _round(value: float | None) -> float | None:
