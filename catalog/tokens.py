@@ -45,11 +45,13 @@ def authenticate_token(header: str) -> ApiToken | None:
     token = token.strip()
     if scheme.lower() != "bearer" or not token.startswith(PREFIX) or len(token) > 200:
         return None
-    row = (
-        ApiToken.objects.select_related("team")
+    return (
+        ApiToken.objects.select_related("team", "created_by")
         .filter(digest=digest_of(token), revoked_at__isnull=True)
         .first()
     )
-    if row is not None:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-    return row
+
+
+def touch_token(row: ApiToken) -> None:
+    """Remember a successful use (refused requests store nothing, not even this)."""
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog.models import ApiToken, Team
-from catalog.tokens import create_token, revoke_token
+from catalog.dumps import SchemaFileError, schema_from_data
+from catalog.introspection.model import SchemaModel
+from catalog.models import ApiToken, Connection, Team
+from catalog.tokens import authenticate_token, create_token, revoke_token, touch_token
+from scoring.releases import FORMATS, ReleaseCheckError, announce_release, run_release_check
 
 # Tokens ---------------------------------------------------------------------
 
@@ -69,3 +76,127 @@ def api_token_revoke(request: HttpRequest, slug: str, token_pk: int) -> HttpResp
     if request.htmx:
         return _tokens_page(request, team)
     return redirect("scoring:api_tokens", team.slug)
+
+
+# The API ----------------------------------------------------------------------
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="SchemaJoy"'
+    return response
+
+
+def _read_body(request: HttpRequest) -> bytes:
+    """The body, refused by its Content-Length before a byte is read when too big."""
+    limit = settings.RELEASE_API_MAX_BODY_BYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise BadRequest("The Content-Length header is not a number.") from None
+    if length <= 0:
+        raise BadRequest(
+            "Send the dump_schema JSON as the request body (curl --data-binary @schema.json)."
+        )
+    if length > limit:
+        raise BadRequest(
+            f"The body is {length} bytes; this server takes at most {limit} "
+            "(RELEASE_API_MAX_BODY_BYTES)."
+        )
+    # Read the stream ourselves: request.body would apply DATA_UPLOAD_MAX_MEMORY_SIZE.
+    return request.read(length)
+
+
+def _parameters(request: HttpRequest, *, announce: bool) -> tuple[SchemaModel, dict[str, Any]]:
+    """(candidate model, {"max_drop", "message", "format"}) from the body and the query.
+
+    The body is the dump_schema JSON itself, or {"candidate": <it>, "max_drop": …,
+    "message": …}; query parameters of the same names win over the JSON ones.
+    """
+    try:
+        data = orjson.loads(_read_body(request))
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}.") from None
+    extra: dict[str, Any] = {}
+    if isinstance(data, dict) and "candidate" in data:
+        extra = {k: v for k, v in data.items() if k != "candidate"}
+        unknown = sorted(set(extra) - {"max_drop", "message"})
+        if unknown:
+            raise BadRequest(f"Unknown field {unknown[0]!r} beside 'candidate'.")
+        data = data["candidate"]
+    try:
+        model = schema_from_data(data)
+    except SchemaFileError as exc:
+        raise BadRequest(f"The body is not a dump_schema document: {exc}") from None
+    raw_drop = request.GET.get("max_drop", extra.get("max_drop", 0))
+    try:
+        max_drop = float(raw_drop)
+    except (TypeError, ValueError):
+        raise BadRequest(f"max_drop takes score points, not {raw_drop!r}.") from None
+    if not 0 <= max_drop <= 100:
+        raise BadRequest("max_drop is between 0 and 100 points.")
+    message = request.GET.get("message", extra.get("message", ""))
+    if not isinstance(message, str):
+        raise BadRequest("message is text.")
+    if announce and not message.strip():
+        raise BadRequest("An announcement needs a message saying what changes and when.")
+    output = request.GET.get("format", "json")
+    if output not in ("json", "text", "markdown"):
+        raise BadRequest("format is json, text or markdown.")
+    return model, {"max_drop": max_drop, "message": message, "format": output}
+
+
+def _release_api(request: HttpRequest, pk: int, *, announce: bool) -> HttpResponse:
+    token = authenticate_token(request.headers.get("Authorization", ""))
+    if token is None:
+        return _error(401, "Send a valid team token: Authorization: Bearer <token>.")
+    # Someone else's connection and no connection look the same: nothing is revealed.
+    connection = (
+        Connection.objects.select_related("team").filter(pk=pk, team_id=token.team_id).first()
+    )
+    if connection is None:
+        return _error(403, "This token cannot use that connection.")
+    try:
+        candidate, params = _parameters(request, announce=announce)
+    except BadRequest as exc:
+        return _error(400, str(exc))
+    try:
+        check = run_release_check(connection, candidate, max_drop=params["max_drop"])
+        result = check.result
+        if announce:
+            result["announcement"] = announce_release(
+                check,
+                message=params["message"],
+                author=token.created_by,
+                author_label=f"API token {token.name!r} ({token.prefix}…)",
+            )
+    except ReleaseCheckError as exc:
+        return _error(409, str(exc))
+    touch_token(token)
+    if params["format"] == "json":
+        return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
+    content_type = "text/markdown" if params["format"] == "markdown" else "text/plain"
+    return HttpResponse(
+        FORMATS[params["format"]](result), content_type=f"{content_type}; charset=utf-8"
+    )
+
+
+@csrf_exempt  # token-authenticated, no cookies: CSRF does not apply
+@login_not_required
+@require_POST
+def release_check_api(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST /api/connections/<id>/release-check: the JSON of `check_release --format json`."""
+    return _release_api(request, pk, announce=False)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def announce_api(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST /api/connections/<id>/announce: the release check, with its changes announced."""
+    return _release_api(request, pk, announce=True)

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -22,43 +21,25 @@ from catalog.lineage import read_lineage, store_lineage
 from catalog.models import Announcement, Connection, SchemaChange, Table, Watch
 from catalog.snapshots import take_snapshot
 from scoring.runs import score_snapshot
-from tests.fixtures.postgres_targets import PgTarget, create_database, drop_database, unique_name
+from tests.fixtures.postgres_targets import PgTarget
+from tests.scoring.conftest import SHOP
 
 pytestmark = pytest.mark.django_db
 
 BASE = Path(__file__).resolve().parents[2]
 MANIFEST = BASE / "tests" / "catalog" / "fixtures" / "dbt" / "manifest.json"
-SHOP = """
-CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL,
-    created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
-CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers,
-    status varchar(40) NOT NULL, note varchar(255), created_at timestamptz NOT NULL,
-    updated_at timestamptz NOT NULL);
-"""
 CHANGE_KEYS = {"kind", "object", "breaking", "reason", "before", "after", "downstream"}
 FINDING_KEYS = {"rule", "object", "severity", "message", "fix"}
 
 
 @pytest.fixture
-def candidate() -> Iterator[PgTarget]:
-    """A second database: the CI database a release's migrations ran on."""
-    target = PgTarget(database=unique_name("ci"))
-    create_database(target.database)
-    try:
-        yield target
-    finally:
-        drop_database(target.database)
+def shop(release_shop) -> Connection:
+    return release_shop
 
 
 @pytest.fixture
-def shop(team, pg_target, candidate) -> Connection:
-    pg_target.execute(SHOP)
-    candidate.execute(SHOP)
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
-    score_snapshot(take_snapshot(connection))
-    return connection
+def candidate(ci_database) -> PgTarget:
+    return ci_database
 
 
 def check(*args: str) -> tuple[int, str]:
