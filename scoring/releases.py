@@ -357,6 +357,15 @@ def _code(text: Any) -> str:
     return f"`{inner}`"
 
 
+# Rows per list in the folded part: a pull-request comment holds at most 65,536 characters.
+MARKDOWN_ROWS = 100
+
+
+def _more(rows: list[Any]) -> list[str]:
+    hidden = len(rows) - MARKDOWN_ROWS
+    return ["", f"… and {hidden} more (the JSON form lists them all)."] if hidden > 0 else []
+
+
 def format_markdown(result: dict[str, Any]) -> str:
     """A pull-request comment a reviewer reads in ten seconds."""
     changes = result["changes"]
@@ -401,16 +410,18 @@ def format_markdown(result: dict[str, Any]) -> str:
             f"| {c['kind']} | {_code(c['object'])} | {'yes' if c['breaking'] else 'no'} | "
             f"{_code(c['before']) if c['before'] else ''} | "
             f"{_code(c['after']) if c['after'] else ''} | {_cell(c['reason'])} |"
-            for c in changes
+            for c in changes[:MARKDOWN_ROWS]
         ]
+        details += _more(changes)
     else:
         details.append("No changes to the schema.")
     for key, label in (("findings_added", "Findings added"), ("findings_fixed", "Findings fixed")):
         details += ["", f"**{label}** ({len(result[key])})", ""]
         details += [
             f"- `{f['rule']}` {_code(f['object'] or '(database)')}: {_cell(f['message'])}"
-            for f in result[key]
+            for f in result[key][:MARKDOWN_ROWS]
         ]
+        details += _more(result[key])
     details += [
         "",
         f"Baseline: snapshot of {result['baseline_snapshot']}.",

@@ -95,6 +95,7 @@ def test_max_drop_and_format_come_from_the_query_or_a_json_wrapper(
 
     markdown = post(check_url(release_shop, "?format=markdown"), document, token=token)
     assert markdown["Content-Type"] == "text/markdown; charset=utf-8"
+    assert markdown["SchemaJoy-Verdict"] == "fail"
     assert markdown.content.decode().startswith("### ❌ SchemaJoy release check fails: shop")
 
 

@@ -20,6 +20,7 @@ from django.db import connection as db_connection
 from catalog.lineage import read_lineage, store_lineage
 from catalog.models import Announcement, Connection, SchemaChange, Table, Watch
 from catalog.snapshots import take_snapshot
+from scoring.releases import format_markdown
 from scoring.runs import score_snapshot
 from tests.fixtures.postgres_targets import PgTarget
 from tests.scoring.conftest import SHOP
@@ -346,3 +347,23 @@ def test_the_command_line_exits_1_on_fail_and_2_on_errors_without_traceback(
         assert error.returncode == 2
         assert error.stderr.startswith("CommandError: ")
         assert "Traceback" not in error.stderr
+
+
+def test_markdown_escapes_cells_and_folds_long_lists():
+    change = {
+        "kind": "column_added", "object": "public.t.a|b", "breaking": False,
+        "reason": "new column", "before": None, "after": "text",
+        "downstream": {"sources": [], "models": []},
+    }  # fmt: skip
+    result = {
+        "connection": "shop", "baseline_snapshot": "2026-12-05T08:00:00+00:00",
+        "changes": [change] * 130, "findings_added": [], "findings_fixed": [],
+        "score_before": 80.0, "score_after": 80.0, "verdict": "pass", "reasons": [],
+    }  # fmt: skip
+
+    markdown = format_markdown(result)
+
+    assert markdown.startswith("### ✅ SchemaJoy release check passes: shop")
+    assert "`public.t.a\\|b`" in markdown
+    assert markdown.count("| column_added |") == 100
+    assert "… and 30 more (the JSON form lists them all)." in markdown
