@@ -229,7 +229,10 @@ def _match_tables(
     old_left = dict(old_by_key)
     new_left = dict(new_by_key)
     # Exact renames: an identity that reappears under a name the old model did not have.
-    new_by_ident = {t.ident: t for t in new.tables if t.ident}
+    # Both models must carry identities; when one does not (a stored document without
+    # them), renames are guessed as on dialects without identities.
+    exact = any(t.ident for t in old.tables) and any(t.ident for t in new.tables)
+    new_by_ident = {t.ident: t for t in new.tables if t.ident} if exact else {}
     for key, ot in old_by_key.items():
         nt = new_by_ident.get(ot.ident) if ot.ident else None
         if nt is not None and nt.key != key and nt.key not in old_by_key:
@@ -240,8 +243,8 @@ def _match_tables(
         if key in new_left:
             pairs.append((old_left.pop(key), new_left.pop(key)))
     guessed = _guess_renames(
-        [t for t in old_left.values() if not t.ident],
-        [t for t in new_left.values() if not t.ident],
+        [t for t in old_left.values() if not (exact and t.ident)],
+        [t for t in new_left.values() if not (exact and t.ident)],
         shape=lambda t, _i: (t.kind, tuple((c.name, c.data_type, c.nullable) for c in t.columns)),
     )
     for ot, nt in guessed:
@@ -271,7 +274,8 @@ def _match_columns(
     new_left = dict(new_names)
     # Attribute numbers name a column only within one table: follow them within the same
     # table (same oid, or no oid recorded), never across a drop and a recreate.
-    if ot.ident == nt.ident:
+    exact = any(c.ident for c in ot.columns) and any(c.ident for c in nt.columns)
+    if exact and (ot.ident == nt.ident or not ot.ident or not nt.ident):
         new_by_ident = {c.ident: c for c in nt.columns if c.ident}
         for name, oc in old_names.items():
             nc = new_by_ident.get(oc.ident) if oc.ident else None
@@ -281,8 +285,8 @@ def _match_columns(
                 del new_left[nc.name]
     old_positions = {c.name: i for i, c in enumerate(ot.columns)}
     new_positions = {c.name: i for i, c in enumerate(nt.columns)}
-    unmatched_old = [c for n, c in old_left.items() if n not in new_left and not c.ident]
-    unmatched_new = [c for n, c in new_left.items() if n not in old_left and not c.ident]
+    unmatched_old = [c for n, c in old_left.items() if n not in new_left and not exact]
+    unmatched_new = [c for n, c in new_left.items() if n not in old_left and not exact]
     for oc, nc in _guess_renames(
         unmatched_old,
         unmatched_new,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from catalog.views import changes as change_views
 from scoring import api
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
     # The release-check API for CI (token-authenticated; see scoring/api.py).
     path("api/connections/<int:pk>/release-check", api.release_check_api, name="api_release_check"),
     path("api/connections/<int:pk>/announce", api.announce_api, name="api_announce"),
+    path("account/", change_views.account, name="account"),
 ]

@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from catalog.changes import recent_breaking_changes
 from catalog.documentation import docs_coverage
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
@@ -481,6 +482,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "score": score,
             "delta": None if score is None or score_before is None else score - score_before,
             "coverage": docs_coverage([c.pk for c in connections]),
+            "breaking_changes": recent_breaking_changes(request.user, team=team),
             # line_chart escapes every text it writes; the rest is numbers.
             "score_chart": mark_safe(
                 line_chart(series, label=f"{team.name}: score", css_class="score")
