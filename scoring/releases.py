@@ -12,6 +12,7 @@ recipients. Nothing else here writes: a check stores nothing.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,9 +32,10 @@ from catalog.introspection.dsn import InvalidDSN, parse_dsn
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.model import SchemaModel
 from catalog.lineage import connection_lineage, downstream_of
-from catalog.models import Connection, Snapshot, Watch
+from catalog.models import Announcement, Connection, Snapshot, Watch
 from catalog.snapshots import target_limits
 from scoring.engine import Finding, score_schema
+from scoring.rules.base import ChangeFact
 from scoring.runs import latest_snapshot, load_model, rule_context, snapshot_observations
 
 log = logging.getLogger(__name__)
@@ -109,9 +111,14 @@ def run_release_check(
             f"{current.dialect}: compare like with like."
         )
     changes = sort_changes(diff_schemas(without_idents(current), without_idents(candidate)))
-    # One context for both: the same settings, waivers and descriptions judge before and after.
-    context = rule_context(connection, observations=snapshot_observations(baseline))
-    before, after = score_schema(current, context), score_schema(candidate, context)
+    # The same settings, waivers and descriptions judge before and after; after, the
+    # changes theme also sees the release's breaking changes as if a snapshot saw them now.
+    now = timezone.now()
+    context = rule_context(connection, observations=snapshot_observations(baseline), at=now)
+    after_context = replace(
+        context, changes=context.changes + pending_facts(connection, changes, at=now)
+    )
+    before, after = score_schema(current, context), score_schema(candidate, after_context)
     score_before, score_after = _round(before.total), _round(after.total)
     was = {(f.rule, f.object) for f in before.findings}
     now = {(f.rule, f.object) for f in after.findings}
@@ -147,6 +154,40 @@ def run_release_check(
         "reasons": reasons,
     }
     return ReleaseCheck(connection=connection, baseline=baseline, changes=changes, result=result)
+
+
+def pending_facts(
+    connection: Connection, changes: list[Change], *, at: datetime.datetime
+) -> tuple[ChangeFact, ...]:
+    """The release's breaking changes as the changes theme would see them shipped at ``at``:
+    announced by the earliest announcement of the window that names them (as a snapshot
+    would match it), unannounced otherwise."""
+    breaking = [c for c in changes if c.breaking]
+    if not breaking:
+        return ()
+    announced: dict[tuple[str, str], datetime.datetime] = {}
+    for kind, obj, created_at in (
+        Announcement.objects.filter(
+            connection=connection,
+            object__in={c.object for c in breaking},
+            created_at__gte=at - connection.changes_window,
+            created_at__lte=at,
+        )
+        .order_by("created_at", "pk")
+        .values_list("kind", "object", "created_at")
+    ):
+        announced.setdefault((kind, obj), created_at)
+    return tuple(
+        ChangeFact(
+            kind=c.kind,
+            object=c.object,
+            table=c.table,
+            detected_at=at,
+            announced_at=announced.get((c.kind, c.object)),
+            transition=c.transition,
+        )
+        for c in breaking
+    )
 
 
 def without_idents(model: SchemaModel) -> SchemaModel:

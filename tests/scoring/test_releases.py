@@ -20,6 +20,7 @@ from django.db import connection as db_connection
 from catalog.lineage import read_lineage, store_lineage
 from catalog.models import Announcement, Connection, SchemaChange, Table, Watch
 from catalog.snapshots import take_snapshot
+from scoring.models import Finding
 from scoring.releases import format_markdown
 from scoring.runs import score_snapshot
 from tests.fixtures.postgres_targets import PgTarget
@@ -367,3 +368,59 @@ def test_markdown_escapes_cells_and_folds_long_lists():
     assert "`public.t.a\\|b`" in markdown
     assert markdown.count("| column_added |") == 100
     assert "… and 30 more (the JSON form lists them all)." in markdown
+
+
+def _ship(shop: Connection, pg_target, sql: str):
+    """The release reaches production: the same ALTER there, then a snapshot and its score."""
+    pg_target.execute(sql)
+    snapshot = take_snapshot(shop)
+    return snapshot, score_snapshot(snapshot)
+
+
+def test_an_announced_change_is_marked_when_a_snapshot_sees_it_and_the_theme_moves(
+    shop, candidate, pg_target
+):
+    candidate.execute("ALTER TABLE orders DROP COLUMN note")
+    check("shop", "--candidate", candidate.dsn, "--announce", "We drop orders.note on 12 Dec")
+
+    snapshot, score = _ship(shop, pg_target, "ALTER TABLE orders DROP COLUMN note")
+
+    [change] = SchemaChange.objects.filter(snapshot=snapshot)
+    assert (change.kind, change.object) == ("column_dropped", "public.orders.note")
+    assert change.announcement == Announcement.objects.get()
+    assert Announcement.objects.get().matched_at is not None
+    # Announced (so chg-unannounced-breaking passes), but minutes before: short notice.
+    assert score.themes["changes"] == 75.0
+    open_rules = set(
+        Finding.objects.filter(connection=shop, resolved_in__isnull=True).values_list(
+            "rule", flat=True
+        )
+    )
+    assert "chg-unannounced-breaking" not in open_rules
+    assert "chg-short-notice" in open_rules
+
+
+def test_an_unannounced_change_fails_the_changes_theme(shop, pg_target):
+    snapshot, score = _ship(shop, pg_target, "ALTER TABLE orders DROP COLUMN note")
+
+    assert SchemaChange.objects.get(snapshot=snapshot).announcement is None
+    assert score.themes["changes"] == 0.0
+    assert Finding.objects.filter(
+        connection=shop, rule="chg-unannounced-breaking", object="public.orders.note"
+    ).exists()
+
+
+def test_the_score_after_counts_the_release_in_the_changes_theme_announced_or_not(shop, candidate):
+    candidate.execute("ALTER TABLE orders DROP COLUMN note")
+
+    _, out = check("shop", "--candidate", candidate.dsn, "--format", "json")
+    unannounced = json.loads(out)
+    assert {"rule": "chg-unannounced-breaking", "object": "public.orders.note"}.items() <= next(
+        f for f in unannounced["findings_added"] if f["rule"] == "chg-unannounced-breaking"
+    ).items()
+
+    check("shop", "--candidate", candidate.dsn, "--announce", "Soon")
+    _, out = check("shop", "--candidate", candidate.dsn, "--format", "json")
+    announced = json.loads(out)
+    assert "chg-unannounced-breaking" not in {f["rule"] for f in announced["findings_added"]}
+    assert announced["score_after"] > unannounced["score_after"]
