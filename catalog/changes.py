@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from catalog import diff
 from catalog.introspection.model import SchemaModel, from_document
+from catalog.lineage import annotate_downstream
 from catalog.models import (
     Announcement,
     Column,
@@ -395,6 +396,7 @@ def link_tables(connection_ids: Iterable[int], changes: Sequence[SchemaChange]) 
             urls[(t.connection_id, t.schema, t.name)] = t.get_absolute_url()
     for c in changes:
         c.table_url = urls.get((c.connection_id, *split_table(c.table)))
+    annotate_downstream(connection_ids, changes)
 
 
 # Undoing a probable rename ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -102,6 +103,36 @@ def downstream_of(lineage: dict[str, Any], table: str) -> tuple[list[str], list[
     if entry is None:
         return [], []
     return list(entry["sources"]), list(entry["models"])
+
+
+def downstream_of_change(
+    lineage: dict[str, Any], *, kind: str, table: str, before: str | None
+) -> tuple[list[str], list[str]]:
+    """Who reads the table a change touches; for a renamed table, dbt still names the old one."""
+    sources, models = downstream_of(lineage, table)
+    if not sources and kind == "table_renamed" and before:
+        sources, models = downstream_of(lineage, before)
+    return sources, models
+
+
+def annotate_downstream(connection_ids: Iterable[int], changes: Sequence[Any]) -> None:
+    """Set ``downstream_sources`` and ``downstream_models`` on each breaking change row
+    (SchemaChange): one query however many changes, so listing pages stay constant."""
+    breaking = [c for c in changes if c.breaking]
+    if not breaking:
+        return
+    documents = dict(
+        DbtLineage.objects.filter(connection_id__in=set(connection_ids)).values_list(
+            "connection_id", "document"
+        )
+    )
+    for change in breaking:
+        change.downstream_sources, change.downstream_models = downstream_of_change(
+            documents.get(change.connection_id) or EMPTY,
+            kind=change.kind,
+            table=change.table,
+            before=change.before,
+        )
 
 
 def table_of(obj: str) -> str:

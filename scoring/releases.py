@@ -31,7 +31,7 @@ from catalog.dumps import SchemaFileError, read_schema_document
 from catalog.introspection.dsn import InvalidDSN, parse_dsn
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.model import SchemaModel
-from catalog.lineage import connection_lineage, downstream_of
+from catalog.lineage import connection_lineage, downstream_of_change
 from catalog.models import Announcement, Connection, Snapshot, Watch
 from catalog.snapshots import target_limits
 from scoring.engine import Finding, score_schema
@@ -217,9 +217,9 @@ def _round(value: float | None) -> float | None:
 
 
 def _change_json(change: Change, lineage: dict[str, Any]) -> dict[str, Any]:
-    sources, models = downstream_of(lineage, change.table)
-    if not sources and change.kind == TABLE_RENAMED and change.before:
-        sources, models = downstream_of(lineage, change.before)  # dbt still reads the old name
+    sources, models = downstream_of_change(
+        lineage, kind=change.kind, table=change.table, before=change.before
+    )
     return {
         "kind": change.kind,
         "object": change.object,

@@ -11,9 +11,18 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
-from catalog.lineage import LineageError, connection_lineage, downstream_of, read_lineage, table_of
-from catalog.models import DbtLineage
+from catalog.lineage import (
+    LineageError,
+    annotate_downstream,
+    connection_lineage,
+    downstream_of,
+    read_lineage,
+    store_lineage,
+    table_of,
+)
+from catalog.models import DbtLineage, SchemaChange, Snapshot
 from tests.catalog.docs_catalog import make_catalog, shop_model
 
 MANIFEST = Path(__file__).parent / "fixtures" / "dbt" / "manifest.json"
@@ -152,3 +161,50 @@ def test_an_outsider_cannot_upload_lineage(team, outsider_client):
 
     assert response.status_code == 403
     assert not DbtLineage.objects.exists()
+
+
+def _change(connection, snapshot, kind, obj, *, breaking=True, before=""):
+    table = ".".join(obj.split(".")[:2])
+    return SchemaChange.objects.create(
+        connection=connection, snapshot=snapshot, detected_at=timezone.now(), kind=kind,
+        object=obj, table=table, schema=table.split(".")[0], breaking=breaking,
+        before=before, reason="test",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_breaking_changes_on_the_changes_tab_name_who_reads_them_downstream(team, member_client):
+    connection = make_catalog(team, shop_model())
+    store_lineage(connection, read_lineage(MANIFEST.read_bytes()), file_name="manifest.json")
+    snapshot = Snapshot.objects.get(connection=connection)
+    _change(connection, snapshot, "column_dropped", "public.orders.status")
+    _change(connection, snapshot, "table_renamed", "public.buyers", before="public.customers")
+    _change(connection, snapshot, "column_added", "public.orders.channel", breaking=False)
+
+    page = member_client.get(
+        reverse("catalog:connection_changes", args=[connection.pk])
+    ).content.decode()
+
+    assert (
+        "Read by 1 dbt source (<code>shop.order_facts</code>); 2 models downstream: "
+        "<code>fct_orders</code>, <code>stg_orders</code>." in page
+    )
+    # A renamed table: dbt still reads it by its old name.
+    assert "Read by 1 dbt source (<code>shop.customers</code>); 1 model downstream" in page
+    assert page.count("downstream:") == 2
+
+
+@pytest.mark.django_db
+def test_annotating_downstream_is_one_query_for_any_number_of_changes(
+    team, django_assert_num_queries
+):
+    connection = make_catalog(team, shop_model())
+    store_lineage(connection, read_lineage(MANIFEST.read_bytes()), file_name="manifest.json")
+    snapshot = Snapshot.objects.get(connection=connection)
+    changes = [
+        _change(connection, snapshot, "column_dropped", f"public.orders.c{i}") for i in range(20)
+    ]
+
+    with django_assert_num_queries(1):
+        annotate_downstream([connection.pk], changes)
+    assert all(c.downstream_models == ["fct_orders", "stg_orders"] for c in changes)
