@@ -4,6 +4,7 @@ manifest; kept by import_dbt --apply and by an upload on the connection page."""
 from __future__ import annotations
 
 import json
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from catalog.lineage import (
     store_lineage,
     table_of,
 )
-from catalog.models import DbtLineage, SchemaChange, Snapshot
+from catalog.models import DbtLineage, DocRevision, SchemaChange, Snapshot
 from tests.catalog.docs_catalog import make_catalog, shop_model
 
 MANIFEST = Path(__file__).parent / "fixtures" / "dbt" / "manifest.json"
@@ -208,3 +209,21 @@ def test_annotating_downstream_is_one_query_for_any_number_of_changes(
     with django_assert_num_queries(1):
         annotate_downstream([connection.pk], changes)
     assert all(c.downstream_models == ["fct_orders", "stg_orders"] for c in changes)
+
+
+@pytest.mark.django_db
+def test_import_dbt_of_a_project_keeps_its_built_manifests_lineage(team, tmp_path):
+    connection = make_catalog(team, shop_model())
+    project = tmp_path / "project"
+    shutil.copytree(MANIFEST.parent / "project", project)
+    (project / "target").mkdir()
+    shutil.copy(MANIFEST, project / "target" / "manifest.json")
+
+    call_command("import_dbt", "shop", str(project), "--apply", stdout=StringIO())
+
+    assert downstream_of(connection_lineage(connection), "public.customers") == (
+        ["shop.customers"],
+        ["fct_orders"],
+    )
+    # The descriptions still come from the project's schema files.
+    assert DocRevision.objects.filter(source=DocRevision.Source.DBT).exists()

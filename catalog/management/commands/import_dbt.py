@@ -78,7 +78,11 @@ class Command(BaseCommand):
         except DbtImportError as exc:
             raise CommandError(str(exc)) from exc
         # A manifest also carries lineage (which models read each table): kept on --apply.
-        manifest = next((p for p in files if p.suffix.lower() == ".json"), None)
+        # A project's own target/manifest.json counts too, beside its schema files.
+        built = Path(options["path"]) / "target" / "manifest.json"
+        manifest = next((p for p in files if p.suffix.lower() == ".json"), None) or (
+            built if built.is_file() else None
+        )
         lineage = None
         if manifest is not None:
             try:
