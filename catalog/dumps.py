@@ -44,7 +44,9 @@ def read_schema_document(text: str | bytes) -> SchemaModel:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise SchemaFileError(f"not valid JSON: {exc}.") from None
-    return schema_from_data(data)
+    check_schema_document(data)
+    # The canonical reader parses the text again: cheaper than writing the data back out.
+    return from_document(text.decode() if isinstance(text, bytes) else text)
 
 
 def schema_from_data(data: Any) -> SchemaModel:
@@ -56,7 +58,10 @@ def schema_from_data(data: Any) -> SchemaModel:
 
 def check_schema_document(data: Any) -> None:
     """Raise SchemaFileError unless ``data`` (parsed JSON) has the schema document's shape."""
-    _check(SchemaModel, data, "the document")
+    if not _valid(SchemaModel, data):
+        # Walk it again, naming where it goes wrong (the fast walk builds no paths).
+        _check(SchemaModel, data, "the document")
+        raise SchemaFileError("the document does not have the schema document's shape.")
     if data["dialect"] not in DIALECTS:
         raise SchemaFileError(
             f"the document: 'dialect' is {data['dialect']!r}; expected one of "
@@ -83,6 +88,57 @@ def _spec(cls: type) -> dict[str, tuple[Any, bool]]:
         f.name: (hints[f.name], f.default is MISSING and f.default_factory is MISSING)
         for f in fields(cls)
     }
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[tuple[str, bool, bool, str, Any], ...], frozenset[str]]:
+    """(name, required, nullable, "scalar"|"object"|"list", type or class) per field."""
+    plan = []
+    for name, (hint, required) in _spec(cls).items():
+        nullable = False
+        if typing.get_origin(hint) in (typing.Union, types.UnionType):
+            nullable = type(None) in typing.get_args(hint)
+            (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        if typing.get_origin(hint) is tuple:
+            plan.append((name, required, nullable, "list", typing.get_args(hint)[0]))
+        elif hint in _CLASSES:
+            plan.append((name, required, nullable, "object", hint))
+        else:
+            plan.append((name, required, nullable, "scalar", hint))
+    return tuple(plan), frozenset(spec[0] for spec in plan)
+
+
+def _valid(cls: type, value: Any) -> bool:
+    """The fast walk over 100,000 columns: exact JSON types (a bool is no int), no messages."""
+    if type(value) is not dict:
+        return False
+    plan, names = _plan(cls)
+    if not value.keys() <= names:
+        return False
+    for name, required, nullable, kind, target in plan:
+        if name not in value:
+            if required:
+                return False
+            continue
+        item = value[name]
+        if item is None:
+            if nullable:
+                continue
+            return False
+        if kind == "scalar":
+            if type(item) is not target:
+                return False
+        elif kind == "object":
+            if not _valid(target, item):
+                return False
+        elif type(item) is not list:
+            return False
+        elif target in _CLASSES:
+            if not all(_valid(target, element) for element in item):
+                return False
+        elif not all(type(element) is target for element in item):
+            return False
+    return True
 
 
 def _check(cls: type, value: Any, where: str) -> None:
