@@ -40,20 +40,41 @@ class SchemaFileError(ValueError):
 
 def read_schema_document(text: str | bytes) -> SchemaModel:
     """The model of a schema document, after checking its shape. Raises SchemaFileError."""
+    parse_schema_document(text)
+    # The canonical reader parses the text again: cheaper than writing the data back out.
+    return from_document(text.decode() if isinstance(text, bytes) else text)
+
+
+def parse_schema_document(text: str | bytes) -> dict[str, Any]:
+    """A schema document as plain data, after checking its shape. Raises SchemaFileError."""
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raise SchemaFileError(f"not valid JSON: {exc}.") from None
     check_schema_document(data)
-    # The canonical reader parses the text again: cheaper than writing the data back out.
-    return from_document(text.decode() if isinstance(text, bytes) else text)
+    return data  # type: ignore[no-any-return]
 
 
-def schema_from_data(data: Any) -> SchemaModel:
-    """The model of parsed JSON, after checking its shape. Raises SchemaFileError."""
-    check_schema_document(data)
-    # Validated plain data: the canonical reader takes it from here (same parse as snapshots).
-    return from_document(orjson.dumps(data).decode())
+def model_without_idents(data: dict[str, Any]) -> SchemaModel:
+    """The model of checked plain data, without stable identities (PostgreSQL oids, attnums).
+
+    They name objects within one database only: compared with another database (a CI
+    one), the same oid or attnum means nothing, so renames are recognised by shape, as on
+    MySQL. Done on the plain data (``data`` is left as it is): replacing 100,000 columns of
+    a built model costs ten times more.
+    """
+    plain = {
+        **data,
+        "tables": [
+            {
+                **table,
+                "ident": None,
+                "columns": [{**column, "ident": None} for column in table.get("columns", ())],
+            }
+            for table in data["tables"]
+        ],
+    }
+    return from_document(orjson.dumps(plain).decode())
 
 
 def check_schema_document(data: Any) -> None:

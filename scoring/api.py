@@ -21,8 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog.dumps import SchemaFileError, schema_from_data
-from catalog.introspection.model import SchemaModel
+from catalog.dumps import SchemaFileError, check_schema_document
 from catalog.models import ApiToken, Connection, Team
 from catalog.tokens import authenticate_token, create_token, revoke_token, touch_token
 from scoring.releases import FORMATS, ReleaseCheckError, announce_release, run_release_check
@@ -112,8 +111,9 @@ def _read_body(request: HttpRequest) -> bytes:
     return request.read(length)
 
 
-def _parameters(request: HttpRequest, *, announce: bool) -> tuple[SchemaModel, dict[str, Any]]:
-    """(candidate model, {"max_drop", "message", "format"}) from the body and the query.
+def _parameters(request: HttpRequest, *, announce: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(candidate schema document, {"max_drop", "message", "format"}) from the body and the
+    query.
 
     The body is the dump_schema JSON itself, or {"candidate": <it>, "max_drop": …,
     "message": …}; query parameters of the same names win over the JSON ones.
@@ -130,7 +130,7 @@ def _parameters(request: HttpRequest, *, announce: bool) -> tuple[SchemaModel, d
             raise BadRequest(f"Unknown field {unknown[0]!r} beside 'candidate'.")
         data = data["candidate"]
     try:
-        model = schema_from_data(data)
+        check_schema_document(data)
     except SchemaFileError as exc:
         raise BadRequest(f"The body is not a dump_schema document: {exc}") from None
     raw_drop = request.GET.get("max_drop", extra.get("max_drop", 0))
@@ -148,7 +148,7 @@ def _parameters(request: HttpRequest, *, announce: bool) -> tuple[SchemaModel, d
     output = request.GET.get("format", "json")
     if output not in ("json", "text", "markdown"):
         raise BadRequest("format is json, text or markdown.")
-    return model, {"max_drop": max_drop, "message": message, "format": output}
+    return data, {"max_drop": max_drop, "message": message, "format": output}
 
 
 def _release_api(request: HttpRequest, pk: int, *, announce: bool) -> HttpResponse:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
@@ -27,16 +28,16 @@ from django.utils import timezone
 from catalog import introspection
 from catalog.changes import InvalidAnnouncement, announce
 from catalog.diff import COLUMN_RENAMED, TABLE_RENAMED, Change, diff_schemas, sort_changes
-from catalog.dumps import SchemaFileError, read_schema_document
+from catalog.dumps import SchemaFileError, model_without_idents, parse_schema_document
 from catalog.introspection.dsn import InvalidDSN, parse_dsn
 from catalog.introspection.errors import IntrospectionError
-from catalog.introspection.model import SchemaModel
+from catalog.introspection.model import to_document
 from catalog.lineage import connection_lineage, downstream_of_change
-from catalog.models import Announcement, Connection, Snapshot, Watch
+from catalog.models import Announcement, Connection, SchemaDocument, Snapshot, Watch
 from catalog.snapshots import target_limits
 from scoring.engine import Finding, score_schema
 from scoring.rules.base import ChangeFact
-from scoring.runs import latest_snapshot, load_model, rule_context, snapshot_observations
+from scoring.runs import latest_snapshot, rule_context, snapshot_observations
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ class ReleaseCheckError(Exception):
 # The candidate ---------------------------------------------------------------
 
 
-def load_candidate(spec: str) -> SchemaModel:
-    """A dump_schema file, or a connection string introspected read-only."""
+def load_candidate(spec: str) -> dict[str, Any]:
+    """The candidate's schema document as checked plain data: from a dump_schema file, or
+    a connection string introspected read-only."""
     path = Path(spec)
     if "://" not in spec or path.is_file():
         try:
@@ -62,7 +64,7 @@ def load_candidate(spec: str) -> SchemaModel:
         except OSError as exc:
             raise ReleaseCheckError(f"Cannot read the candidate {spec}: {exc.strerror}.") from None
         try:
-            return read_schema_document(text)
+            return parse_schema_document(text)
         except SchemaFileError as exc:
             raise ReleaseCheckError(
                 f"{spec} is not a dump_schema file: {exc} Write one with "
@@ -73,9 +75,10 @@ def load_candidate(spec: str) -> SchemaModel:
     except InvalidDSN as exc:
         raise ReleaseCheckError(f"The candidate connection string is unusable: {exc}") from None
     try:
-        return introspection.introspect(spec, limits=target_limits())
+        model = introspection.introspect(spec, limits=target_limits())
     except IntrospectionError as exc:
         raise ReleaseCheckError(f"Cannot read the candidate {shown}: {exc}") from None
+    return orjson.loads(to_document(model))  # type: ignore[no-any-return]
 
 
 def baseline_of(connection: Connection) -> Snapshot:
@@ -100,17 +103,22 @@ class ReleaseCheck:
 
 
 def run_release_check(
-    connection: Connection, candidate: SchemaModel, *, max_drop: float = 0.0
+    connection: Connection, candidate: dict[str, Any], *, max_drop: float = 0.0
 ) -> ReleaseCheck:
-    """Compare ``candidate`` with the connection's latest good snapshot. Stores nothing."""
+    """Compare ``candidate`` (a checked schema document, as plain data) with the
+    connection's latest good snapshot. Stores nothing."""
     baseline = baseline_of(connection)
-    current = load_model(baseline)
-    if candidate.dialect != current.dialect:
+    stored = orjson.loads(
+        SchemaDocument.objects.values_list("document", flat=True).get(pk=baseline.document_id)
+    )
+    if candidate["dialect"] != stored["dialect"]:
         raise ReleaseCheckError(
-            f"The candidate is a {candidate.dialect} schema; {connection.name} is "
-            f"{current.dialect}: compare like with like."
+            f"The candidate is a {candidate['dialect']} schema; {connection.name} is "
+            f"{stored['dialect']}: compare like with like."
         )
-    changes = sort_changes(diff_schemas(without_idents(current), without_idents(candidate)))
+    # The candidate is another database: oids and attnums compare nothing (no rule reads them).
+    current, new = model_without_idents(stored), model_without_idents(candidate)
+    changes = sort_changes(diff_schemas(current, new))
     # The same settings, waivers and descriptions judge before and after; after, the
     # changes theme also sees the release's breaking changes as if a snapshot saw them now.
     now = timezone.now()
@@ -118,10 +126,10 @@ def run_release_check(
     after_context = replace(
         context, changes=context.changes + pending_facts(connection, changes, at=now)
     )
-    before, after = score_schema(current, context), score_schema(candidate, after_context)
+    before, after = score_schema(current, context), score_schema(new, after_context)
     score_before, score_after = _round(before.total), _round(after.total)
     was = {(f.rule, f.object) for f in before.findings}
-    now = {(f.rule, f.object) for f in after.findings}
+    still = {(f.rule, f.object) for f in after.findings}
     lineage = connection_lineage(connection)
 
     reasons: list[str] = []
@@ -146,7 +154,7 @@ def run_release_check(
             _finding_json(f) for f in after.findings if (f.rule, f.object) not in was
         ],
         "findings_fixed": [
-            _finding_json(f) for f in before.findings if (f.rule, f.object) not in now
+            _finding_json(f) for f in before.findings if (f.rule, f.object) not in still
         ],
         "score_before": score_before,
         "score_after": score_after,
@@ -187,28 +195,6 @@ def pending_facts(
             transition=c.transition,
         )
         for c in breaking
-    )
-
-
-def without_idents(model: SchemaModel) -> SchemaModel:
-    """The model without stable identities (PostgreSQL oids and attnums).
-
-    They name objects within one database only: the candidate is another database (a CI
-    one), where the same oid or attnum means nothing. Renames are then recognised by shape,
-    as on MySQL, and reported as probable.
-    """
-    return replace(
-        model,
-        tables=tuple(
-            replace(
-                t,
-                ident=None,
-                columns=tuple(replace(c, ident=None) if c.ident else c for c in t.columns),
-            )
-            if t.ident or any(c.ident for c in t.columns)
-            else t
-            for t in model.tables
-        ),
     )
 
 

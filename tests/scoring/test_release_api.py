@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from catalog.introspection.model import to_document
 from catalog.models import Announcement, ApiToken, Connection, SchemaChange, Snapshot, Team, Watch
 from catalog.tokens import create_token, revoke_token
 from scoring.releases import load_candidate
@@ -84,7 +83,7 @@ def test_max_drop_and_format_come_from_the_query_or_a_json_wrapper(
     release_shop, token, ci_database
 ):
     ci_database.execute("CREATE TABLE audit_log (message text)")
-    document = to_document(load_candidate(ci_database.dsn))
+    document = json.dumps(load_candidate(ci_database.dsn))
 
     strict = post(check_url(release_shop), document, token=token).json()
     assert strict["verdict"] == "fail" and strict["changes"][0]["kind"] == "table_added"
