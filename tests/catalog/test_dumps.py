@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from catalog import introspection
-from catalog.dumps import SchemaFileError, read_schema_document
+from catalog.dumps import SchemaFileError, model_without_idents, read_schema_document
 from catalog.introspection.model import to_document
 from tests.builders import col, model, table
 
@@ -112,3 +112,18 @@ def test_a_wrongly_shaped_document_is_refused_saying_where(text, message):
     with pytest.raises(SchemaFileError) as raised:
         read_schema_document(text)
     assert message in str(raised.value)
+
+
+def test_a_model_without_idents_drops_oids_and_attnums_and_leaves_the_data_alone():
+    data = orjson.loads(
+        to_document(model(table("t", col("id", "bigint", pk=True), col("name", "text"))))
+    )
+    data["tables"][0]["ident"] = "16384"
+    data["tables"][0]["columns"][1]["ident"] = "2"
+
+    stripped = model_without_idents(data)
+
+    [t] = stripped.tables
+    assert t.ident is None and {c.ident for c in t.columns} == {None}
+    assert [c.name for c in t.columns] == ["id", "name"] and t.primary_key.columns == ("id",)
+    assert data["tables"][0]["ident"] == "16384"  # the caller's data is untouched
