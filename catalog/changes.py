@@ -250,6 +250,7 @@ def _notify_watchers(snapshot_id: int) -> int:
         .order_by("position")
     )
     per_user = watched_changes(connection, breaking)
+    annotate_downstream([connection.pk], breaking)
     tables = {
         t.qualified_name: t
         for t in Table.objects.filter(

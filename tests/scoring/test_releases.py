@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection as db_connection
 
+from catalog.changes import notify_watchers
 from catalog.lineage import read_lineage, store_lineage
 from catalog.models import Announcement, Connection, SchemaChange, Table, Watch
 from catalog.snapshots import take_snapshot
@@ -424,3 +425,21 @@ def test_the_score_after_counts_the_release_in_the_changes_theme_announced_or_no
     announced = json.loads(out)
     assert "chg-unannounced-breaking" not in {f["rule"] for f in announced["findings_added"]}
     assert announced["score_after"] > unannounced["score_after"]
+
+
+def test_watchers_e_mail_about_a_breaking_change_names_who_reads_it_in_dbt(
+    shop, pg_target, smtp_server
+):
+    store_lineage(shop, read_lineage(MANIFEST.read_bytes()), file_name="manifest.json")
+    Watch.objects.create(user=User.objects.create_user("w", email="w@example.com"), connection=shop)
+    pg_target.execute("ALTER TABLE orders DROP COLUMN note")
+    snapshot = take_snapshot(shop)
+
+    notify_watchers(snapshot.pk)
+
+    [mail] = smtp_server.wait_for(1)
+    assert "column_dropped public.orders.note" in mail.body
+    assert (
+        "read by 1 dbt source (shop.order_facts); 2 models downstream: fct_orders, stg_orders"
+        in mail.body
+    )
