@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES = [
     ("introspection_postgres", "PostgreSQL introspection vs the raw catalog floor and SQLAlchemy"),
     ("snapshot", "snapshot: introspect + store + live catalog sync"),
+    ("diff", "diff of two 5,000-table models differing in 10 places"),
     ("introspection_mysql", "MariaDB introspection"),
     ("sampling", "sampling within its time budget"),
     ("scoring", "scoring all rules"),

@@ -44,7 +44,15 @@ class ConnectionForm(forms.ModelForm):
 
     class Meta:
         model = Connection
-        fields = ["name", "team", "schedule_interval", "sampling_enabled", "enabled"]
+        fields = [
+            "name",
+            "team",
+            "schedule_interval",
+            "sampling_enabled",
+            "enabled",
+            "changes_window_days",
+        ]
+        labels = {"changes_window_days": "Changes window (days)"}
 
     def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +67,12 @@ class ConnectionForm(forms.ModelForm):
             self.fields["dsn"].help_text = "Leave blank to keep the stored connection string."
         else:
             self.fields["dsn"].required = True
+
+    def clean_changes_window_days(self) -> int | None:
+        days = self.cleaned_data.get("changes_window_days")
+        if days is not None and not 1 <= days <= 3660:
+            raise forms.ValidationError("A window of 1 to 3,660 days, or blank for the team's.")
+        return days
 
     def clean_dsn(self) -> str:
         dsn = self.cleaned_data["dsn"].strip()

@@ -6,40 +6,34 @@ and of ``POST /api/connections/<id>/release-check``: the changes (breaking first
 with the dbt sources and models downstream of its table), the findings the release adds
 and fixes, the score before and after (both models scored with the connection's rule
 context), and the verdict. ``announce_release`` records the candidate's changes as
-announced and sends one e-mail to the watchers of the objects named and the team's
-recipients. Nothing else here writes: a check stores nothing.
+announced (catalog.changes.announce, which e-mails the watchers of the objects named and
+the team's recipients). Nothing else here writes: a check stores nothing.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from catalog import introspection
 from catalog.changes import InvalidAnnouncement, announce
-from catalog.diff import COLUMN_RENAMED, TABLE_RENAMED, Change, diff_schemas, sort_changes
+from catalog.diff import Change, diff_schemas, sort_changes
 from catalog.dumps import SchemaFileError, model_without_idents, parse_schema_document
 from catalog.introspection.dsn import InvalidDSN, parse_dsn
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.model import to_document
 from catalog.lineage import connection_lineage, downstream_of_change
-from catalog.models import Announcement, Connection, SchemaDocument, Snapshot, Watch
+from catalog.models import Announcement, Connection, SchemaDocument, Snapshot
 from catalog.snapshots import target_limits
 from scoring.engine import Finding, score_schema
 from scoring.rules.base import ChangeFact
 from scoring.runs import latest_snapshot, rule_context, snapshot_observations
-
-log = logging.getLogger(__name__)
 
 PASS, FAIL = "pass", "fail"
 
@@ -238,7 +232,8 @@ def announce_release(
     author: AbstractBaseUser | None,
     author_label: str,
 ) -> dict[str, Any]:
-    """Record the candidate's changes as announced and e-mail who should know (once each).
+    """Record the candidate's changes as announced; once committed, catalog.changes e-mails
+    the watchers of the objects named and the team's recipients (one e-mail each).
 
     Raises ReleaseCheckError when there is nothing to announce or no message; nothing is
     stored then. Returns the "announcement" part of the JSON.
@@ -247,81 +242,12 @@ def announce_release(
         rows = announce(check.connection, check.changes, message=message, author=author)
     except InvalidAnnouncement as exc:
         raise ReleaseCheckError(str(exc)) from None
-    announced_at = rows[0].created_at if rows and rows[0].created_at else timezone.now()
-    recipients = announcement_recipients(check.connection, check.changes)
-    summary = {
+    return {
         "message": message.strip(),
         "author": author_label,
-        "announced_at": announced_at.isoformat(),
+        "announced_at": rows[0].created_at.isoformat(),
         "changes": len(rows),
-        "recipients": len(recipients["to"]) + len(recipients["bcc"]),
     }
-    if recipients["to"] or recipients["bcc"]:
-        _send_announcement(check, summary, recipients)
-    return summary
-
-
-def watches_object(watch: Watch, change: Change) -> bool:
-    """Whether a watch covers a change: the connection, its table, or its column."""
-    if watch.table_id is None:
-        return True
-    tables = {change.table}
-    if change.kind == TABLE_RENAMED and change.before:
-        tables.add(change.before)  # the live catalog still has the old name
-    if watch.table.qualified_name not in tables:
-        return False
-    if watch.column_id is None:
-        return True
-    column = change.object[len(change.table) + 1 :] if change.object != change.table else ""
-    names = {column}
-    if change.kind == COLUMN_RENAMED and change.before:
-        names.add(change.before)
-    return watch.column.name in names
-
-
-def announcement_recipients(connection: Connection, changes: list[Change]) -> dict[str, list[str]]:
-    """The team's recipients (To) and the watchers of the objects named (Bcc), each once."""
-    to = connection.team.recipient_list()
-    seen = {address.lower() for address in to}
-    bcc: list[str] = []
-    watches = Watch.objects.filter(connection=connection).select_related("user", "table", "column")
-    for watch in watches:
-        email = (watch.user.email or "").strip()
-        if not email or email.lower() in seen or not watch.user.is_active:
-            continue
-        if any(watches_object(watch, change) for change in changes):
-            seen.add(email.lower())
-            bcc.append(email)
-    return {"to": to, "bcc": bcc}
-
-
-def _send_announcement(
-    check: ReleaseCheck, summary: dict[str, Any], recipients: dict[str, list[str]]
-) -> None:
-    changes = check.result["changes"]
-    breaking = [c for c in changes if c["breaking"]]
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    body = render_to_string(
-        "emails/announcement.txt",
-        {
-            "connection": check.connection,
-            "summary": summary,
-            "breaking": breaking,
-            "others": [c for c in changes if not c["breaking"]],
-            "url": site + check.connection.get_absolute_url(),
-        },
-    )
-    subject = f"[SchemaJoy] {check.connection.name}: " + (
-        f"{len(breaking)} breaking change{'s' if len(breaking) != 1 else ''} announced"
-        if breaking
-        else f"{len(changes)} change{'s' if len(changes) != 1 else ''} announced"
-    )
-    email = EmailMessage(subject, body, to=recipients["to"], bcc=recipients["bcc"])
-    try:
-        # fail_silently=False and a logged failure: the announcement itself stays recorded.
-        get_connection().send_messages([email])
-    except OSError:
-        log.exception("announcement e-mail for %s failed", check.connection.name)
 
 
 # Text and Markdown ---------------------------------------------------------------
@@ -368,8 +294,8 @@ def format_text(result: dict[str, Any]) -> str:
     if "announcement" in result:
         a = result["announcement"]
         lines.append(
-            f"Announced {a['changes']} changes ({a['author']}, {a['announced_at']}); "
-            f"e-mailed {a['recipients']} recipients."
+            f"Announced {a['changes']} changes ({a['author']}, {a['announced_at']}): "
+            "watchers and the team's recipients get an e-mail."
         )
     return "\n".join(lines)
 
@@ -423,10 +349,7 @@ def format_markdown(result: dict[str, Any]) -> str:
     head += [f"> {_cell(r)}" for r in other_reasons]
     if "announcement" in result:
         a = result["announcement"]
-        head.append(
-            f"📣 Announced by {_cell(a['author'])}: “{_cell(a['message'])}” "
-            f"({a['recipients']} recipients e-mailed)."
-        )
+        head.append(f"📣 Announced by {_cell(a['author'])}: “{_cell(a['message'])}”.")
     details = ["", "<details><summary>All changes and findings</summary>", ""]
     if changes:
         details += [

@@ -182,20 +182,29 @@ def follow_renames(snapshot: Snapshot) -> int:
     renames = SchemaChange.objects.filter(
         snapshot=snapshot, kind__in=("table_renamed", "column_renamed")
     ).values_list("kind", "object", "table", "before")
-    moved = 0
-    for kind, obj, table, before in renames:
-        waivers = Waiver.objects.filter(connection_id=snapshot.connection_id)
-        if kind == "column_renamed":
-            old = f"{table}.{before}"
-            moved += waivers.filter(scope=Waiver.Scope.FINDING, pattern=old).update(pattern=obj)
-            continue
-        moved += waivers.filter(
-            scope__in=(Waiver.Scope.FINDING, Waiver.Scope.TABLE), pattern=before
-        ).update(pattern=obj)
-        for waiver in waivers.filter(scope=Waiver.Scope.FINDING, pattern__startswith=f"{before}."):
-            waiver.pattern = obj + waiver.pattern[len(before) :]
-            waiver.save(update_fields=["pattern"])
-            moved += 1
+    return sum(
+        move_waivers(
+            snapshot.connection_id,
+            before if kind == "table_renamed" else f"{table}.{before}",
+            obj,
+            table=kind == "table_renamed",
+        )
+        for kind, obj, table, before in renames
+    )
+
+
+def move_waivers(connection_id: int, old: str, new: str, *, table: bool) -> int:
+    """Waivers of object ``old`` (and, for a table, of its columns) now name ``new``."""
+    waivers = Waiver.objects.filter(connection_id=connection_id)
+    if not table:
+        return waivers.filter(scope=Waiver.Scope.FINDING, pattern=old).update(pattern=new)
+    moved = waivers.filter(
+        scope__in=(Waiver.Scope.FINDING, Waiver.Scope.TABLE), pattern=old
+    ).update(pattern=new)
+    for waiver in waivers.filter(scope=Waiver.Scope.FINDING, pattern__startswith=f"{old}."):
+        waiver.pattern = new + waiver.pattern[len(old) :]
+        waiver.save(update_fields=["pattern"])
+        moved += 1
     return moved
 
 

@@ -33,7 +33,7 @@ from scoring.charts import line_chart
 from scoring.forms import THEME_LABELS, FindingFilterForm, RuleSettingForm, WaiverForm
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
-from scoring.rules.base import CHANGES, THEMES
+from scoring.rules.base import THEMES
 from scoring.runs import effective_settings, latest_score, week_ago
 from scoring.tasks import rescore_connection_task
 from scoring.trends import ScorePoint, rule_movements, team_series, value_at
@@ -89,7 +89,8 @@ def _themes(score: SnapshotScore | None, disabled: set[str]) -> list[dict[str, A
                 "id": theme,
                 "label": THEME_LABELS[theme],
                 "score": score.themes.get(theme) if score else None,
-                "not_yet": theme == CHANGES,
+                # Every theme is scored now that the change history feeds `changes`.
+                "not_yet": False,
                 "rules": rules,
             }
         )
@@ -150,8 +151,7 @@ def score_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "connection": connection,
             "score": score,
             "theme_scores": [
-                (THEME_LABELS[t], score.themes.get(t) if score else None, t == CHANGES)
-                for t in THEMES
+                (THEME_LABELS[t], score.themes.get(t) if score else None, False) for t in THEMES
             ],
         },
     )
