@@ -30,8 +30,16 @@ from catalog.introspection.model import (
 )
 
 DIALECTS = frozenset({"postgresql", "mysql", "sqlite"})
-_CLASSES = (SchemaModel, Table, Column, PrimaryKey, UniqueConstraint, ForeignKey, Index)
-_CLASSES += (CheckConstraint,)
+_CLASSES: tuple[type, ...] = (
+    SchemaModel,
+    Table,
+    Column,
+    PrimaryKey,
+    UniqueConstraint,
+    ForeignKey,
+    Index,
+    CheckConstraint,
+)
 
 
 class SchemaFileError(ValueError):
