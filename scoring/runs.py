@@ -34,6 +34,7 @@ from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.observations import NO_OBSERVATIONS, Observations, observations_from_json
 from scoring.rules import ALL_RULES
 from scoring.rules.base import DATABASE, WEIGHTS, ChangeFact, Rule, RuleContext, Severity
+from scoring.trends import ScorePoint
 
 TOP_FIXES = 10
 _BATCH = 2000
@@ -630,6 +631,38 @@ def latest_score(connection: Connection) -> SnapshotScore | None:
         .order_by("-snapshot__started_at", "-snapshot_id")
         .first()
     )
+
+
+def score_points(
+    connection_ids: list[int],
+    *,
+    since: datetime.datetime,
+    until: datetime.datetime | None = None,
+    with_baseline: bool = False,
+    with_rules: bool = True,
+) -> list[ScorePoint]:
+    """The scored snapshots of these connections from ``since`` (to ``until``), oldest
+    first: one query. ``with_baseline`` adds each connection's last point before ``since``,
+    so a trend starts from where the databases stood rather than from nothing. Without
+    ``with_rules`` the points' rules are left empty (and unread: the bulk of each row)."""
+    window = Q(snapshot__started_at__gte=since)
+    if with_baseline:
+        before = (
+            SnapshotScore.objects.filter(
+                connection=OuterRef("connection"), snapshot__started_at__lt=since
+            )
+            .order_by("-snapshot__started_at", "-snapshot_id")
+            .values("snapshot_id")[:1]
+        )
+        window |= Q(snapshot_id=Subquery(before))
+    rows = SnapshotScore.objects.filter(window, connection_id__in=connection_ids)
+    if until is not None:
+        rows = rows.filter(snapshot__started_at__lte=until)
+    fields = ["connection_id", "snapshot__started_at", "total", "snapshot__table_count"]
+    rows = rows.order_by("snapshot__started_at", "snapshot_id")
+    if not with_rules:
+        return [ScorePoint(*row, {}) for row in rows.values_list(*fields)]
+    return [ScorePoint(*row) for row in rows.values_list(*fields, "rules")]
 
 
 def week_ago() -> datetime.datetime:

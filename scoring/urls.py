@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scoring import api, views
+from scoring import api, digest_views, views
 
 app_name = "scoring"
 
@@ -30,5 +30,26 @@ urlpatterns = [
         "teams/<slug:slug>/tokens/<int:token_pk>/revoke/",
         api.api_token_revoke,
         name="api_token_revoke",
+    ),
+]
+
+# The weekly health e-mail (scoring/digest_views.py).
+urlpatterns += [
+    path("teams/<slug:slug>/digest/", digest_views.digest_preview, name="digest_preview"),
+    path("teams/<slug:slug>/digest/html/", digest_views.digest_html, name="digest_html"),
+    path("teams/<slug:slug>/digest/test/", digest_views.digest_test, name="digest_test"),
+    path(
+        "teams/<slug:slug>/digest/settings/", digest_views.digest_settings, name="digest_settings"
+    ),
+    path("account/digests/", digest_views.digest_subscriptions, name="digest_subscriptions"),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        digest_views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
+    path(
+        "digest/unsubscribe/<str:token>/undo/",
+        digest_views.digest_resubscribe,
+        name="digest_resubscribe",
     ),
 ]
