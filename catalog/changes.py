@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog import diff
+from catalog.lineage import annotate_downstream
 from catalog.models import (
     Announcement,
     Column,
@@ -102,6 +103,7 @@ def _notify_announcement(announcement_ids: list[int]) -> int:
     if not announcements:
         return 0
     connection = announcements[0].connection
+    annotate_downstream([connection.pk], announcements)
     per_address: dict[str, list[Announcement]] = {}
     for user, named in watched_changes(connection, announcements).items():
         if user.email and user.is_active:
@@ -292,6 +294,7 @@ def _notify_watchers(snapshot_id: int) -> int:
         .order_by("position")
     )
     per_user = watched_changes(connection, breaking)
+    annotate_downstream([connection.pk], breaking)
     tables = {
         t.qualified_name: t
         for t in Table.objects.filter(
@@ -441,6 +444,7 @@ def link_tables(connection_ids: Iterable[int], changes: Sequence[SchemaChange]) 
             urls[(t.connection_id, t.schema, t.name)] = t.get_absolute_url()
     for c in changes:
         c.table_url = urls.get((c.connection_id, *split_table(c.table)))
+    annotate_downstream(connection_ids, changes)
 
 
 # Undoing a probable rename ----------------------------------------------------------------

@@ -451,3 +451,52 @@ class Watch(models.Model):
         if self.table_id:
             return f"{self.connection.name}: {self.table.qualified_name}"
         return self.connection.name
+
+
+class DbtLineage(models.Model):
+    """The lineage of a connection's last uploaded dbt manifest (see catalog/lineage.py)."""
+
+    connection = models.OneToOneField(
+        Connection, on_delete=models.CASCADE, related_name="dbt_lineage"
+    )
+    # {"generated_at", "tables": {"schema.table": {"sources": [...], "models": [...]}}}
+    document = models.JSONField(default=dict)
+    file_name = models.CharField(max_length=255, blank=True)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"dbt lineage of {self.connection}"
+
+    @property
+    def table_count(self) -> int:
+        return len(self.document.get("tables") or {})
+
+
+class ApiToken(models.Model):
+    """A team's token for the release-check API. Only a hash is stored: the token itself is
+    shown once, when it is created (see catalog/tokens.py)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    # The first characters of the token, to tell tokens apart on the page and in logs.
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)  # sha256 hex of the token
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -6,6 +6,7 @@ from catalog.views import changes as change_views
 from catalog.views import connections as views
 from catalog.views import diagrams as diagram_views
 from catalog.views import docs as doc_views
+from catalog.views import lineage as lineage_views
 
 app_name = "catalog"
 
@@ -79,6 +80,7 @@ urlpatterns = [
     ),
     path("connections/<int:pk>/coverage/", doc_views.coverage, name="docs_coverage"),
     path("connections/<int:pk>/undocumented/", doc_views.undocumented, name="undocumented"),
+    path("connections/<int:pk>/dbt/lineage/", lineage_views.dbt_lineage, name="dbt_lineage"),
     # Change history and watching (catalog/views/changes.py)
     path(
         "connections/<int:pk>/changes/", change_views.connection_changes, name="connection_changes"

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from catalog.views import changes as change_views
+from scoring import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,5 +13,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("scores/", include("scoring.urls")),
     path("", include("catalog.urls")),
+    # The release-check API for CI (token-authenticated; see scoring/api.py).
+    path("api/connections/<int:pk>/release-check", api.release_check_api, name="api_release_check"),
+    path("api/connections/<int:pk>/announce", api.announce_api, name="api_announce"),
     path("account/", change_views.account, name="account"),
 ]

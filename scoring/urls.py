@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scoring import digest_views, views
+from scoring import api, digest_views, views
 
 app_name = "scoring"
 
@@ -25,6 +25,12 @@ urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
     path("teams/<slug:slug>/rules/", views.team_rule_settings, name="team_rules"),
+    path("teams/<slug:slug>/tokens/", api.api_tokens, name="api_tokens"),
+    path(
+        "teams/<slug:slug>/tokens/<int:token_pk>/revoke/",
+        api.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]
 
 # The weekly health e-mail (scoring/digest_views.py).

@@ -11,6 +11,7 @@ PURE = {
     "catalog.introspection.model": "catalog/introspection/model.py",
     "catalog.inflection": "catalog/inflection.py",
     "catalog.diff": "catalog/diff.py",
+    "catalog.dumps": "catalog/dumps.py",
     "catalog.relations": "catalog/relations.py",
     "scoring.engine": "scoring/engine.py",
     "scoring.fixes": "scoring/fixes.py",

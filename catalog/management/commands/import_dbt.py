@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.dbt import DbtImportError, ImportPlan, apply_dbt_import, plan_dbt_import
+from catalog.lineage import LineageError, read_lineage, store_lineage
 from catalog.models import Connection
 
 # dbt's own configuration files, and folders of installed packages and build output.
@@ -49,6 +50,12 @@ def describe(plan: ImportPlan) -> list[str]:
     return lines
 
 
+def describe_lineage(lineage: dict[str, Any]) -> str:
+    tables = lineage["tables"]
+    models = {m for entry in tables.values() for m in entry["models"]}
+    return f"Lineage: {len(tables)} tables read by dbt sources, {len(models)} models downstream."
+
+
 class Command(BaseCommand):
     help = "Import dbt source descriptions (schema.yml/sources.yml or manifest.json) into a connection."
 
@@ -70,8 +77,22 @@ class Command(BaseCommand):
             plan = plan_dbt_import(connection, [(str(p), p.read_bytes()) for p in files])
         except DbtImportError as exc:
             raise CommandError(str(exc)) from exc
+        # A manifest also carries lineage (which models read each table): kept on --apply.
+        # A project's own target/manifest.json counts too, beside its schema files.
+        built = Path(options["path"]) / "target" / "manifest.json"
+        manifest = next((p for p in files if p.suffix.lower() == ".json"), None) or (
+            built if built.is_file() else None
+        )
+        lineage = None
+        if manifest is not None:
+            try:
+                lineage = read_lineage(manifest.read_bytes(), name=str(manifest))
+            except LineageError as exc:
+                raise CommandError(str(exc)) from exc
         for line in describe(plan):
             self.stdout.write(line)
+        if lineage is not None:
+            self.stdout.write(describe_lineage(lineage))
         if not options["apply"]:
             self.stdout.write("Nothing changed: run again with --apply to import.")
             return
@@ -79,3 +100,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Imported {result.applied} descriptions.")
         for label in result.stale:
             self.stdout.write(f"  skipped (changed meanwhile): {label}")
+        if lineage is not None and manifest is not None:
+            store_lineage(connection, lineage, file_name=manifest.name)
+            self.stdout.write("Kept the manifest's lineage.")

@@ -1,0 +1,55 @@
+"""dbt lineage of a connection: what is kept, and the upload of a new manifest.json."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from catalog.lineage import LineageError, read_lineage, store_lineage
+from catalog.models import Connection, DbtLineage
+from catalog.views.docs import MAX_UPLOAD_BYTES
+
+
+@require_http_methods(["GET", "POST"])
+def dbt_lineage(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the tables dbt sources read and the models downstream. POST: a new manifest."""
+    connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
+    can_edit = connection.team.can_edit(request.user)
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Only members of this connection's team can upload lineage.")
+        upload = request.FILES.get("manifest")
+        if upload is None:
+            error = "Choose the dbt project's target/manifest.json to upload."
+        elif upload.size > MAX_UPLOAD_BYTES:
+            error = "Uploads are limited to 20 MB."
+        else:
+            try:
+                lineage = read_lineage(upload.read(), name=upload.name or "manifest.json")
+            except LineageError as exc:
+                error = str(exc)
+            else:
+                store_lineage(connection, lineage, file_name=upload.name or "", user=request.user)
+                messages.success(
+                    request,
+                    f"Kept the lineage of {len(lineage['tables'])} tables read by dbt sources.",
+                )
+                return redirect("catalog:dbt_lineage", connection.pk)
+    stored = DbtLineage.objects.filter(connection=connection).select_related("imported_by").first()
+    tables = sorted((stored.document.get("tables") or {}).items()) if stored else []
+    return render(
+        request,
+        "catalog/dbt_lineage.html",
+        {
+            "connection": connection,
+            "lineage": stored,
+            "tables": tables,
+            "can_edit": can_edit,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
