@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_changes_watches_announcements'),
+        ('catalog', '0006_dbt_lineage_and_api_tokens'),
     ]
 
     operations = [
