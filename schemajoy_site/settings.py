@@ -199,3 +199,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Security hardening (issue 15) ------------------------------------------------------
+# Longest description or Markdown preview accepted, in characters (forms, dbt import, preview).
+SCHEMAJOY_DESCRIPTION_MAX_CHARS = env_int("SCHEMAJOY_DESCRIPTION_MAX_CHARS", 20_000)

@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog.dbt import DbtImportError, ImportPlan, apply_dbt_import, export_dbt, plan_dbt_import
 from catalog.documentation import (
+    DescriptionTooLong,
     DocConflict,
     comment_sql,
     docs_coverage_by_schema,
@@ -30,12 +31,11 @@ from catalog.documentation import (
     total_coverage,
     undocumented_columns,
 )
-from catalog.markup import render_markdown
+from catalog.markup import render_markdown, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.search import search_catalog
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-PREVIEW_MAX_CHARS = 50_000
 UNDOCUMENTED_PER_PAGE = 50
 
 
@@ -114,6 +114,11 @@ def doc_edit(
         )
         # htmx swaps only 2xx responses; a plain form post gets the honest 409.
         return render(request, template, context, status=200 if request.htmx else 409)
+    except DescriptionTooLong as exc:
+        context = _doc_context(
+            request, table, obj, text=text, base_version=base_version, error=str(exc)
+        )
+        return render(request, template, context, status=200 if request.htmx else 400)
     if not request.htmx:
         messages.success(request, "Description saved.")
         return redirect(table)
@@ -125,8 +130,16 @@ def doc_edit(
 def doc_preview(request: HttpRequest) -> HttpResponse:
     """Markdown -> sanitised HTML, for the live preview beside the editor."""
     text = (request.POST if request.method == "POST" else request.GET).get("text", "")
-    html = render_markdown(text[:PREVIEW_MAX_CHARS])
-    return render(request, "catalog/docs/_preview.html", {"html": html})
+    error = too_long_message(text)
+    if error:
+        # htmx swaps only 2xx responses: the message replaces the preview.
+        return render(
+            request,
+            "catalog/docs/_preview.html",
+            {"error": error},
+            status=200 if request.htmx else 400,
+        )
+    return render(request, "catalog/docs/_preview.html", {"html": render_markdown(text)})
 
 
 @require_GET
@@ -158,7 +171,12 @@ def doc_revert(request: HttpRequest, pk: int, table_pk: int, revision_pk: int) -
     table = _table(pk, table_pk)
     _require_edit(request, table.connection)
     revision = get_object_or_404(DocRevision, pk=revision_pk, table=table)
-    if revert(revision, user=request.user) is None:
+    try:
+        reverted = revert(revision, user=request.user)
+    except DescriptionTooLong as exc:
+        messages.error(request, str(exc))
+        return redirect("catalog:doc_history", pk, table_pk)
+    if reverted is None:
         messages.info(request, "Nothing to revert: the text is already that.")
     else:
         messages.success(request, "Reverted.")

@@ -373,3 +373,39 @@ def test_postgresql_has_trigram_indexes_on_the_searched_expressions():
         "catalog_column_search_trgm",
     }
     assert all("gin_trgm_ops" in definition for definition in indexes.values())
+
+
+def test_preview_refuses_the_quadratic_bracket_text_by_size(member_client):
+    text = "[" * 20000 + "]" * 20000
+
+    response = member_client.post(reverse("catalog:doc_preview"), {"text": text})
+
+    assert response.status_code == 400
+    assert "limited to 20,000 characters; this one has 40,000" in response.content.decode()
+
+
+def test_an_over_long_description_is_refused_with_the_text_kept_and_nothing_saved(
+    member_client, shop, settings
+):
+    settings.SCHEMAJOY_DESCRIPTION_MAX_CHARS = 50
+    status = Column.objects.get(table__connection=shop, name="status")
+    edit_url, _ = column_urls(status)
+
+    response = member_client.post(edit_url, {"text": "y" * 51, "base_version": "0"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "limited to 50 characters; this one has 51" in html and "y" * 51 in html
+    status.refresh_from_db()
+    assert (status.description, status.description_version) == ("", 0)
+    assert not DocRevision.objects.filter(column=status).exists()
+
+
+def test_a_saved_description_loses_its_bidi_override(member_client, shop):
+    status = Column.objects.get(table__connection=shop, name="status")
+    edit_url, _ = column_urls(status)
+
+    member_client.post(edit_url, {"text": "paid\u202e txt.exe", "base_version": "0"})
+
+    status.refresh_from_db()
+    assert status.description == "paid txt.exe"
