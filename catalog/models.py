@@ -283,3 +283,17 @@ class Diagram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.connection} {self.params} ({self.status})"
+
+
+class DbtImportPreview(models.Model):
+    """A dbt import plan between its preview and "Apply": kept here, not in the session
+    (whose row every request reads), for one user and one connection, for an hour."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    plan = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"dbt import preview for {self.connection_id} by {self.user_id}"

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "schemajoy_site.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,3 +204,5 @@ LOGGING = {
 # Security hardening (issue 15) ------------------------------------------------------
 # Longest description or Markdown preview accepted, in characters (forms, dbt import, preview).
 SCHEMAJOY_DESCRIPTION_MAX_CHARS = env_int("SCHEMAJOY_DESCRIPTION_MAX_CHARS", 20_000)
+# Largest request body accepted (dbt uploads), refused by Content-Length before it is read.
+SCHEMAJOY_UPLOAD_MAX_BYTES = env_int("SCHEMAJOY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
