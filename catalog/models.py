@@ -90,7 +90,13 @@ class Connection(models.Model):
         self.dsn_redacted = redact_dsn(dsn)
 
     def get_dsn(self) -> str:
+        if not self.dsn_encrypted:
+            raise crypto.CredentialsErased()
         return crypto.decrypt(self.dsn_encrypted)
+
+    @property
+    def credentials_erased(self) -> bool:
+        return not self.dsn_encrypted
 
     @property
     def schedule_label(self) -> str:
@@ -168,13 +174,15 @@ class CatalogObject(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     dbt_description = models.TextField(blank=True)  # imported from a dbt project
-    first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: a snapshot alone stays undeletable while objects cite it, but
+    # deleting the connection (which cascades to both) works.
+    first_seen = models.ForeignKey(Snapshot, on_delete=models.RESTRICT, related_name="+")
     # Null while present in the latest snapshot; the last snapshot that had it once dropped.
     last_seen = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Snapshot, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     dropped_in = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Snapshot, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
 
     class Meta:

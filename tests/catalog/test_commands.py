@@ -127,3 +127,10 @@ def test_demo_builds_a_scored_history_and_prints_a_working_login(tmp_path, setti
     new_password = re.search(r"password: (\S+)", again).group(1)
     assert authenticate(username="demo", password=new_password) is not None
     assert authenticate(username="demo", password=password) is None
+
+    # --reset deletes the connection with its history (it crashed with ProtectedError).
+    reset = run("demo", "--reset")
+    assert "SchemaJoy demo is ready" in reset
+    rebuilt = Connection.objects.get(name="demo_shop")
+    assert rebuilt.pk != connection.pk and rebuilt.snapshots.count() == 5
+    assert not Snapshot.objects.filter(pk__in=[s.pk for s in snapshots]).exists()

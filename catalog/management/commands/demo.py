@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
 
+from catalog.connections import delete_connection
 from catalog.demo import DEMO_VERSIONS, apply_demo_version, build_demo_target
 from catalog.models import Connection, Team
 from catalog.snapshots import summary_line, take_snapshot
@@ -44,7 +45,7 @@ class Command(BaseCommand):
 
         connection = Connection.objects.filter(name=DEMO_CONNECTION).first()
         if options["reset"] and connection is not None:
-            connection.delete()
+            delete_connection(connection)
             connection = None
         if connection is None or not connection.snapshots.exists():
             self._build_history(team)
