@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from catalog.introspection.limits import Limits
 
 SCHEMES = {
     "postgres": "postgresql",
@@ -89,6 +92,29 @@ def parse_dsn(dsn: str) -> Target:
         password=unquote(parts.password) if parts.password is not None else None,
         options=tuple(parse_qsl(parts.query)),
     )
+
+
+def check_target_allowed(target: Target, limits: Limits) -> None:
+    """InvalidDSN unless the target lies where this installation lets members point it:
+    a member must not probe arbitrary files of the SchemaJoy host or hosts of its network."""
+    if target.dialect == "sqlite":
+        if limits.sqlite_root is None:
+            return
+        root = os.path.realpath(limits.sqlite_root)
+        path = os.path.realpath(target.database)  # symlinks and ".." resolved first
+        if os.path.commonpath([root, path]) != root:
+            raise InvalidDSN(
+                f"SQLite databases must lie under {root} (SCHEMAJOY_SQLITE_ROOT); "
+                "copy the file there or ask an administrator to change the setting."
+            )
+        return
+    allowed = {host.lower() for host in limits.allowed_hosts}
+    if allowed and (target.host or "").lower() not in allowed:
+        raise InvalidDSN(
+            "This installation connects only to these hosts (SCHEMAJOY_TARGET_HOSTS): "
+            + ", ".join(sorted(allowed))
+            + "."
+        )
 
 
 def redact_dsn(dsn: str) -> str:

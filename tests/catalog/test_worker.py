@@ -35,6 +35,7 @@ def worker(transactional_db) -> Iterator[str]:
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": REDIS,
         "SCHEMAJOY_QUEUE": queue,
+        "SCHEMAJOY_SQLITE_ROOT": str(settings.SCHEMAJOY_SQLITE_ROOT),
     }
     process = subprocess.Popen(
         [
