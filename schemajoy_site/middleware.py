@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 
 
 class RequestLimitsMiddleware:
     """Refuses bodies over SCHEMAJOY_UPLOAD_MAX_BYTES by their Content-Length, before a byte
     is read (an oversized upload held a web worker), and NUL characters in query parameters
-    (PostgreSQL refuses them in text, which was a 500)."""
+    and form fields (PostgreSQL refuses them in text, which was a 500)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,11 +31,19 @@ class RequestLimitsMiddleware:
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )
-        if any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
+        if _holds_nul(request.GET) or (
+            request.method == "POST"
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and _holds_nul(request.POST)  # CsrfViewMiddleware parses it anyway
         ):
             return HttpResponseBadRequest(
-                "Query parameters cannot contain NUL characters.", content_type="text/plain"
+                "Query parameters and form fields cannot contain NUL characters.",
+                content_type="text/plain",
             )
         return self.get_response(request)
+
+
+def _holds_nul(data: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )

@@ -237,3 +237,49 @@ def test_the_admin_is_for_staff_only(world):
     assert owner.get(url)["Location"].startswith(reverse("admin:login"))
     assert staff.get(url).status_code == 200
     assert timezone.now()
+
+
+BAD_QUERIES = [
+    {"page": "abc"}, {"page": "-1"}, {"page": "9" * 5000}, {"depth": "x"}, {"depth": "-5"},
+    {"depth": "9" * 5000}, {"format": "exe"}, {"q": "%" * 500}, {"schema": "x" * 10000},
+    {"kind": "nope"}, {"engine": "rm -rf"}, {"table": "\\"}, {"severity": "x"}, {"rule": "'"},
+    {"download": "1", "scope": "[]"}, {"q": "\x01\x02"}, {"compact": "maybe"}, {"next": "//evil"},
+]  # fmt: skip
+
+
+def test_bad_query_parameters_never_answer_500(world):
+    client = Client(raise_request_exception=False)
+    client.force_login(world["owner"])
+    errors = []
+    for name, route in project_urls():
+        if ACCESS[name][0] == NONE:
+            continue
+        url = _url(name, route, world["ids"])
+        for query in BAD_QUERIES:
+            status = client.get(url, query).status_code
+            if status >= 500:
+                errors.append(f"GET {url} {query}: {status}")
+    assert not errors, "\n".join(errors)
+
+
+BAD_POSTS = [
+    {"base_version": "9" * 5000, "text": "x"}, {"base_version": "-1", "text": "\x00\x01"},
+    {"token": "\x00", "action": "nonsense"}, {"name": "\x00", "dsn": "\x00", "team": "x"},
+    {"rule": "\x00", "options": "{" * 5000, "severity": "9" * 5000, "pattern": "\x00"},
+    {"expires_on": "99999-99-99", "scope": "x", "reason": "r" * 100_000},
+]  # fmt: skip
+
+
+def test_bad_form_posts_never_answer_500(world):
+    client = Client(raise_request_exception=False)
+    client.force_login(world["owner"])
+    errors = []
+    for name, route in project_urls():
+        if ACCESS[name][1] in (NONE, SIGN_OUT) or name == "catalog:connection_delete":
+            continue
+        url = _url(name, route, world["ids"])
+        for data in BAD_POSTS:
+            status = client.post(url, data).status_code
+            if status >= 500:
+                errors.append(f"POST {url} {list(data)}: {status}")
+    assert not errors, "\n".join(errors)
