@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from contextlib import suppress
 from typing import Any
 
 from django import forms
@@ -12,6 +14,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpResponse
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+CACHE_DOWN = (RedisError, OSError)
 
 
 def _keys(username: str, address: str) -> tuple[str, str]:
@@ -21,11 +27,23 @@ def _keys(username: str, address: str) -> tuple[str, str]:
 
 
 def _count_failure(key: str) -> None:
-    if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+    try:
+        if not cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+    except CACHE_DOWN:
+        log.warning("login throttle: the cache is unreachable; failure not counted")
+
+
+def _failures(key: str) -> int:
+    try:
+        return int(cache.get(key) or 0)
+    except CACHE_DOWN:
+        # Redis down must not lock everyone out (nor answer 500): sign-in stays open.
+        log.warning("login throttle: the cache is unreachable; not throttling")
+        return 0
 
 
 THROTTLED = (
@@ -41,9 +59,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         address = (self.request.META.get("REMOTE_ADDR") or "unknown") if self.request else ""
         account_key, address_key = _keys(username, address)
-        if (cache.get(account_key) or 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT or (
-            cache.get(address_key) or 0
-        ) >= settings.LOGIN_FAILURES_PER_ADDRESS:
+        if (
+            _failures(account_key) >= settings.LOGIN_FAILURES_PER_ACCOUNT
+            or _failures(address_key) >= settings.LOGIN_FAILURES_PER_ADDRESS
+        ):
             # Refused before the password is checked: a right guess cannot be told apart.
             self.throttled = True
             raise forms.ValidationError(
@@ -57,7 +76,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             _count_failure(account_key)
             _count_failure(address_key)
             raise
-        cache.delete(account_key)
+        with suppress(*CACHE_DOWN):
+            cache.delete(account_key)
         return cleaned
 
 

@@ -177,3 +177,18 @@ def test_logout_works_on_post_only_and_sessions_expire(member_client, settings):
 
     assert member_client.post(reverse("logout")).status_code == 302
     assert member_client.get(reverse("catalog:connection_list")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_in_still_works_when_the_throttles_redis_is_down(settings):
+    # A port nothing listens on: the cache raises, sign-in goes on unthrottled.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    User.objects.create_user("dora", password="correct horse battery")
+
+    assert _sign_in(Client(), "dora", "wrong").status_code == 200
+    assert _sign_in(Client(), "dora", "correct horse battery").status_code == 302
