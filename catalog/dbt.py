@@ -342,7 +342,8 @@ def _read_schema_yml(name: str, text: str) -> tuple[list[DbtDoc], list[str]]:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DbtImportError(f"{name}: not valid YAML{at}: {problem}.") from exc
+        what = "refused" if isinstance(exc, _Refused) else "not valid YAML"
+        raise DbtImportError(f"{name}: {what}{at}: {problem}.") from exc
     if data is None:
         return [], [f"{name}: empty file."]
     if not isinstance(data, dict):
