@@ -166,3 +166,9 @@ def test_add_connection_takes_a_team_by_slug_or_name_and_refuses_a_taken_slug(sq
     with pytest.raises(CommandError, match="belongs to team 'Team A': pass --team team-a"):
         run("add_connection", "clash", sqlite_db, "--team", "Team-A!")
     assert Team.objects.count() == 1
+
+
+def test_add_connection_refuses_a_name_over_the_limit_without_a_traceback(sqlite_db):
+    with pytest.raises(CommandError, match="1 to 200 characters"):
+        run("add_connection", "n" * 201, sqlite_db, "--team", "T")
+    assert not Connection.objects.exists()
