@@ -46,6 +46,9 @@ def main() -> None:
         client.force_login(user)
         results: dict[str, dict[int, tuple[int, float]]] = {}
         with tempfile.TemporaryDirectory() as tmp:
+            from django.conf import settings
+
+            settings.SCHEMAJOY_SQLITE_ROOT = tmp  # SQLite targets must lie under the root
             for n in (10, 1000):
                 team = Team.objects.create(name=f"Team {n}", slug=f"team-{n}")
                 team.members.add(user)

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from catalog.connections import probe_connection
+from catalog.connections import delete_connection, probe_connection
 from catalog.forms import ConnectionForm
 from catalog.models import (
     Announcement,
@@ -69,6 +69,13 @@ class ConnectionAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Connection, form: ConnectionForm, change: bool
     ) -> None:
         form.save()  # saves only the edited fields (see ConnectionForm.save)
+
+    def delete_model(self, request: HttpRequest, obj: Connection) -> None:
+        delete_connection(obj)  # with the schema documents no other snapshot shares
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:
+        for connection in queryset:
+            delete_connection(connection)
 
     @admin.action(description="Test connection (read-only probe)")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Connection]) -> None:

@@ -10,6 +10,16 @@ class UndecryptableSecret(Exception):
     """No configured key decrypts the value: SCHEMAJOY_FERNET_KEYS lost the key it was made with."""
 
 
+class CredentialsErased(UndecryptableSecret):
+    """The connection's credentials were erased on purpose (it was disabled, not deleted)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This connection's credentials were erased: edit it and enter a connection "
+            "string to take snapshots again."
+        )
+
+
 def _fernet() -> MultiFernet:
     return MultiFernet([Fernet(key.encode()) for key in settings.FERNET_KEYS])
 

@@ -10,9 +10,10 @@ overwritten, and the plan says where it would hide the imported one.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
@@ -28,7 +29,8 @@ from catalog.documentation import (
     effective_description,
     normalise_text,
 )
-from catalog.models import Column, Connection, DocRevision, Table
+from catalog.markup import too_long_message
+from catalog.models import Column, Connection, DbtImportPreview, DocRevision, Table
 
 # Export ---------------------------------------------------------------------
 
@@ -147,6 +149,61 @@ class DbtImportError(ValueError):
     """An upload that is not a dbt schema file or manifest; the message says what is wrong."""
 
 
+# Far beyond any real dbt file, far below what a hostile one needs to hurt.
+MAX_NESTING = 64
+MAX_YAML_NODES = 2_000_000
+MAX_DESCRIPTIONS = 200_000
+MAX_INT_DIGITS = 30
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (a 3.8 KB file of them expanded to 2.9 GB), nesting
+    deeper than MAX_NESTING (no RecursionError) and more than MAX_YAML_NODES nodes."""
+
+    def compose_document(self) -> Any:
+        self._depth = 0
+        self._nodes = 0
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _Refused(
+                "YAML aliases (*name) are not accepted; write the repeated part out",
+                self.peek_event().start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:
+            raise _Refused(f"more than {MAX_YAML_NODES:,} values", self.peek_event().start_mark)
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise _Refused(f"nested deeper than {MAX_NESTING} levels", self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        if len(node.value) > MAX_INT_DIGITS:
+            raise _Refused(f"a number longer than {MAX_INT_DIGITS} digits", node.start_mark)
+        return super().construct_yaml_int(node)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+
+
+def _json_int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise ValueError(f"a number longer than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class DbtDoc:
     """One description found in a dbt file."""
@@ -193,6 +250,42 @@ class ImportPlan:
         return cls(**{**data, "changes": changes})
 
 
+PREVIEW_LIFETIME = timedelta(hours=1)
+
+
+def save_import_preview(plan: ImportPlan, *, user: User) -> str:
+    """Keep a plan until the user applies it; returns the random token that names it.
+
+    One preview per user and connection, and none older than PREVIEW_LIFETIME: bounded.
+    """
+    DbtImportPreview.objects.filter(created_at__lt=timezone.now() - PREVIEW_LIFETIME).delete()
+    DbtImportPreview.objects.filter(connection_id=plan.connection_id, user=user).delete()
+    token = secrets.token_urlsafe(32)
+    DbtImportPreview.objects.create(
+        token=token, connection_id=plan.connection_id, user=user, plan=plan.to_dict()
+    )
+    return token
+
+
+def take_import_preview(token: str, *, connection: Connection, user: User) -> ImportPlan | None:
+    """The plan saved under token for this user and connection (then forgotten), or None."""
+    with transaction.atomic():
+        preview = (
+            DbtImportPreview.objects.select_for_update()
+            .filter(
+                token=token,
+                connection=connection,
+                user=user,
+                created_at__gte=timezone.now() - PREVIEW_LIFETIME,
+            )
+            .first()
+        )
+        if preview is None:
+            return None
+        preview.delete()
+    return ImportPlan.from_dict(preview.plan)
+
+
 @dataclass
 class ImportResult:
     applied: int
@@ -219,8 +312,17 @@ def read_dbt_files(
             raise DbtImportError(
                 f"{name}: expected a dbt schema file (.yml, .yaml) or a manifest.json."
             )
+        for doc in found:
+            message = too_long_message(doc.text)
+            if message:
+                where = f"{doc.schema}.{doc.table}" + (f".{doc.column}" if doc.column else "")
+                raise DbtImportError(f"{name}: the description of {where}: {message}")
         docs += found
         notes += note
+        if len(docs) > MAX_DESCRIPTIONS:
+            raise DbtImportError(
+                f"More than {MAX_DESCRIPTIONS:,} sources and columns: import the project in parts."
+            )
     return docs, notes, generated_at
 
 
@@ -235,12 +337,13 @@ def _decode(name: str, content: bytes | str) -> str:
 
 def _read_schema_yml(name: str, text: str) -> tuple[list[DbtDoc], list[str]]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DbtImportError(f"{name}: not valid YAML{at}: {problem}.") from exc
+        what = "refused" if isinstance(exc, _Refused) else "not valid YAML"
+        raise DbtImportError(f"{name}: {what}{at}: {problem}.") from exc
     if data is None:
         return [], [f"{name}: empty file."]
     if not isinstance(data, dict):
@@ -273,16 +376,22 @@ def _read_schema_yml(name: str, text: str) -> tuple[list[DbtDoc], list[str]]:
 
 def _read_manifest(name: str, text: str) -> tuple[list[DbtDoc], list[str], str | None]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise DbtImportError(
             f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
         ) from exc
+    except ValueError as exc:
+        raise DbtImportError(f"{name}: not a dbt manifest: {exc}.") from exc
+    except RecursionError:
+        # json's C parser stops at the interpreter's recursion limit, before memory runs out.
+        raise DbtImportError(f"{name}: nested far deeper than any dbt manifest.") from None
     if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
         raise DbtImportError(
             f"{name}: not a dbt manifest (no 'sources' mapping); upload target/manifest.json."
         )
-    generated_at = (data.get("metadata") or {}).get("generated_at")
+    metadata = _mapping(name, data.get("metadata") or {}, "'metadata'")
+    generated_at = _generated_at(name, metadata.get("generated_at"))
     docs: list[DbtDoc] = []
     for key, source in data["sources"].items():
         source = _mapping(name, source, f"source {key}")
@@ -300,7 +409,29 @@ def _read_manifest(name: str, text: str) -> tuple[list[DbtDoc], list[str], str |
                 DbtDoc(schema, table, str(column.get("name") or column_key), _text(column), name)
             )
     notes = [] if docs else [f"{name}: the manifest holds no sources."]
-    return docs, notes, generated_at if isinstance(generated_at, str) else None
+    return docs, notes, generated_at
+
+
+def _generated_at(name: str, value: Any) -> str | None:
+    """metadata.generated_at as given, once it is known to be a date-time; None when absent."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or _manifest_time(value) is None:
+        raise DbtImportError(
+            f"{name}: metadata.generated_at should be a date-time such as "
+            f"2024-05-01T12:00:00Z, not {value!r:.40}."
+        )
+    return value
+
+
+def _manifest_time(value: str) -> datetime | None:
+    try:
+        when = parse_datetime(value)
+    except ValueError:  # well-formed but impossible, like month 13
+        return None
+    if when is not None and timezone.is_naive(when):
+        when = timezone.make_aware(when, UTC)
+    return when
 
 
 def _list(name: str, value: Any, what: str) -> list[Any]:
@@ -343,7 +474,7 @@ def plan_dbt_import(connection: Connection, files: Iterable[tuple[str, bytes | s
     )
     column_exact = {(c.table_id, c.name): c for c in columns}
     column_folded = _folded(column_exact.values(), lambda c: (c.table_id, c.name.lower()))
-    manifest_time = parse_datetime(generated_at) if generated_at else None
+    manifest_time = _manifest_time(generated_at) if generated_at else None
 
     seen: set[tuple[int, int | None]] = set()
     for doc in docs:

@@ -21,6 +21,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Trim
 from django.utils import timezone
 
+from catalog.markup import strip_invisible, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 
 SCHEMAJOY = "schemajoy"
@@ -70,9 +71,24 @@ class DocConflict(Exception):
         super().__init__(f"{who} changed this description while you were editing it.")
 
 
+class DescriptionTooLong(ValueError):
+    """A description over SCHEMAJOY_DESCRIPTION_MAX_CHARS; the message says the limit."""
+
+
 def normalise_text(text: str) -> str:
-    # Browsers send CRLF from textareas; trailing blank lines are noise in diffs.
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+    # Browsers send CRLF from textareas; trailing blank lines are noise in diffs. Bidi and
+    # control characters go: they only serve to make text read differently than it is.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return strip_invisible(text).strip()
+
+
+def check_description(text: str) -> str:
+    """The normalised text, or DescriptionTooLong."""
+    text = normalise_text(text)
+    message = too_long_message(text)
+    if message:
+        raise DescriptionTooLong(message)
+    return text
 
 
 def set_table_doc(
@@ -102,7 +118,7 @@ def _save(
     base_version: int,
     source: str = DocRevision.Source.WEB,
 ) -> DocRevision | None:
-    text = normalise_text(text)
+    text = check_description(text)
     with transaction.atomic():
         current = (
             model.objects.select_for_update()
@@ -180,7 +196,7 @@ def revert(revision: DocRevision, *, user: User | None) -> DocRevision | None:
 def _set_dbt(
     model: type[Table] | type[Column], obj: Documented, text: str, *, user: User | None
 ) -> DocRevision | None:
-    text = normalise_text(text)
+    text = check_description(text)
     with transaction.atomic():
         before = model.objects.select_for_update().values_list("dbt_description", flat=True)
         before_text = before.get(pk=obj.pk)

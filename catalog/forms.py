@@ -6,8 +6,9 @@ from typing import Any
 from django import forms
 
 from catalog import diff
-from catalog.introspection.dsn import InvalidDSN, parse_dsn
+from catalog.introspection.dsn import InvalidDSN, check_target_allowed, parse_dsn
 from catalog.models import Connection, Team
+from catalog.snapshots import target_limits
 
 INTERVALS = [
     (timedelta(minutes=15), "every 15 minutes"),
@@ -78,7 +79,7 @@ class ConnectionForm(forms.ModelForm):
         dsn = self.cleaned_data["dsn"].strip()
         if dsn:
             try:
-                parse_dsn(dsn)
+                check_target_allowed(parse_dsn(dsn), target_limits())
             except InvalidDSN as exc:
                 raise forms.ValidationError(str(exc)) from None
         return dsn

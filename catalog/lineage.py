@@ -33,6 +33,9 @@ def read_lineage(text: str | bytes, *, name: str = "manifest.json") -> dict[str,
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise LineageError(f"{name}: not valid JSON ({exc}).") from None
+    except (RecursionError, ValueError):
+        # json's own limits: nesting too deep for the parser, or an absurdly long integer.
+        raise LineageError(f"{name}: refused (nested too deep or a number too long).") from None
     if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
         raise LineageError(f"{name}: not a dbt manifest (no 'sources' mapping).")
     nodes = data.get("nodes", {})

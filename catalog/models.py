@@ -98,7 +98,13 @@ class Connection(models.Model):
         self.dsn_redacted = redact_dsn(dsn)
 
     def get_dsn(self) -> str:
+        if not self.dsn_encrypted:
+            raise crypto.CredentialsErased()
         return crypto.decrypt(self.dsn_encrypted)
+
+    @property
+    def credentials_erased(self) -> bool:
+        return not self.dsn_encrypted
 
     @property
     def schedule_label(self) -> str:
@@ -183,13 +189,15 @@ class CatalogObject(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     dbt_description = models.TextField(blank=True)  # imported from a dbt project
-    first_seen = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: a snapshot alone stays undeletable while objects cite it, but
+    # deleting the connection (which cascades to both) works.
+    first_seen = models.ForeignKey(Snapshot, on_delete=models.RESTRICT, related_name="+")
     # Null while present in the latest snapshot; the last snapshot that had it once dropped.
     last_seen = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Snapshot, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     dropped_in = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Snapshot, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
 
     class Meta:
@@ -500,3 +508,17 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class DbtImportPreview(models.Model):
+    """A dbt import plan between its preview and "Apply": kept here, not in the session
+    (whose row every request reads), for one user and one connection, for an hour."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    plan = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"dbt import preview for {self.connection_id} by {self.user_id}"

@@ -52,6 +52,8 @@ def target_limits() -> Limits:
         connect_timeout=settings.TARGET_CONNECT_TIMEOUT,
         statement_timeout=settings.TARGET_STATEMENT_TIMEOUT,
         lock_timeout=settings.TARGET_LOCK_TIMEOUT,
+        sqlite_root=str(settings.SCHEMAJOY_SQLITE_ROOT),
+        allowed_hosts=tuple(settings.SCHEMAJOY_TARGET_HOSTS),
     )
 
 

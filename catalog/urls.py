@@ -15,6 +15,7 @@ urlpatterns = [
     path("connections/new/", views.connection_create, name="connection_create"),
     path("connections/<int:pk>/", views.connection_detail, name="connection_detail"),
     path("connections/<int:pk>/edit/", views.connection_edit, name="connection_edit"),
+    path("connections/<int:pk>/delete/", views.connection_delete, name="connection_delete"),
     path("connections/<int:pk>/snapshot/", views.snapshot_now, name="snapshot_now"),
     path("connections/<int:pk>/status/", views.snapshot_status, name="snapshot_status"),
     path("connections/<int:pk>/test/", views.connection_test, name="connection_test"),

@@ -1,12 +1,14 @@
-"""SchemaJoy's own database unreachable: a clear 503 page instead of a traceback or a 500."""
+"""Middleware that answers before any view: SchemaJoy's own database unreachable (a clear
+503 page), and requests refused before they are read (too big, or holding NUL)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
@@ -44,3 +46,44 @@ class DatabaseUnavailableMiddleware:
             connection.close()
             return unavailable_response()
         return None
+
+
+class RequestLimitsMiddleware:
+    """Refuses bodies over SCHEMAJOY_UPLOAD_MAX_BYTES by their Content-Length, before a byte
+    is read (an oversized upload held a web worker), and NUL characters in query parameters
+    and form fields (PostgreSQL refuses them in text, which was a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.SCHEMAJOY_UPLOAD_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest(
+                "Content-Length is not a number.", content_type="text/plain"
+            )
+        if length > limit:
+            return HttpResponse(
+                f"Uploads are limited to {limit // (1024 * 1024)} MB; this request has "
+                f"{length / (1024 * 1024):.1f} MB.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        if _holds_nul(request.GET) or (
+            request.method == "POST"
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and _holds_nul(request.POST)  # CsrfViewMiddleware parses it anyway
+        ):
+            return HttpResponseBadRequest(
+                "Query parameters and form fields cannot contain NUL characters.",
+                content_type="text/plain",
+            )
+        return self.get_response(request)
+
+
+def _holds_nul(data: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "schemajoy_site.middleware.DatabaseUnavailableMiddleware",
+    "schemajoy_site.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "schemajoy_site.urls"
@@ -234,3 +236,56 @@ CELERY_BEAT_SCHEDULE["send-weekly-digests"] = {
     "task": "scoring.tasks.send_due_digests",
     "schedule": 900,
 }
+# Security hardening (issue 15) ------------------------------------------------------
+# Longest description or Markdown preview accepted, in characters (forms, dbt import, preview).
+SCHEMAJOY_DESCRIPTION_MAX_CHARS = env_int("SCHEMAJOY_DESCRIPTION_MAX_CHARS", 20_000)
+# Largest request body accepted (dbt uploads), refused by Content-Length before it is read.
+SCHEMAJOY_UPLOAD_MAX_BYTES = env_int("SCHEMAJOY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+# HTTPS (SECURE_COOKIES=true means "served over HTTPS"): redirects, HSTS and secure cookies
+# follow, so that `check --deploy --fail-level WARNING` passes in the production shape.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+if env_bool("BEHIND_HTTPS_PROXY", default=False):
+    # The proxy terminates TLS and says so; without this SECURE_SSL_REDIRECT would loop.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Content-Security-Policy (django-csp): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# The debug page and error e-mails mask these settings and frame variables (broker URLs
+# and DSNs carry passwords).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "schemajoy_site.errors.SecretsExceptionReporterFilter"
+
+# Login throttling (schemajoy_site/login.py): failures per account and per address.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# The throttle's counters live in the cache: Redis when there is one, so that every web
+# process sees the same counts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "schemajoy",
+    }
+}
+
+# Where SQLite targets may live (connection probing must not test arbitrary files), and
+# which hosts targets may be on (comma-separated names or addresses; empty: any).
+SCHEMAJOY_SQLITE_ROOT = Path(os.environ.get("SCHEMAJOY_SQLITE_ROOT") or VAR_DIR / "demo")
+SCHEMAJOY_TARGET_HOSTS = env_list("SCHEMAJOY_TARGET_HOSTS")

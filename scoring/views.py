@@ -295,6 +295,8 @@ def waivers(request: HttpRequest, pk: int) -> HttpResponse:
 def waiver_revoke(request: HttpRequest, pk: int, waiver_pk: int) -> HttpResponse:
     connection = _connection(pk)
     _require_edit(request, connection.team)
+    # Another connection's waiver is not found here (it was a silent redirect).
+    get_object_or_404(Waiver, pk=waiver_pk, connection=connection)
     updated = Waiver.objects.filter(
         pk=waiver_pk, connection=connection, revoked_at__isnull=True
     ).update(revoked_at=timezone.now(), revoked_by=request.user)

@@ -51,3 +51,10 @@ def outsider_client(outsider: User) -> Client:
     client = Client()
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_targets_under_the_test_temp_dir(settings, tmp_path_factory) -> None:
+    """SQLite targets must lie under SCHEMAJOY_SQLITE_ROOT: the tests' files are in pytest's
+    temporary directory, so that is the root while testing (workers get it by environment)."""
+    settings.SCHEMAJOY_SQLITE_ROOT = tmp_path_factory.getbasetemp()

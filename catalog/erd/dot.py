@@ -39,6 +39,9 @@ def html_text(text: str) -> str:
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
+        # graphviz's HTML-label lexer rejects an element whose whole text is "]" (found by
+        # tests/catalog/test_hypothesis_models.py); the character reference always parses.
+        .replace("]", "&#93;")
     )
 
 

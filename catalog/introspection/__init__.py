@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
 
-from catalog.introspection.dsn import InvalidDSN, Target, parse_dsn
+from catalog.introspection.dsn import InvalidDSN, Target, check_target_allowed, parse_dsn
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import SchemaModel
@@ -40,20 +40,22 @@ class Probe:
         return bool(self.write_privileges)
 
 
-def _target(dsn: str) -> Target:
+def _target(dsn: str, limits: Limits) -> Target:
     try:
-        return parse_dsn(dsn)
+        target = parse_dsn(dsn)
+        check_target_allowed(target, limits)
     except InvalidDSN as exc:
         raise IntrospectionError(str(exc)) from None
+    return target
 
 
 def introspect(dsn: str, *, limits: Limits = DEFAULT_LIMITS) -> SchemaModel:
-    target = _target(dsn)
+    target = _target(dsn, limits)
     return dialect_module(target.dialect).introspect(target, limits=limits)
 
 
 def probe(dsn: str, *, limits: Limits = DEFAULT_LIMITS) -> Probe:
-    target = _target(dsn)
+    target = _target(dsn, limits)
     module = dialect_module(target.dialect)
     version, privileges = module.probe(target, limits=limits)
     return Probe(

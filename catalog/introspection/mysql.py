@@ -599,7 +599,7 @@ def _session(
             program_name="schemajoy",
         )
     except (pymysql.MySQLError, OSError) as exc:
-        raise _connect_error(exc, target, limits) from None
+        raise _error(exc, target, limits, connecting=True) from None
     # Logged in: statements get their own bound (PyMySQL applies these on the next read/write).
     conn._read_timeout = conn._write_timeout = limits.statement_timeout + _SOCKET_MARGIN
     try:
@@ -638,27 +638,23 @@ def _configure(conn: pymysql.connections.Connection, limits: Limits) -> Server:
     return server
 
 
-def _connect_error(exc: BaseException, target: Target, limits: Limits) -> IntrospectionError:
-    code = exc.args[0] if isinstance(exc, pymysql.MySQLError) and exc.args else None
-    if code == 2013 or isinstance(exc, TimeoutError) or "timed out" in str(exc):
-        return IntrospectionError(
-            f"Could not reach the MySQL server at {target.host}:{target.port or 3306}: no answer "
-            f"within the {limits.connect_timeout:g} s connect timeout.",
-            transient=True,
-        )
-    return _error(exc, target, limits)
-
-
-def _error(exc: BaseException, target: Target, limits: Limits) -> IntrospectionError:
+def _error(
+    exc: BaseException, target: Target, limits: Limits, *, connecting: bool = False
+) -> IntrospectionError:
     """A message for the connection's owner; server messages never contain the password."""
     if isinstance(exc, IntrospectionError):
         return exc
     code = exc.args[0] if isinstance(exc, pymysql.MySQLError) and exc.args else None
     detail = exc.args[1] if isinstance(exc, pymysql.MySQLError) and len(exc.args) > 1 else str(exc)
     where = f"{target.host}:{target.port or 3306}"
-    if code in _UNREACHABLE_CODES:
+    # A connection lost before the handshake ended is a listener that never answered.
+    lost_early = connecting and (code in _LOST_CODES or code is None)
+    if code in _UNREACHABLE_CODES or lost_early:
+        # No detail: refused, timed out and unknown host read alike (no port scanning).
         return IntrospectionError(
-            f"Cannot reach the MySQL server at {where}: {detail}", transient=True
+            f"Could not reach a MySQL server at {where} within {limits.connect_timeout:g} s "
+            "(refused, no answer, or unknown host).",
+            transient=True,
         )
     if code == 1045:
         return IntrospectionError(

@@ -677,6 +677,10 @@ def _ms(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
 
+UNREACHABLE = (
+    "Could not reach a PostgreSQL server at {address} within {connect_timeout} s "
+    "(refused, no answer, or unknown host)."
+)
 _MESSAGES: list[tuple[str, str, bool]] = [
     # (pattern in the server's or libpq's message, what we say, transient)
     (r"password authentication failed", "The server rejected the password for role {user}.", False),
@@ -693,16 +697,12 @@ _MESSAGES: list[tuple[str, str, bool]] = [
         "The server refuses connections from here for role {user} (no pg_hba.conf entry).",
         False,
     ),
-    (r"Connection refused", "Could not reach {address}: connection refused.", True),
-    (r"timeout expired", "Could not reach {address}: no answer within {connect_timeout} s.", True),
+    # One message for refused, timed out, unknown host and no route: a member must not be
+    # able to map the network from SchemaJoy's host, port by port.
     (
-        r"failed to resolve host|could not translate host name",
-        "Could not reach {address}: unknown host name.",
-        True,
-    ),
-    (
-        r"No route to host|Network is unreachable",
-        "Could not reach {address}: no route to the host.",
+        r"Connection refused|timeout expired|failed to resolve host|could not translate host name"
+        r"|No route to host|Network is unreachable",
+        UNREACHABLE,
         True,
     ),
     (

@@ -490,14 +490,16 @@ def _group(sql: str, tokens: list[Token], opening: int) -> str:
 
 # Session -------------------------------------------------------------------
 
+NO_DATABASE = "No readable SQLite database at {path} (missing, not a file, or not SQLite)."
+
 
 @contextmanager
 def _session(target: Target, limits: Limits) -> Iterator[Read]:
     path = target.database
-    if not os.path.exists(path):
-        raise IntrospectionError(f"No SQLite database at {path}.")
+    # One message for missing, not a file and not SQLite: a member must not learn which
+    # files exist on the SchemaJoy host.
     if not os.path.isfile(path):
-        raise IntrospectionError(f"{path} is not a file, so it is no SQLite database.")
+        raise IntrospectionError(NO_DATABASE.format(path=path))
     try:
         conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=limits.lock_timeout)
     except sqlite3.Error as exc:
@@ -523,8 +525,8 @@ def _is_interrupt(exc: sqlite3.Error) -> bool:
 
 def _error(exc: sqlite3.Error, path: str, limits: Limits) -> IntrospectionError:
     text = str(exc).lower()
-    if "not a database" in text or "malformed" in text:
-        return IntrospectionError(f"{path} is not a SQLite database (or it is damaged): {exc}")
+    if "not a database" in text or "malformed" in text or "unable to open" in text:
+        return IntrospectionError(NO_DATABASE.format(path=path))
     if "locked" in text or "busy" in text:
         return IntrospectionError(
             f"{path} stayed locked by a writer for more than {limits.lock_timeout:g} s.",

@@ -30,7 +30,7 @@ import logging
 from importlib import import_module
 from typing import Any
 
-from catalog.introspection.dsn import InvalidDSN, parse_dsn
+from catalog.introspection.dsn import InvalidDSN, check_target_allowed, parse_dsn
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import SchemaModel
@@ -65,6 +65,7 @@ def sample(
     clock = Clock(budget)
     try:
         target = parse_dsn(dsn)
+        check_target_allowed(target, limits)
     except InvalidDSN as exc:
         recorder = Recorder(model.dialect, rows=rows, clock=clock)
         recorder.stop(str(exc))

@@ -14,12 +14,17 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from catalog.changes import recent_breaking_changes
-from catalog.connections import probe_connection
+from catalog.connections import (
+    connection_footprint,
+    delete_connection,
+    erase_credentials,
+    probe_connection,
+)
 from catalog.forms import ConnectionForm, TableFilterForm, teams_for
 from catalog.models import Connection, Table
 from catalog.tasks import enqueue_snapshot
 from schemajoy_site.celery import BACKGROUND_UNAVAILABLE
-from scoring.models import SnapshotScore
+from scoring.models import Finding, SnapshotScore
 
 TABLES_PER_PAGE = 50
 
@@ -228,3 +233,32 @@ def table_detail(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
             "can_edit": table.connection.team.can_edit(request.user),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def connection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what deleting removes. POST action=delete: all of it; action=erase: only the
+    credentials, and the connection is disabled. The target database is never touched."""
+    connection = _editable_connection(request, pk)
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "delete":
+        name = connection.name
+        delete_connection(connection)
+        messages.success(request, f"Connection {name} and its history were deleted.")
+        return redirect("catalog:connection_list")
+    if request.method == "POST" and action == "erase":
+        erase_credentials(connection)
+        messages.success(
+            request, f"The credentials of {connection.name} were erased; it is disabled."
+        )
+        return redirect(connection)
+    context = {
+        "connection": connection,
+        "footprint": connection_footprint(connection),
+        "scores": SnapshotScore.objects.filter(connection=connection).count(),
+        "findings": Finding.objects.filter(connection=connection).count(),
+    }
+    status = 400 if request.method == "POST" else 200
+    if status == 400:
+        context["error"] = "Choose what to do: delete everything, or erase the credentials."
+    return render(request, "catalog/connection_delete.html", context, status=status)

@@ -18,8 +18,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog.dbt import DbtImportError, ImportPlan, apply_dbt_import, export_dbt, plan_dbt_import
+from catalog.dbt import (
+    DbtImportError,
+    apply_dbt_import,
+    export_dbt,
+    plan_dbt_import,
+    save_import_preview,
+    take_import_preview,
+)
 from catalog.documentation import (
+    DescriptionTooLong,
     DocConflict,
     comment_sql,
     docs_coverage_by_schema,
@@ -30,17 +38,11 @@ from catalog.documentation import (
     total_coverage,
     undocumented_columns,
 )
-from catalog.markup import render_markdown
+from catalog.markup import render_markdown, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.search import search_catalog
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-PREVIEW_MAX_CHARS = 50_000
 UNDOCUMENTED_PER_PAGE = 50
-
-
-def _plan_key(pk: int) -> str:
-    return f"dbt-import-plan-{pk}"
 
 
 def _require_edit(request: HttpRequest, connection: Connection) -> None:
@@ -114,6 +116,11 @@ def doc_edit(
         )
         # htmx swaps only 2xx responses; a plain form post gets the honest 409.
         return render(request, template, context, status=200 if request.htmx else 409)
+    except DescriptionTooLong as exc:
+        context = _doc_context(
+            request, table, obj, text=text, base_version=base_version, error=str(exc)
+        )
+        return render(request, template, context, status=200 if request.htmx else 400)
     if not request.htmx:
         messages.success(request, "Description saved.")
         return redirect(table)
@@ -125,8 +132,16 @@ def doc_edit(
 def doc_preview(request: HttpRequest) -> HttpResponse:
     """Markdown -> sanitised HTML, for the live preview beside the editor."""
     text = (request.POST if request.method == "POST" else request.GET).get("text", "")
-    html = render_markdown(text[:PREVIEW_MAX_CHARS])
-    return render(request, "catalog/docs/_preview.html", {"html": html})
+    error = too_long_message(text)
+    if error:
+        # htmx swaps only 2xx responses: the message replaces the preview.
+        return render(
+            request,
+            "catalog/docs/_preview.html",
+            {"error": error},
+            status=200 if request.htmx else 400,
+        )
+    return render(request, "catalog/docs/_preview.html", {"html": render_markdown(text)})
 
 
 @require_GET
@@ -158,7 +173,12 @@ def doc_revert(request: HttpRequest, pk: int, table_pk: int, revision_pk: int) -
     table = _table(pk, table_pk)
     _require_edit(request, table.connection)
     revision = get_object_or_404(DocRevision, pk=revision_pk, table=table)
-    if revert(revision, user=request.user) is None:
+    try:
+        reverted = revert(revision, user=request.user)
+    except DescriptionTooLong as exc:
+        messages.error(request, str(exc))
+        return redirect("catalog:doc_history", pk, table_pk)
+    if reverted is None:
         messages.info(request, "Nothing to revert: the text is already that.")
     else:
         messages.success(request, "Reverted.")
@@ -209,7 +229,10 @@ def dbt_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def dbt_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload dbt files -> a preview of the plan (kept in the session) -> apply."""
+    """Upload dbt files -> a preview of the plan (kept server-side, by token) -> apply.
+
+    Bodies over SCHEMAJOY_UPLOAD_MAX_BYTES never get here: RequestLimitsMiddleware refuses
+    them by Content-Length before they are read."""
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     _require_edit(request, connection)
     context: dict[str, Any] = {"connection": connection}
@@ -217,16 +240,14 @@ def dbt_import(request: HttpRequest, pk: int) -> HttpResponse:
         uploads = request.FILES.getlist("files")
         if not uploads:
             context["error"] = "Choose a schema.yml, sources.yml or manifest.json to upload."
-        elif any(f.size > MAX_UPLOAD_BYTES for f in uploads):
-            context["error"] = "Uploads are limited to 20 MB per file."
         else:
             try:
                 plan = plan_dbt_import(connection, [(f.name, f.read()) for f in uploads])
             except DbtImportError as exc:
                 context["error"] = str(exc)
             else:
-                request.session[_plan_key(pk)] = plan.to_dict()
                 context["plan"] = plan
+                context["token"] = save_import_preview(plan, user=request.user)
     status = 400 if "error" in context else 200
     return render(request, "catalog/docs/dbt_import.html", context, status=status)
 
@@ -235,11 +256,13 @@ def dbt_import(request: HttpRequest, pk: int) -> HttpResponse:
 def dbt_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     _require_edit(request, connection)
-    data = request.session.pop(_plan_key(pk), None)
-    if not data or data.get("connection_id") != connection.pk:
+    plan = take_import_preview(
+        request.POST.get("token", ""), connection=connection, user=request.user
+    )
+    if plan is None:
         messages.warning(request, "That import preview expired: upload the files again.")
         return redirect("catalog:dbt_import", pk)
-    result = apply_dbt_import(ImportPlan.from_dict(data), user=request.user)
+    result = apply_dbt_import(plan, user=request.user)
     messages.success(request, f"Imported {result.applied} dbt descriptions.")
     if result.stale:
         messages.warning(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from catalog.lineage import LineageError, read_lineage, store_lineage
 from catalog.models import Connection, DbtLineage
-from catalog.views.docs import MAX_UPLOAD_BYTES
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,8 +25,8 @@ def dbt_lineage(request: HttpRequest, pk: int) -> HttpResponse:
         upload = request.FILES.get("manifest")
         if upload is None:
             error = "Choose the dbt project's target/manifest.json to upload."
-        elif upload.size > MAX_UPLOAD_BYTES:
-            error = "Uploads are limited to 20 MB."
+        elif upload.size > settings.SCHEMAJOY_UPLOAD_MAX_BYTES:
+            error = f"Uploads are limited to {settings.SCHEMAJOY_UPLOAD_MAX_BYTES // 2**20} MB."
         else:
             try:
                 lineage = read_lineage(upload.read(), name=upload.name or "manifest.json")

@@ -127,3 +127,48 @@ def test_demo_builds_a_scored_history_and_prints_a_working_login(tmp_path, setti
     new_password = re.search(r"password: (\S+)", again).group(1)
     assert authenticate(username="demo", password=new_password) is not None
     assert authenticate(username="demo", password=password) is None
+
+    # --reset deletes the connection with its history (it crashed with ProtectedError).
+    reset = run("demo", "--reset")
+    assert "SchemaJoy demo is ready" in reset
+    rebuilt = Connection.objects.get(name="demo_shop")
+    assert rebuilt.pk != connection.pk and rebuilt.snapshots.count() == 5
+    assert not Snapshot.objects.filter(pk__in=[s.pk for s in snapshots]).exists()
+
+
+def test_add_connection_reads_the_dsn_from_stdin_or_the_environment(sqlite_db, monkeypatch):
+    out = StringIO()
+    call_command(
+        "add_connection", "piped", "--dsn-stdin", "--team", "T", stdin=StringIO(sqlite_db + "\n"),
+        stdout=out,
+    )  # fmt: skip
+    assert "piped: added" in out.getvalue()
+    monkeypatch.setenv("SCHEMAJOY_DSN", sqlite_db)
+
+    assert "from-env: added" in run("add_connection", "from-env", "--team", "T")
+    assert {c.get_dsn() for c in Connection.objects.all()} == {sqlite_db}
+
+
+def test_add_connection_without_any_dsn_says_where_to_put_it(monkeypatch, db):
+    monkeypatch.delenv("SCHEMAJOY_DSN", raising=False)
+
+    with pytest.raises(CommandError, match="--dsn-stdin, or in the SCHEMAJOY_DSN"):
+        run("add_connection", "none", "--team", "T")
+
+
+def test_add_connection_takes_a_team_by_slug_or_name_and_refuses_a_taken_slug(sqlite_db):
+    team = Team.objects.create(name="Team A", slug="team-a")
+
+    run("add_connection", "by-slug", sqlite_db, "--team", "team-a")
+    run("add_connection", "by-name", sqlite_db, "--team", "team a")
+
+    assert set(team.connections.values_list("name", flat=True)) == {"by-slug", "by-name"}
+    with pytest.raises(CommandError, match="belongs to team 'Team A': pass --team team-a"):
+        run("add_connection", "clash", sqlite_db, "--team", "Team-A!")
+    assert Team.objects.count() == 1
+
+
+def test_add_connection_refuses_a_name_over_the_limit_without_a_traceback(sqlite_db):
+    with pytest.raises(CommandError, match="1 to 200 characters"):
+        run("add_connection", "n" * 201, sqlite_db, "--team", "T")
+    assert not Connection.objects.exists()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from catalog.dbt import DbtImportError, ImportPlan, apply_dbt_import, export_dbt, plan_dbt_import
 from catalog.documentation import set_column_doc, set_table_doc
@@ -275,3 +277,77 @@ def test_export_writes_no_yaml_anchors(db, tmp_path):
 
     assert "&id" not in text and "*id" not in text
     assert text.count("freshness:") == 2
+
+
+# Hostile files (issue 13, 15): a clear error, quickly, nothing built --------------------
+
+
+def _deep_yaml(levels: int) -> str:
+    return "sources:\n" + "".join("  " * i + "- \n" for i in range(1, levels))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("schema.yml", "a: &x [1, 2]\nb: *x\n", "YAML aliases (*name) are not accepted"),
+        ("schema.yml", "sources: " + "[" * 5000 + "]" * 5000, "nested deeper than 64 levels"),
+        ("schema.yml", _deep_yaml(5000), "nested deeper than 64 levels"),
+        ("schema.yml", "sources:\n  - name: " + "9" * 5000 + "\n", "number longer than 30 digits"),
+        ("manifest.json", "[" * 100_000 + "]" * 100_000, "nested far deeper than any dbt"),
+        ("manifest.json", '{"sources": {}, "n": ' + "9" * 5000 + "}", "number longer than 30"),
+        ("manifest.json", '{"sources": {}, "metadata": [1]}', "'metadata' should be a mapping"),
+        (
+            "manifest.json",
+            '{"sources": {}, "metadata": {"generated_at": "2024-13-45T99:00:00"}}',
+            "metadata.generated_at should be a date-time",
+        ),
+        (
+            "manifest.json",
+            '{"sources": {}, "metadata": {"generated_at": 12}}',
+            "metadata.generated_at should be a date-time",
+        ),
+    ],
+    ids=["alias", "deep-flow-yaml", "deep-block-yaml", "huge-int-yaml", "deep-json",
+         "huge-int-json", "metadata-list", "bad-generated-at", "int-generated-at"],
+)  # fmt: skip
+def test_hostile_files_are_refused_with_a_clear_message(shop, name, content, message):
+    with pytest.raises(DbtImportError, match=re.escape(message)):
+        plan_dbt_import(shop, [(name, content)])
+
+
+def test_the_alias_bomb_is_refused_within_a_second_with_nothing_stored(shop):
+    bomb = (
+        "cols: &cols\n"
+        + "".join(f"  - {{name: c{i}}}\n" for i in range(200))
+        + "".join(f"s{i}: *cols\n" for i in range(200))
+    )
+    started = time.process_time()
+
+    with pytest.raises(DbtImportError, match="aliases"):
+        plan_dbt_import(shop, [("schema.yml", bomb)])
+
+    assert time.process_time() - started < 1
+    assert not Column.objects.exclude(dbt_description="").exists()
+
+
+def test_a_description_over_the_size_limit_is_refused_naming_the_object(shop, settings):
+    settings.SCHEMAJOY_DESCRIPTION_MAX_CHARS = 10
+    text = "sources:\n  - name: public\n    tables:\n      - name: orders\n        description: "
+    with pytest.raises(DbtImportError, match=r"public.orders: Descriptions are limited to 10"):
+        plan_dbt_import(shop, [("schema.yml", text + "x" * 11 + "\n")])
+
+
+def test_a_manifest_time_without_zone_is_taken_as_utc(shop):
+    manifest = '{"sources": {}, "metadata": {"generated_at": "2024-05-01T12:00:00"}}'
+
+    plan = plan_dbt_import(shop, [("manifest.json", manifest)])
+
+    assert plan.generated_at == "2024-05-01T12:00:00"
+
+
+def test_import_command_exits_with_the_message_on_a_100000_level_manifest(shop, tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+
+    with pytest.raises(CommandError, match="nested far deeper than any dbt manifest"):
+        call_command("import_dbt", "shop", str(path))

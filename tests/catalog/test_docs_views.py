@@ -11,13 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.documentation import set_column_doc, set_table_doc
-from catalog.models import Column, DocRevision, Table, Team
+from catalog.models import Column, DbtImportPreview, DocRevision, Table, Team
 from tests.builders import col, model, table
 from tests.catalog.docs_catalog import make_catalog, shop_model
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
+# 200 sources each naming the same 200 columns by alias: 3.8 KB that PyYAML expanded to GBs.
+ALIAS_BOMB = (
+    "cols: &cols\n"
+    + "".join(f"  - {{name: c{i}, description: d}}\n" for i in range(200))
+    + "sources:\n"
+    + "".join(f"  - {{name: s{i}, tables: [{{name: t, columns: *cols}}]}}\n" for i in range(200))
+).encode()
 
 
 @pytest.fixture
@@ -174,7 +181,7 @@ def test_table_page_shows_where_each_description_comes_from(member_client, shop,
     assert "Checkouts, <em>one</em> each" in html and ">SchemaJoy</span>" in html
     assert "From dbt" in html and ">dbt</span>" in html
     assert "People who buy" in customers and ">database comment</span>" in customers
-    assert "hx-trigger=\"click[!event.target.closest('a')]\"" in html
+    assert 'hx-trigger="doc-edit"' in html  # fired by static/js/docs.js, not an eval'd filter
 
 
 def test_history_shows_diffs_and_revert_restores(member_client, shop, member):
@@ -229,15 +236,24 @@ def test_dbt_export_downloads_and_import_previews_then_applies(member_client, sh
     assert preview.status_code == 200
     assert "2 descriptions to import" in preview.content.decode()
     assert Table.objects.get(name="orders").dbt_description == ""
+    # The plan waits server-side under a random token, not in the session.
+    token = preview.context["token"]
+    assert not any(key.startswith("dbt") for key in member_client.session.load())
+    assert DbtImportPreview.objects.get().token == token
 
-    applied = member_client.post(reverse("catalog:dbt_import_apply", args=[shop.pk]))
+    applied = member_client.post(
+        reverse("catalog:dbt_import_apply", args=[shop.pk]), {"token": token}
+    )
 
     assert applied.status_code == 302
     assert Table.objects.get(name="orders").dbt_description == "Checkouts"
     assert Column.objects.get(name="status").dbt_description == "Lifecycle"
     # The plan was used once: a second apply asks for a new upload.
-    again = member_client.post(reverse("catalog:dbt_import_apply", args=[shop.pk]))
+    again = member_client.post(
+        reverse("catalog:dbt_import_apply", args=[shop.pk]), {"token": token}
+    )
     assert again["Location"] == url
+    assert not DbtImportPreview.objects.exists()
 
 
 def test_a_malformed_upload_shows_a_clear_error_and_changes_nothing(member_client, shop):
@@ -373,3 +389,113 @@ def test_postgresql_has_trigram_indexes_on_the_searched_expressions():
         "catalog_column_search_trgm",
     }
     assert all("gin_trgm_ops" in definition for definition in indexes.values())
+
+
+def test_preview_refuses_the_quadratic_bracket_text_by_size(member_client):
+    text = "[" * 20000 + "]" * 20000
+
+    response = member_client.post(reverse("catalog:doc_preview"), {"text": text})
+
+    assert response.status_code == 400
+    assert "limited to 20,000 characters; this one has 40,000" in response.content.decode()
+
+
+def test_an_over_long_description_is_refused_with_the_text_kept_and_nothing_saved(
+    member_client, shop, settings
+):
+    settings.SCHEMAJOY_DESCRIPTION_MAX_CHARS = 50
+    status = Column.objects.get(table__connection=shop, name="status")
+    edit_url, _ = column_urls(status)
+
+    response = member_client.post(edit_url, {"text": "y" * 51, "base_version": "0"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "limited to 50 characters; this one has 51" in html and "y" * 51 in html
+    status.refresh_from_db()
+    assert (status.description, status.description_version) == ("", 0)
+    assert not DocRevision.objects.filter(column=status).exists()
+
+
+def test_a_saved_description_loses_its_bidi_override(member_client, shop):
+    status = Column.objects.get(table__connection=shop, name="status")
+    edit_url, _ = column_urls(status)
+
+    member_client.post(edit_url, {"text": "paid\u202e txt.exe", "base_version": "0"})
+
+    status.refresh_from_db()
+    assert status.description == "paid txt.exe"
+
+
+def test_another_users_preview_token_applies_nothing(member_client, shop, team):
+    url = reverse("catalog:dbt_import", args=[shop.pk])
+    sources = (
+        b"sources:\n  - name: public\n    tables:\n      - name: orders\n        description: X\n"
+    )
+    token = member_client.post(url, {"files": SimpleUploadedFile("s.yml", sources)}).context[
+        "token"
+    ]
+    bob = User.objects.create_user("bob", password="x")
+    team.members.add(bob)
+    other = Client()
+    other.force_login(bob)
+
+    response = other.post(reverse("catalog:dbt_import_apply", args=[shop.pk]), {"token": token})
+
+    assert response["Location"] == url
+    assert Table.objects.get(name="orders").dbt_description == ""
+    assert DbtImportPreview.objects.filter(token=token).exists()
+
+
+def test_an_alias_bomb_upload_is_refused_fast_and_stores_nothing(member_client, shop):
+    url = reverse("catalog:dbt_import", args=[shop.pk])
+
+    response = member_client.post(url, {"files": SimpleUploadedFile("schema.yml", ALIAS_BOMB)})
+
+    assert response.status_code == 400
+    assert "YAML aliases (*name) are not accepted" in response.content.decode()
+    assert not DbtImportPreview.objects.exists()
+    assert not any(key.startswith("dbt") for key in member_client.session.load())
+
+
+def test_an_upload_over_the_limit_is_refused_by_its_content_length_before_it_is_read(
+    member_client, shop, settings
+):
+    settings.SCHEMAJOY_UPLOAD_MAX_BYTES = 1024 * 1024
+    url = reverse("catalog:dbt_import", args=[shop.pk])
+
+    # The body is never read: a stream that fails on read proves it.
+    response = member_client.generic(
+        "POST",
+        url,
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(3 * 1024 * 1024),
+        **{"wsgi.input": _Unreadable()},
+    )
+
+    assert response.status_code == 413
+    assert "Uploads are limited to 1 MB; this request has 3.0 MB." in response.content.decode()
+
+
+class _Unreadable:
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.parametrize(
+    "name", ["comment_sql", "undocumented", "dbt_export", "connection_diagram", "search"]
+)
+def test_a_nul_byte_in_query_parameters_is_a_clear_400(member_client, shop, name):
+    url = (
+        reverse(f"catalog:{name}")
+        if name == "search"
+        else reverse(f"catalog:{name}", args=[shop.pk])
+    )
+
+    response = member_client.get(url, {"q": "a\x00b", "schema": "pub\x00lic"})
+
+    assert response.status_code == 400
+    assert "NUL characters" in response.content.decode()

@@ -21,6 +21,7 @@ from catalog.erd import (
 )
 from catalog.introspection import introspect
 from catalog.introspection.model import TEXT, Column, PrimaryKey, SchemaModel, Table
+from tests.builders import col, model, table
 from tests.catalog.test_erd import HOSTILE, hostile_model, wide
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -168,3 +169,10 @@ def test_renders_the_musicbrainz_subject_area_map_and_an_area(musicbrainz: Schem
     area = next(a for a in areas if a.name == "musicbrainz: l_artist_*")
     diagram = schema_to_graph(musicbrainz, tables=area.tables, table_url=url)
     assert_links_every_table(timed_render(diagram, 10), diagram.drawn)
+
+
+def test_a_column_named_only_a_closing_bracket_renders():
+    # graphviz refused <B>]</B>: found by the hypothesis test of generated models.
+    svg = render(schema_to_graph(model(table("t", col("]", "bigint", pk=True)))), format="svg")
+
+    assert b"]" in svg

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.template import Context, Template
 
-from catalog.markup import render_markdown
+from catalog.markup import render_markdown, strip_invisible, too_long_message
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -103,3 +104,71 @@ def test_template_filter_marks_the_sanitised_html_safe():
     )
 
     assert rendered == "<p><em>hi</em> </p>"
+
+
+# Hostile sizes and shapes (issue 15): linear rendering, a size limit, no invisible text.
+
+# Each was quadratic or worse in Python-Markdown; each is exactly at the size limit here.
+ADVERSARIAL = {
+    "brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),
+    "link openers": lambda n: "[a](" * (n // 4),
+    "image openers": lambda n: "![" * (n // 2),
+    "nested emphasis": lambda n: "*" * (n // 2 - 1) + "a" + "*" * (n // 2),
+    "backticks": lambda n: "`a``" * (n // 4),
+    "angle brackets": lambda n: "<a" * (n // 2),
+    "long table": lambda n: "|a|\n|-|\n" + "|x|\n" * (n // 4 - 2),
+    "nested quotes": lambda n: ">" * n,
+    "nested lists": lambda n: "".join("  " * i + "- a\n" for i in range(n // 400)),
+}
+
+
+@pytest.mark.parametrize("shape", ADVERSARIAL)
+def test_adversarial_markdown_at_the_size_limit_renders_without_blowing_up(shape, settings):
+    text = ADVERSARIAL[shape](settings.SCHEMAJOY_DESCRIPTION_MAX_CHARS)
+    assert len(text) <= settings.SCHEMAJOY_DESCRIPTION_MAX_CHARS
+    started = time.process_time()
+
+    html = render_markdown(text)
+
+    # A sanity ceiling only (bench/ measures): Python-Markdown took 66 s on the brackets.
+    assert time.process_time() - started < 5
+    assert "<script" not in html
+
+
+def test_markdown_parser_nests_no_deeper_than_its_cap():
+    html = render_markdown(">" * 5000 + " deep")
+
+    assert html.count("<blockquote>") <= 20
+
+
+def test_text_over_the_size_limit_is_shown_as_plain_text_never_parsed(settings):
+    settings.SCHEMAJOY_DESCRIPTION_MAX_CHARS = 100
+    text = "[" * 200 + "<script>x</script>" + "]" * 200
+
+    html = render_markdown(text)
+
+    assert html.startswith("<pre>") and "&lt;script&gt;" in html and "<script" not in html
+
+
+def test_size_message_names_the_limit_and_the_length(settings):
+    settings.SCHEMAJOY_DESCRIPTION_MAX_CHARS = 10
+
+    assert too_long_message("x" * 10) is None
+    assert too_long_message("x" * 11) == (
+        "Descriptions are limited to 10 characters; this one has 11. "
+        "Shorten it, or link to a longer document."
+    )
+
+
+@pytest.mark.parametrize(
+    "char", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200b", "\x00", "\x1b", "\x85"]
+)
+def test_bidi_and_control_characters_are_stripped(char):
+    assert strip_invisible(f"paid{char}diap\tok\n") == "paiddiap\tok\n"
+
+
+def test_fenced_code_and_tables_render():
+    html = render_markdown("```sql\nselect 1 < 2;\n```\n\n| a |\n|---|\n| b |\n")
+
+    assert "<pre><code>select 1 &lt; 2;\n</code></pre>" in html
+    assert "<table>" in html and "<th>a</th>" in html and "<td>b</td>" in html

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.connections import delete_connection
 from catalog.demo import DEMO_VERSIONS, apply_demo_version, build_demo_target
 from catalog.models import Connection, Team
 from catalog.snapshots import summary_line, take_snapshot
@@ -47,7 +48,7 @@ class Command(BaseCommand):
 
         connection = Connection.objects.filter(name=DEMO_CONNECTION).first()
         if options["reset"] and connection is not None:
-            connection.delete()
+            delete_connection(connection)
             connection = None
         if connection is None or not connection.snapshots.exists():
             self._build_history(team)

@@ -342,20 +342,26 @@ def test_missing_file_is_an_error_and_is_never_created(tmp_path: Path):
     missing = tmp_path / "nope.db"
     with pytest.raises(IntrospectionError) as caught:
         introspect(missing)
-    assert caught.value.message == f"No SQLite database at {missing}."
+    assert caught.value.message == (
+        f"No readable SQLite database at {missing} (missing, not a file, or not SQLite)."
+    )
     assert not missing.exists()
     with pytest.raises(IntrospectionError):
         sqlite.probe(Target(dialect="sqlite", database=str(missing)), limits=LIMITS)
     assert not missing.exists()
 
 
-def test_file_that_is_not_a_database_is_named(tmp_path: Path):
+def test_missing_directory_and_non_sqlite_files_read_alike(tmp_path: Path):
+    # A member must not learn which files exist on SchemaJoy's host.
     path = tmp_path / "notes.db"
     path.write_text("not a database, just some text " * 100)
-    with pytest.raises(IntrospectionError) as caught:
-        introspect(path)
-    assert "is not a SQLite database" in caught.value.message
-    assert not caught.value.transient
+    messages = set()
+    for candidate in (path, tmp_path, tmp_path / "missing.db"):
+        with pytest.raises(IntrospectionError) as caught:
+            introspect(candidate)
+        assert not caught.value.transient
+        messages.add(caught.value.message.replace(str(candidate), "PATH"))
+    assert messages == {"No readable SQLite database at PATH (missing, not a file, or not SQLite)."}
 
 
 def test_locked_file_is_a_transient_error(shop: Path):
