@@ -201,6 +201,7 @@ class Finding(models.Model):
     class Resolution(models.TextChoices):
         FIXED = "fixed", "fixed"  # a new snapshot passes, or the object is gone
         SETTINGS = "settings", "settings changed"  # a rule switched off, options changed
+        DOCUMENTED = "documented", "documented"  # a description written in SchemaJoy
 
     # Every query on findings is per connection, and the composite indexes below lead with
     # it: its own index would only slow down the first scoring's 100,000-row insert.

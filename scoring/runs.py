@@ -342,20 +342,26 @@ def inputs_digest(snapshot: Snapshot, context: RuleContext) -> str:
     return hashlib.sha256(orjson.dumps(payload, default=_plain, option=options)).hexdigest()
 
 
-def score_snapshot(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotScore:
+def score_snapshot(
+    snapshot: Snapshot,
+    *,
+    today: datetime.date | None = None,
+    reason: str = Finding.Resolution.SETTINGS,
+) -> SnapshotScore:
     """Score a succeeded snapshot and save its scores and the findings' lifecycle.
 
     Safe to run twice (a rescore replaces the snapshot's scores and moves only the
     findings whose state changed). ``today`` decides which waivers have expired. When the
     connection's latest score came from the same inputs (an unchanged schema re-snapshotted,
-    the common case), its results are copied and the engine does not run.
+    the common case), its results are copied and the engine does not run. ``reason`` is
+    why a rescore closes findings: a settings change, or a description written here.
     """
     # Hundreds of thousands of acyclic rows and findings: see paused_gc.
     with paused_gc():
-        return _score_snapshot(snapshot, today)
+        return _score_snapshot(snapshot, today, reason)
 
 
-def _score_snapshot(snapshot: Snapshot, today: datetime.date | None) -> SnapshotScore:
+def _score_snapshot(snapshot: Snapshot, today: datetime.date | None, reason: str) -> SnapshotScore:
     started = time.perf_counter()
     snapshot = Snapshot.objects.select_related("connection").get(pk=snapshot.pk)
     connection = snapshot.connection
@@ -375,7 +381,7 @@ def _score_snapshot(snapshot: Snapshot, today: datetime.date | None) -> Snapshot
         ).exists()
         if latest:
             rescoring = SnapshotScore.objects.filter(pk=snapshot.pk).exists()
-            sync_findings(connection, snapshot, card, rescoring=rescoring)
+            sync_findings(connection, snapshot, card, rescoring=rescoring, reason=reason)
             _clear_older_table_scores(snapshot)
         score = _save_score(
             snapshot,
@@ -472,7 +478,12 @@ _FINDING_FIELDS = (
 
 
 def sync_findings(
-    connection: Connection, snapshot: Snapshot, card: Scorecard, *, rescoring: bool = False
+    connection: Connection,
+    snapshot: Snapshot,
+    card: Scorecard,
+    *,
+    rescoring: bool = False,
+    reason: str = Finding.Resolution.SETTINGS,
 ) -> None:
     """Open new findings, resolve vanished ones, update changed ones; leave the rest alone.
 
@@ -501,9 +512,12 @@ def sync_findings(
             to_update.append((row[2], *state))
     # What is left failed before and passes now.
     fixed = [] if rescoring else [row[2] for row in existing.values() if row[0] in card.rules]
-    by_settings = [row[2] for row in existing.values() if rescoring or row[0] not in card.rules]
+    # A rule switched off is a settings change whatever started the rescore.
+    by_reason = [row[2] for row in existing.values() if rescoring and row[0] in card.rules]
+    by_settings = [row[2] for row in existing.values() if row[0] not in card.rules]
     for pks, resolution in (
         (fixed, Finding.Resolution.FIXED),
+        (by_reason, reason),
         (by_settings, Finding.Resolution.SETTINGS),
     ):
         for i in range(0, len(pks), _BATCH):
@@ -530,10 +544,13 @@ def latest_snapshot(connection: Connection) -> Snapshot | None:
     )
 
 
-def rescore_latest(connection: Connection) -> SnapshotScore | None:
-    """Rescore the latest succeeded snapshot (after a waiver or a setting changed)."""
+def rescore_latest(
+    connection: Connection, *, reason: str = Finding.Resolution.SETTINGS
+) -> SnapshotScore | None:
+    """Rescore the latest succeeded snapshot (after a waiver, a setting or a description
+    changed); ``reason`` labels the findings this closes."""
     snapshot = latest_snapshot(connection)
-    return score_snapshot(snapshot) if snapshot is not None else None
+    return score_snapshot(snapshot, reason=reason) if snapshot is not None else None
 
 
 def connections_with_lapsed_waivers(today: datetime.date | None = None) -> list[int]:

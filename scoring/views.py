@@ -15,8 +15,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -181,7 +182,39 @@ def _filtered_findings(connection: Connection, form: FindingFilterForm) -> Any:
             if "." in table
             else findings.filter(table__icontains=table)
         )
-    return findings.order_by("severity", "rule", "object", "-opened_at"), status
+    return findings, status
+
+
+def _rule_gains(connection: Connection) -> dict[str, float]:
+    """Score points won by fixing one finding of each rule, from the latest score."""
+    row = (
+        SnapshotScore.objects.filter(connection=connection)
+        .order_by("-snapshot__started_at", "-snapshot_id")
+        .values_list("rules", flat=True)
+        .first()
+    )
+    gains = {}
+    for rule_id, entry in (row or {}).items():
+        failing = (entry.get("applicable") or 0) - (entry.get("passed") or 0)
+        if entry.get("lost") and failing > 0:
+            gains[rule_id] = round(entry["lost"] / failing, 3)
+    return gains
+
+
+def _ordered(findings: Any, gains: dict[str, float]) -> Any:
+    """Errors, then warnings, then info; within each, the biggest gain first."""
+    severity = Case(
+        *(When(severity=code, then=Value(rank)) for rank, code in enumerate("EWI")),
+        default=Value(3),
+    )
+    gain = Case(
+        *(When(rule=rule, then=Value(g)) for rule, g in gains.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return findings.annotate(severity_rank=severity, gain=gain).order_by(
+        "severity_rank", "-gain", "rule", "object", "-opened_at"
+    )
 
 
 @require_GET
@@ -190,7 +223,19 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     form = FindingFilterForm(request.GET or None)
     queryset, status = _filtered_findings(connection, form)
+    queryset = _ordered(queryset, _rule_gains(connection))
     page = Paginator(queryset, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    # Object names link to their table pages: one query for the page's tables.
+    page.object_list = list(page.object_list)
+    names = {f.table for f in page.object_list if f.table}
+    tables = dict(
+        Table.objects.filter(connection=connection)
+        .annotate(qualified=Concat("schema", Value("."), "name"))
+        .filter(qualified__in=names)
+        .values_list("qualified", "pk")
+    )
+    for f in page.object_list:
+        f.table_pk = tables.get(f.table)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,10 +34,20 @@ from catalog.documentation import (
 from catalog.markup import render_markdown
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.search import search_catalog
+from scoring.models import Finding
+from scoring.tasks import rescore_connection_task
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PREVIEW_MAX_CHARS = 50_000
 UNDOCUMENTED_PER_PAGE = 50
+
+
+def _rescore_docs(connection_id: int) -> None:
+    """Descriptions feed the docs rules: rescore now, as a waiver or a setting does, so
+    the page stops saying "no description" without waiting for a snapshot."""
+    transaction.on_commit(
+        lambda: rescore_connection_task.delay(connection_id, Finding.Resolution.DOCUMENTED)
+    )
 
 
 def _plan_key(pk: int) -> str:
@@ -107,7 +118,8 @@ def doc_edit(
         return HttpResponse("base_version is required.", status=400)
     save = set_column_doc if isinstance(obj, Column) else set_table_doc
     try:
-        save(obj, text, user=request.user, base_version=base_version)
+        if save(obj, text, user=request.user, base_version=base_version) is not None:
+            _rescore_docs(table.connection_id)
     except DocConflict as conflict:
         context = _doc_context(
             request, table, obj, text=text, base_version=conflict.version, conflict=conflict
@@ -162,6 +174,7 @@ def doc_revert(request: HttpRequest, pk: int, table_pk: int, revision_pk: int) -
         messages.info(request, "Nothing to revert: the text is already that.")
     else:
         messages.success(request, "Reverted.")
+        _rescore_docs(table.connection_id)
     return redirect("catalog:doc_history", pk, table_pk)
 
 
@@ -241,6 +254,8 @@ def dbt_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("catalog:dbt_import", pk)
     result = apply_dbt_import(ImportPlan.from_dict(data), user=request.user)
     messages.success(request, f"Imported {result.applied} dbt descriptions.")
+    if result.applied:
+        _rescore_docs(connection.pk)
     if result.stale:
         messages.warning(
             request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from io import StringIO
 
@@ -342,3 +343,47 @@ def test_connection_list_shows_each_latest_score(member_client, shop, team):
     link = reverse("scoring:scorecard", args=[shop.pk])
     assert f'<a href="{link}">{score.total:.0f}</a>' in html
     assert reverse("scoring:scorecard", args=[unscored.pk]) not in html
+
+
+def test_findings_sort_errors_then_warnings_then_info_and_link_their_tables(member_client, shop):
+    html = member_client.get(reverse("scoring:findings", args=[shop.pk]), **HX).content.decode()
+    severities = re.findall(r'<span class="sev sev-([EWI])">', html)
+    ranks = ["EWI".index(s) for s in severities]
+    assert ranks == sorted(ranks) and len(set(severities)) > 1
+    table = Table.objects.get(connection=shop, name="t0001")
+    assert f'<a href="{table.get_absolute_url()}"><code>main.t0001' in html
+
+
+def test_a_long_finding_message_is_shortened_with_the_whole_text_on_demand(member_client, shop):
+    finding = Finding.objects.filter(connection=shop).open().first()
+    Finding.objects.filter(pk=finding.pk).update(message="word " * 80 + "THE END")
+    html = member_client.get(
+        reverse("scoring:findings", args=[shop.pk]), {"rule": finding.rule}, **HX
+    ).content.decode()
+    assert '<details class="longmsg">' in html and "THE END</details>" in html
+
+
+def test_writing_a_description_closes_its_docs_finding_at_once_as_documented(
+    member_client, shop, django_capture_on_commit_callbacks
+):
+    table = Table.objects.get(connection=shop, name="t0001")
+    current = Finding.objects.filter(connection=shop, rule="doc-table-missing").current()
+    assert current.filter(object="main.t0001").exists()
+    url = reverse("catalog:table_doc_edit", args=[shop.pk, table.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(url, {"text": "One row per thing.", "base_version": "0"})
+
+    assert response.status_code == 302
+    assert not current.filter(object="main.t0001").exists()
+    assert current.filter(object="main.t0002").exists()  # only what was documented
+    closed = Finding.objects.get(connection=shop, rule="doc-table-missing", object="main.t0001")
+    assert closed.resolution == Finding.Resolution.DOCUMENTED
+    findings = member_client.get(
+        reverse("scoring:findings", args=[shop.pk]), {"status": "resolved"}, **HX
+    ).content.decode()
+    assert "resolved (documented)" in findings
+    page = member_client.get(
+        reverse("scoring:table_findings", args=[shop.pk, table.pk]), **HX
+    ).content.decode()
+    assert "doc-table-missing" not in page
