@@ -32,6 +32,7 @@ from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.observations import NO_OBSERVATIONS, Observations, observations_from_json
+from scoring.options import check_options
 from scoring.rules import ALL_RULES
 from scoring.rules.base import DATABASE, WEIGHTS, Rule, RuleContext, Severity
 
@@ -88,11 +89,20 @@ def effective_settings(
                 enabled = row.enabled
             if row.severity:
                 severity = Severity(row.severity)
-            options.update(freeze_options(row.options or {}))
+            options.update(freeze_options(_valid_options(rule, row.options)))
         result[rule.id] = EffectiveSetting(
             rule, enabled, severity, options, team_rows.get(rule.id), overrides.get(rule.id)
         )
     return result
+
+
+def _valid_options(rule: Rule, options: Any) -> dict[str, Any]:
+    """The stored options the rule can run with: a value the forms would refuse (saved
+    through the admin, or before a check existed) falls back to the default."""
+    if not isinstance(options, Mapping):
+        return {}
+    errors = check_options(options, rule.options)
+    return {k: v for k, v in options.items() if k in rule.options and k not in errors}
 
 
 def descriptions(connection: Connection) -> tuple[dict[str, str], dict[str, str]]:

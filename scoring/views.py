@@ -30,7 +30,13 @@ from django.views.decorators.vary import vary_on_headers
 from catalog.documentation import docs_coverage
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
-from scoring.forms import THEME_LABELS, FindingFilterForm, RuleSettingForm, WaiverForm
+from scoring.forms import (
+    THEME_LABELS,
+    FindingFilterForm,
+    RuleSettingForm,
+    RuleSettingsPageForm,
+    WaiverForm,
+)
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
 from scoring.rules.base import CHANGES, THEMES
@@ -348,20 +354,45 @@ def waiver_revoke(request: HttpRequest, pk: int, waiver_pk: int) -> HttpResponse
 def _settings_page(
     request: HttpRequest, *, team: Team, connection: Connection | None
 ) -> HttpResponse:
-    form = RuleSettingForm(request.POST or None)
+    settings = effective_settings(connection, team_id=team.pk)
+    own = {
+        rule_id: (s.override if connection is not None else s.team)
+        for rule_id, s in settings.items()
+    }
+    # What this page inherits: the rules' defaults, under the team's options on a connection.
+    inherited = {
+        rule_id: {**s.rule.options, **((s.team.options or {}) if connection and s.team else {})}
+        for rule_id, s in settings.items()
+    }
+    single = request.method == "POST" and "rule" in request.POST  # one rule's row, as before
+    form = RuleSettingForm(request.POST if single else None)
+    page_form = RuleSettingsPageForm(
+        request.POST if request.method == "POST" and not single else None,
+        own=own,
+        inherited=inherited,
+    )
     if request.method == "POST":
         _require_edit(request, team)
-        if form.is_valid():
+        saved: list[str] = []
+        if single and form.is_valid():
             _save_setting(form, team=team, connection=connection, user=request.user)
+            saved = [form.cleaned_data["rule"]]
+        elif not single and page_form.is_valid():
+            saved = _save_settings_page(
+                page_form.settings, own, team=team, connection=connection, user=request.user
+            )
+        if (single and form.is_valid()) or (not single and page_form.is_valid()):
             ids = (
                 [connection.pk]
                 if connection is not None
                 else list(team.connections.values_list("pk", flat=True))
             )
-            _rescore_after_commit(ids)
-            messages.success(request, f"Saved {form.cleaned_data['rule']}; rescoring.")
+            if saved:
+                _rescore_after_commit(ids)
+                messages.success(request, f"Saved {', '.join(saved)}; rescoring.")
+            else:
+                messages.info(request, "Nothing changed.")
             return redirect(request.path)
-    settings = effective_settings(connection, team_id=team.pk)
     rows = [
         {
             "rule": s.rule,
@@ -382,6 +413,7 @@ def _settings_page(
             "connection": connection,
             "rows": rows,
             "form": form,
+            "page_form": page_form,
             "can_edit": team.can_edit(request.user),
         },
         status=400 if request.method == "POST" else 200,
@@ -407,6 +439,31 @@ def _save_setting(
         RuleSetting.objects.filter(**lookup).delete()  # all inherited: no row needed
         return
     RuleSetting.objects.update_or_create(**lookup, defaults=values)
+
+
+def _save_settings_page(
+    settings: dict[str, tuple[bool | None, str, dict[str, Any]]],
+    own: dict[str, RuleSetting | None],
+    *,
+    team: Team,
+    connection: Connection | None,
+    user: Any,
+) -> list[str]:
+    """Write the rows that changed (delete the ones back to inherit); their rule ids."""
+    saved = []
+    for rule_id, (enabled, severity, options) in settings.items():
+        row = own.get(rule_id)
+        before = (row.enabled, row.severity, row.options or {}) if row else (None, "", {})
+        if before == (enabled, severity, options):
+            continue
+        lookup = {"team": team, "connection": connection, "rule": rule_id}
+        if enabled is None and not severity and not options:
+            RuleSetting.objects.filter(**lookup).delete()
+        else:
+            values = {"enabled": enabled, "severity": severity, "options": options}
+            RuleSetting.objects.update_or_create(**lookup, defaults={**values, "updated_by": user})
+        saved.append(rule_id)
+    return saved
 
 
 @require_http_methods(["GET", "POST"])

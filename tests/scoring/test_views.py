@@ -14,10 +14,10 @@ from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Connection, Table
+from catalog.models import Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import score_snapshot
+from scoring.runs import effective_settings, score_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -387,3 +387,64 @@ def test_writing_a_description_closes_its_docs_finding_at_once_as_documented(
         reverse("scoring:table_findings", args=[shop.pk, table.pk]), **HX
     ).content.decode()
     assert "doc-table-missing" not in page
+
+
+def test_the_settings_page_saves_typed_options_of_several_rules_with_one_button(
+    member_client, shop, django_capture_on_commit_callbacks
+):
+    url = reverse("scoring:connection_rules", args=[shop.pk])
+    page = member_client.get(url).content.decode()
+    assert 'name="name-casing-outlier__opt__threshold"' in page
+    assert "inherits: <code>0.6</code>" in page
+    form = page[page.index('class="rule-settings-form"') :]
+    assert form[: form.index("</form>")].count('type="submit"') == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            url,
+            {
+                "name-casing-outlier__opt__threshold": "0.8",
+                "ts-updated-missing__opt__append_only": "t0000\naudit_log",
+                "pk-missing__enabled": "off",
+            },
+        )
+    assert response.status_code == 302
+    rows = {r.rule: r for r in RuleSetting.objects.filter(connection=shop)}
+    assert set(rows) == {"name-casing-outlier", "ts-updated-missing", "pk-missing"}
+    assert rows["name-casing-outlier"].options == {"threshold": 0.8}
+    assert rows["ts-updated-missing"].options == {"append_only": ["t0000", "audit_log"]}
+    assert rows["pk-missing"].enabled is False
+    assert "pk-missing" not in SnapshotScore.objects.get(connection=shop).rules
+    again = member_client.get(url).content.decode()
+    assert "t0000\naudit_log</textarea>" in again
+
+
+def test_the_settings_page_refuses_a_bad_option_next_to_its_field_and_keeps_the_text(
+    member_client, shop
+):
+    url = reverse("scoring:team_rules", args=[shop.team.slug])
+    response = member_client.post(
+        url,
+        {
+            "pk-name-pattern__opt__pk_name_pattern": "(\\w|\\w|\\w|\\w|\\w|\\w)*!",
+            "name-casing-outlier__opt__threshold": "lots",
+            "pk-missing__enabled": "off",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert 'value="(\\w|\\w|\\w|\\w|\\w|\\w)*!"' in html and 'value="lots"' in html
+    assert "Alternatives inside a repeat" in html and "Takes a number such as 0.6." in html
+    assert not RuleSetting.objects.exists()
+    invalid = member_client.post(url, {"pk-name-pattern__opt__pk_name_pattern": "("})
+    assert "Not a valid regular expression" in invalid.content.decode()
+
+
+def test_a_stored_option_the_form_would_refuse_falls_back_to_the_default(shop):
+    RuleSetting.objects.create(
+        team=shop.team, rule="pk-name-pattern", options={"pk_name_pattern": "(a+)+$"}
+    )
+    setting = effective_settings(shop)["pk-name-pattern"]
+    assert setting.options["pk_name_pattern"] == r"id|{table}_id"
+    score_snapshot(Snapshot.objects.filter(connection=shop).latest("started_at"))
