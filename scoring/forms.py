@@ -194,6 +194,7 @@ class RuleSettingsPageForm(forms.Form):
             rows.append(
                 {
                     "rule": rule,
+                    "theme_label": THEME_LABELS.get(rule.theme, rule.theme),
                     "enabled": self[f"{rule.id}__enabled"],
                     "severity": self[f"{rule.id}__severity"],
                     "options": options,
