@@ -130,7 +130,10 @@ def doc_edit(
         messages.success(request, "Description saved.")
         return redirect(table)
     obj.refresh_from_db()
-    return render(request, "catalog/docs/_doc.html", _doc_context(request, table, obj))
+    response = render(request, "catalog/docs/_doc.html", _doc_context(request, table, obj))
+    # The table page reloads its findings: the docs rules were rescored with the save.
+    response["HX-Trigger"] = "docs-saved"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -67,10 +67,17 @@
       pz.zoom((pz.getZoom() * real) / sizes.realZoom);
     }
 
+    // From the drawing's coordinates, not the screen's: svg-pan-zoom redraws on the next
+    // animation frame, so screen positions lag behind a zoom made just before.
     function centreOn(node) {
-      var r = node.getBoundingClientRect();
-      var f = svg.getBoundingClientRect();
-      pz.panBy({ x: f.left + f.width / 2 - (r.left + r.width / 2), y: f.top + f.height / 2 - (r.top + r.height / 2) });
+      var viewport = svg.querySelector(".svg-pan-zoom_viewport");
+      var box = node.getBBox();
+      var point = svg.createSVGPoint();
+      point.x = box.x + box.width / 2;
+      point.y = box.y + box.height / 2;
+      point = point.matrixTransform(viewport.getCTM().inverse().multiply(node.getCTM()));
+      var sizes = pz.getSizes();
+      pz.pan({ x: sizes.width / 2 - point.x * sizes.realZoom, y: sizes.height / 2 - point.y * sizes.realZoom });
     }
 
     function highlight(node) {
