@@ -5,4 +5,5 @@ from __future__ import annotations
 pytest_plugins = [
     "tests.fixtures.postgres_targets",
     "tests.fixtures.mysql_targets",
+    "tests.fixtures.smtp",
 ]

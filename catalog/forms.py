@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from catalog import diff
 from catalog.crypto import UndecryptableSecret, decrypt, encrypt
 from catalog.introspection.dsn import InvalidDSN, parse_dsn, redact_dsn
 from catalog.models import Connection, Team
@@ -129,3 +130,24 @@ class TableFilterForm(forms.Form):
 
 def teams_for(user: Any) -> Any:
     return Team.objects.all() if user.is_staff else Team.objects.filter(members=user)
+
+
+class ChangeFilterForm(forms.Form):
+    """Filters of a connection's change history (all optional)."""
+
+    breaking = forms.BooleanField(required=False, label="breaking only")
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "all kinds"), *((k, k.replace("_", " ")) for k in diff.KINDS)],
+    )
+    schema = forms.CharField(required=False, max_length=255)
+    table = forms.CharField(required=False, max_length=520, label="Table")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The start date is after the end date.")
+        return data

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
-from catalog import crypto
+from catalog import crypto, diff
 from catalog.introspection.dsn import parse_dsn, redact_dsn
 from catalog.timespans import describe_interval
 
@@ -21,6 +22,10 @@ class Team(models.Model):
         blank=True, help_text="E-mail addresses for the weekly health report, one per line."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The `changes` theme looks back this many days (RULES.md); a connection may override it.
+    changes_window_days = models.PositiveSmallIntegerField(
+        default=90, help_text="Days of change history the changes theme scores."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +78,9 @@ class Connection(models.Model):
     probed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    changes_window_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Overrides the team's changes window (days)."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -99,6 +107,11 @@ class Connection(models.Model):
     @property
     def busy(self) -> bool:
         return self.last_status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def changes_window(self) -> timedelta:
+        days = self.changes_window_days or self.team.changes_window_days
+        return timedelta(days=days)
 
 
 class SchemaDocument(models.Model):
@@ -283,3 +296,156 @@ class Diagram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.connection} {self.params} ({self.status})"
+
+
+CHANGE_KIND_CHOICES = [(kind, kind.replace("_", " ")) for kind in diff.KINDS]
+
+
+class Announcement(models.Model):
+    """ "This change is coming": recorded by a release check's --announce, before it ships.
+
+    A later snapshot that sees the same kind of change to the same object, within the
+    connection's changes window, marks its change announced by this row.
+    """
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="announcements"
+    )
+    kind = models.CharField(max_length=30, choices=CHANGE_KIND_CHOICES)
+    object = models.CharField(max_length=800)
+    table = models.CharField(max_length=520)
+    breaking = models.BooleanField(default=False)
+    # "" stands for None (nothing before an addition, nothing after a drop).
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    message = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a snapshot saw the change (its SchemaChange rows point here).
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["connection", "kind", "object"], name="announcement_match"),
+            models.Index(fields=["connection", "-created_at"], name="announcement_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object} (announced {self.created_at:%Y-%m-%d})"
+
+
+class SchemaChange(models.Model):
+    """One change a snapshot saw, against the connection's previous good snapshot."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="changes")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="changes")
+    detected_at = models.DateTimeField()
+    kind = models.CharField(max_length=30, choices=CHANGE_KIND_CHOICES)
+    object = models.CharField(max_length=800)  # schema.table or schema.table.column
+    table = models.CharField(max_length=520)  # the unit: schema.table
+    schema = models.CharField(max_length=255)
+    # "" stands for None (nothing before an addition, nothing after a drop).
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    breaking = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    # A guessed rename (MySQL, SQLite): shown as such, and a person may undo it.
+    probable = models.BooleanField(default=False)
+    # A rename that kept the old name readable (a view or column of the old name).
+    transition = models.BooleanField(default=False)
+    announcement = models.ForeignKey(
+        Announcement, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    # Position in diff order within the snapshot (breaking first), for a stable listing.
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-detected_at", "-snapshot_id", "position"]
+        indexes = [
+            models.Index(fields=["connection", "-detected_at"], name="change_history"),
+            models.Index(fields=["connection", "breaking", "-detected_at"], name="change_breaking"),
+            models.Index(fields=["connection", "table", "-detected_at"], name="change_table"),
+            models.Index(fields=["connection", "kind", "object"], name="change_kind_object"),
+            models.Index(
+                fields=["-detected_at"], condition=Q(breaking=True), name="change_breaking_feed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object}"
+
+    @property
+    def announced(self) -> bool:
+        return self.announcement_id is not None
+
+    def as_change(self) -> diff.Change:
+        return diff.Change(
+            kind=self.kind,
+            object=self.object,
+            table=self.table,
+            before=self.before or None,
+            after=self.after or None,
+            breaking=self.breaking,
+            reason=self.reason,
+            probable=self.probable,
+            transition=self.transition,
+        )
+
+
+class Watch(models.Model):
+    """A user watching a connection, or one table or column of its live catalog.
+
+    Table and column rows follow renames, so a watch does too.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="watches")
+    table = models.ForeignKey(
+        Table, null=True, blank=True, on_delete=models.CASCADE, related_name="watches"
+    )
+    column = models.ForeignKey(
+        Column, null=True, blank=True, on_delete=models.CASCADE, related_name="watches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "connection"],
+                condition=Q(table__isnull=True, column__isnull=True),
+                name="watch_one_per_connection",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "table"],
+                condition=Q(table__isnull=False, column__isnull=True),
+                name="watch_one_per_table",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "column"],
+                condition=Q(column__isnull=False),
+                name="watch_one_per_column",
+            ),
+            models.CheckConstraint(
+                condition=Q(column__isnull=True) | Q(table__isnull=False),
+                name="watch_column_has_table",
+            ),
+        ]
+        indexes = [models.Index(fields=["connection"], name="watch_connection")]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        if self.column_id:
+            return f"{self.connection.name}: {self.table.qualified_name}.{self.column.name}"
+        if self.table_id:
+            return f"{self.connection.name}: {self.table.qualified_name}"
+        return self.connection.name

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog import introspection, sampling
+from catalog import changes, introspection, sampling
 from catalog.bulk import insert_rows, update_objects
 from catalog.crypto import UndecryptableSecret
 from catalog.introspection.errors import IntrospectionError
@@ -133,11 +133,18 @@ def _store(
         .first()
     )
     previous_id, previous_digest = previous or (None, None)
+    # The first snapshot is the baseline: it records no changes.
+    found = changes.changes_since(previous_digest, model) if previous_digest != digest else []
     with transaction.atomic():
         if not SchemaDocument.objects.filter(pk=digest).exists():
             SchemaDocument.objects.create(fingerprint=digest, document=document)
         sync_live_catalog(
-            connection, snapshot, model, changed=previous_digest != digest, previous_id=previous_id
+            connection,
+            snapshot,
+            model,
+            changed=previous_digest != digest,
+            previous_id=previous_id,
+            renames=changes.Renames.of(c for c in found if c.probable),
         )
         now = timezone.now()
         snapshot.status = Snapshot.Status.SUCCEEDED
@@ -158,6 +165,7 @@ def _store(
             next_snapshot_at=now + connection.schedule_interval,
             server_version=snapshot.server_version,
         )
+        changes.record_changes(connection, snapshot, found, at=now)
 
 
 def sample_values(connection: Connection, snapshot: Snapshot, model: SchemaModel) -> None:
@@ -265,13 +273,15 @@ def sync_live_catalog(
     *,
     changed: bool = True,
     previous_id: int | None = None,
+    renames: changes.Renames = changes.NO_RENAMES,
 ) -> None:
     """Make the live Table/Column rows match the model, writing only what changed.
 
     Dropped rows are marked, never deleted: they keep their documentation, and come
     back to life if the object reappears. A table or column missing by name but present
     under another name with the same stable identity (PostgreSQL oid/attnum) was
-    renamed: its row, and its documentation, follow the new name.
+    renamed: its row, and its documentation, follow the new name. So do the probable
+    renames of dialects without identities (``renames``, from the diff).
     """
     tables = Table.objects.filter(connection=connection)
     if not changed:
@@ -307,6 +317,11 @@ def sync_live_catalog(
             existing.pop((row.schema, row.name), None)
             row.schema, row.name = key
             dirty = True
+        old_key = renames.tables.get(key)
+        if row is None and old_key in existing and old_key not in wanted:
+            row = existing.pop(old_key)  # a probable rename (MySQL, SQLite)
+            row.schema, row.name = key
+            dirty = True
         if row is None:
             to_create.append((mt, values))
             continue
@@ -340,7 +355,7 @@ def sync_live_catalog(
         )
         by_key = {(t.schema, t.name): t for t in created.values()}
         pairs.extend((by_key[mt.key], mt) for mt, _ in to_create)
-    _sync_columns(connection, snapshot, pairs, previous_id=previous_id)
+    _sync_columns(connection, snapshot, pairs, previous_id=previous_id, renames=renames)
 
 
 def _sync_columns(
@@ -349,6 +364,7 @@ def _sync_columns(
     pairs: list[tuple[Table, ModelTable]],
     *,
     previous_id: int | None,
+    renames: changes.Renames = changes.NO_RENAMES,
 ) -> None:
     existing: dict[int, dict[str, Column]] = {}
     for col in Column.objects.filter(table__connection=connection):
@@ -364,6 +380,7 @@ def _sync_columns(
             for name, c in current.items()
             if c.ident and c.dropped_in_id is None and name not in wanted_names
         }
+        guessed = renames.columns.get(mt.key, {})
         for position, mc in enumerate(mt.columns, start=1):
             values = _column_values(position, mc)
             col = current.get(mc.name)
@@ -371,6 +388,10 @@ def _sync_columns(
             if col is None and mc.ident and mc.ident in by_ident:
                 col = by_ident.pop(mc.ident)  # renamed
                 current.pop(col.name, None)
+                col.name, dirty = mc.name, True
+            old_name = guessed.get(mc.name)
+            if col is None and old_name in current and old_name not in wanted_names:
+                col = current.pop(old_name)  # a probable rename (MySQL, SQLite)
                 col.name, dirty = mc.name, True
             if col is None:
                 to_create.append((row.pk, mc.name, *values, snapshot.pk))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from catalog.views import changes as change_views
 from catalog.views import connections as views
 from catalog.views import diagrams as diagram_views
 from catalog.views import docs as doc_views
@@ -78,4 +79,25 @@ urlpatterns = [
     ),
     path("connections/<int:pk>/coverage/", doc_views.coverage, name="docs_coverage"),
     path("connections/<int:pk>/undocumented/", doc_views.undocumented, name="undocumented"),
+    # Change history and watching (catalog/views/changes.py)
+    path(
+        "connections/<int:pk>/changes/", change_views.connection_changes, name="connection_changes"
+    ),
+    path(
+        "connections/<int:pk>/changes/<int:change_pk>/undo/",
+        change_views.undo_rename,
+        name="undo_rename",
+    ),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/changes/",
+        change_views.table_changes,
+        name="table_changes",
+    ),
+    path("connections/<int:pk>/watch/", change_views.connection_watch, name="connection_watch"),
+    path(
+        "connections/<int:pk>/tables/<int:table_pk>/watch/",
+        change_views.table_watch,
+        name="table_watch",
+    ),
+    path("watches/<int:watch_pk>/unwatch/", change_views.unwatch, name="unwatch"),
 ]

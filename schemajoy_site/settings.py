@@ -199,3 +199,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Absolute links in e-mails (watchers' change notices) start with this address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -28,13 +28,13 @@ from django.utils import timezone
 
 from catalog.bulk import insert_rows, update_rows
 from catalog.introspection.model import SchemaModel, from_document, paused_gc
-from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
+from catalog.models import Column, Connection, SchemaChange, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.observations import NO_OBSERVATIONS, Observations, observations_from_json
 from scoring.options import check_options
 from scoring.rules import ALL_RULES
-from scoring.rules.base import DATABASE, WEIGHTS, Rule, RuleContext, Severity
+from scoring.rules.base import DATABASE, WEIGHTS, ChangeFact, Rule, RuleContext, Severity
 
 TOP_FIXES = 10
 _BATCH = 2000
@@ -156,11 +156,65 @@ def snapshot_observations(snapshot: Snapshot) -> Observations:
     )
 
 
+def change_facts(connection: Connection, at: datetime.datetime) -> tuple[ChangeFact, ...]:
+    """The breaking changes of the connection's changes window ending at ``at``, oldest first
+    (the ``changes`` theme's objects)."""
+    rows = (
+        SchemaChange.objects.filter(
+            connection=connection,
+            breaking=True,
+            detected_at__gt=at - connection.changes_window,
+            detected_at__lte=at,
+        )
+        .select_related("announcement")
+        .order_by("detected_at", "snapshot_id", "position")
+    )
+    return tuple(
+        ChangeFact(
+            kind=row.kind,
+            object=row.object,
+            table=row.table,
+            detected_at=row.detected_at,
+            announced_at=row.announcement.created_at if row.announcement else None,
+            transition=row.transition,
+        )
+        for row in rows
+    )
+
+
+def follow_renames(snapshot: Snapshot) -> int:
+    """Point the connection's waivers at the new names of what this snapshot saw renamed.
+
+    Waivers name objects; a renamed table or column keeps its waivers as it keeps its
+    documentation. Glob waivers are patterns a person wrote: left as written. Safe to run
+    twice (a moved waiver no longer names the old object). Returns the waivers moved.
+    """
+    renames = SchemaChange.objects.filter(
+        snapshot=snapshot, kind__in=("table_renamed", "column_renamed")
+    ).values_list("kind", "object", "table", "before")
+    moved = 0
+    for kind, obj, table, before in renames:
+        waivers = Waiver.objects.filter(connection_id=snapshot.connection_id)
+        if kind == "column_renamed":
+            old = f"{table}.{before}"
+            moved += waivers.filter(scope=Waiver.Scope.FINDING, pattern=old).update(pattern=obj)
+            continue
+        moved += waivers.filter(
+            scope__in=(Waiver.Scope.FINDING, Waiver.Scope.TABLE), pattern=before
+        ).update(pattern=obj)
+        for waiver in waivers.filter(scope=Waiver.Scope.FINDING, pattern__startswith=f"{before}."):
+            waiver.pattern = obj + waiver.pattern[len(before) :]
+            waiver.save(update_fields=["pattern"])
+            moved += 1
+    return moved
+
+
 def rule_context(
     connection: Connection,
     *,
     observations: Observations = NO_OBSERVATIONS,
     today: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> RuleContext:
     settings = effective_settings(connection)
     own, dbt = descriptions(connection)
@@ -176,6 +230,7 @@ def rule_context(
         dbt_descriptions=dbt,
         waivers=active_waivers(connection, today),
         observations=observations,
+        changes=change_facts(connection, at or timezone.now()),
     )
 
 
@@ -375,7 +430,13 @@ def _score_snapshot(snapshot: Snapshot, today: datetime.date | None, reason: str
     started = time.perf_counter()
     snapshot = Snapshot.objects.select_related("connection").get(pk=snapshot.pk)
     connection = snapshot.connection
-    ctx = rule_context(connection, observations=snapshot_observations(snapshot), today=today)
+    follow_renames(snapshot)
+    ctx = rule_context(
+        connection,
+        observations=snapshot_observations(snapshot),
+        today=today,
+        at=snapshot.finished_at or snapshot.started_at,
+    )
     digest = inputs_digest(snapshot, ctx)
     with transaction.atomic():
         _lock_scoring(connection)

@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from catalog.changes import recent_breaking_changes
 from catalog.documentation import docs_coverage
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
@@ -39,7 +40,7 @@ from scoring.forms import (
 )
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
-from scoring.rules.base import CHANGES, THEMES
+from scoring.rules.base import THEMES
 from scoring.runs import effective_settings, latest_score, week_ago
 from scoring.tasks import rescore_connection_task
 from scoring.trends import ScorePoint, rule_movements, team_series, value_at
@@ -95,7 +96,8 @@ def _themes(score: SnapshotScore | None, disabled: set[str]) -> list[dict[str, A
                 "id": theme,
                 "label": THEME_LABELS[theme],
                 "score": score.themes.get(theme) if score else None,
-                "not_yet": theme == CHANGES,
+                # Every theme is scored now that the change history feeds `changes`.
+                "not_yet": False,
                 "rules": rules,
             }
         )
@@ -156,8 +158,7 @@ def score_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "connection": connection,
             "score": score,
             "theme_scores": [
-                (THEME_LABELS[t], score.themes.get(t) if score else None, t == CHANGES)
-                for t in THEMES
+                (THEME_LABELS[t], score.themes.get(t) if score else None, False) for t in THEMES
             ],
         },
     )
@@ -583,6 +584,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "score": score,
             "delta": None if score is None or score_before is None else score - score_before,
             "coverage": docs_coverage([c.pk for c in connections]),
+            "breaking_changes": recent_breaking_changes(request.user, team=team),
             # line_chart escapes every text it writes; the rest is numbers.
             "score_chart": mark_safe(
                 line_chart(series, label=f"{team.name}: score", css_class="score")

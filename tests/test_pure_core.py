@@ -10,6 +10,7 @@ BASE = Path(__file__).resolve().parents[1]
 PURE = {
     "catalog.introspection.model": "catalog/introspection/model.py",
     "catalog.inflection": "catalog/inflection.py",
+    "catalog.diff": "catalog/diff.py",
     "catalog.relations": "catalog/relations.py",
     "scoring.engine": "scoring/engine.py",
     "scoring.fixes": "scoring/fixes.py",

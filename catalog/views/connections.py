@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from catalog.changes import recent_breaking_changes
 from catalog.connections import probe_connection
 from catalog.forms import ConnectionForm, TableFilterForm, teams_for
 from catalog.models import Connection, Table
@@ -44,6 +45,7 @@ def connection_list(request: HttpRequest) -> HttpResponse:
         {
             "connections": connections,
             "can_add": request.user.is_staff or teams_for(request.user).exists(),
+            "breaking_changes": recent_breaking_changes(request.user),
         },
     )
 

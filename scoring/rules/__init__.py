@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.rules import documentation, keys, naming, soft_delete, timestamps, types
+from scoring.rules import changes, documentation, keys, naming, soft_delete, timestamps, types
 from scoring.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -11,6 +11,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *naming.RULES,
     *soft_delete.RULES,
     *types.RULES,
+    *changes.RULES,
     *documentation.RULES,
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

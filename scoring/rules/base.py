@@ -16,6 +16,7 @@ are scored per unit (the fraction of a table's columns that fail), see ``engine.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -122,6 +123,19 @@ def lane_severity(base: Severity, lane: str | None) -> Severity:
 
 
 @dataclass(frozen=True)
+class ChangeFact:
+    """A breaking change the connection's history saw in the ``changes`` window (pure facts
+    for the chg- rules; scoring/runs.py reads them from catalog's SchemaChange rows)."""
+
+    kind: str  # catalog.diff's kind: column_dropped, table_renamed, ...
+    object: str  # schema.table or schema.table.column (the new name for a rename)
+    table: str  # the unit
+    detected_at: datetime.datetime
+    announced_at: datetime.datetime | None = None
+    transition: bool = False  # a rename that kept the old name readable
+
+
+@dataclass(frozen=True)
 class RuleContext:
     """Everything a scoring run needs besides the model; all optional.
 
@@ -140,6 +154,8 @@ class RuleContext:
     excluded: tuple[str, ...] = DEFAULT_EXCLUDED
     observations: Observations = NO_OBSERVATIONS
     theme_weights: Mapping[str, float] = field(default_factory=dict)
+    # The breaking changes of the changes window (theme ``changes``), oldest first.
+    changes: tuple[ChangeFact, ...] = ()
 
     def options_for(self, rule: Rule) -> dict[str, Any]:
         return {**rule.options, **self.options.get(rule.id, {})}

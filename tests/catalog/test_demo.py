@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -499,3 +500,44 @@ def test_sqlite_introspection_reads_the_demo(demo_path: Path) -> None:
     assert family("order_items", "unit_price") == m.DECIMAL
     cascade = [fk for fk in table("addresses").foreign_keys if fk.columns == ("customer_id",)]
     assert [fk.on_delete for fk in cascade] == ["CASCADE"]
+
+
+# The demo's change history (Django: the demo command snapshots every version) ---------
+
+
+@pytest.mark.django_db
+def test_the_demo_history_shows_its_drop_rename_and_retype_as_breaking_changes(
+    tmp_path: Path, settings, client
+) -> None:
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from catalog.models import Connection, SchemaChange
+
+    settings.VAR_DIR = tmp_path
+    call_command("demo", stdout=StringIO())
+    connection = Connection.objects.get(name="demo_shop")
+    breaking = set(
+        SchemaChange.objects.filter(connection=connection, breaking=True).values_list(
+            "kind", "object", "before", "after"
+        )
+    )
+    assert ("column_dropped", "main.orders.shipped_at", "DATE", "") in breaking
+    assert ("column_renamed", "main.products.description", "desc", "description") in breaking
+    assert ("type_changed", "main.order_items.unit_price", "REAL", "DECIMAL(10, 2)") in breaking
+    assert SchemaChange.objects.get(kind="column_renamed").probable
+    # Version 1 is the baseline: no change is recorded against nothing.
+    first = connection.snapshots.order_by("started_at").first()
+    assert not SchemaChange.objects.filter(snapshot=first).exists()
+
+    client.force_login(User.objects.get(username="demo"))
+    html = client.get(
+        reverse("catalog:connection_changes", args=[connection.pk]) + "?breaking=on"
+    ).content.decode()
+    for obj in (
+        "main.orders.shipped_at",
+        "main.products.description",
+        "main.order_items.unit_price",
+    ):
+        assert obj in html

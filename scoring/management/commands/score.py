@@ -73,11 +73,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{connection.name}: score {total} / 100 (snapshot {data['snapshot']})")
         for theme in THEMES:
             value = data["themes"].get(theme)
-            shown = (
-                "not scored yet"
-                if theme == "changes"
-                else ("–" if value is None else f"{value:5.1f}")
-            )
+            shown = "–" if value is None else f"{value:5.1f}"
             self.stdout.write(f"  {THEME_LABELS[theme]:<13} {shown}")
         self.stdout.write(f"{len(data['findings'])} open findings. Top fixes:")
         for i, fix in enumerate(score.top_fixes, start=1):

@@ -1,0 +1,133 @@
+"""Watchers' e-mails through a real SMTP server (aiosmtpd), and undoing a probable rename."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from catalog.models import Column, Connection, SchemaChange, Table, Team, Watch
+from catalog.snapshots import take_snapshot
+
+pytestmark = pytest.mark.django_db
+
+SHOP = """
+CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, note TEXT, total REAL NOT NULL);
+CREATE TABLE products (id INTEGER PRIMARY KEY, "desc" TEXT, price REAL);
+CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT);
+"""
+
+
+def _sqlite(path: Path, script: str) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(script)
+
+
+@pytest.fixture
+def shop(tmp_path: Path, team: Team) -> tuple[Connection, Path]:
+    path = tmp_path / "shop.db"
+    _sqlite(path, SHOP)
+    connection = Connection(name="shop", team=team, sampling_enabled=False)
+    connection.set_dsn(f"sqlite:///{path}")
+    connection.save()
+    assert take_snapshot(connection).succeeded
+    return connection, path
+
+
+def user(name: str) -> User:
+    return User.objects.create_user(name, email=f"{name}@example.com", password="x" * 12)
+
+
+def snapshot_committed(connection, capture):
+    with capture(execute=True):
+        snapshot = take_snapshot(connection)
+    assert snapshot.succeeded, snapshot.error_message
+    return snapshot
+
+
+def test_each_watcher_gets_one_email_per_snapshot_listing_their_breaking_changes(
+    shop, smtp_server, django_capture_on_commit_callbacks, settings
+):
+    connection, path = shop
+    settings.SITE_URL = "https://schemajoy.example.com"
+    orders = Table.objects.get(connection=connection, name="orders")
+    ana, bo, cy = user("ana"), user("bo"), user("cy")
+    user("dee")  # watches nothing
+    Watch.objects.create(user=ana, connection=connection)  # everything
+    Watch.objects.create(user=bo, connection=connection, table=orders)
+    Watch.objects.create(
+        user=bo,
+        connection=connection,
+        table=orders,
+        column=Column.objects.get(table=orders, name="shipped_at"),
+    )
+    Watch.objects.create(
+        user=cy, connection=connection, table=Table.objects.get(connection=connection, name="audit")
+    )
+
+    _sqlite(
+        path,
+        "ALTER TABLE orders DROP COLUMN shipped_at; ALTER TABLE orders DROP COLUMN note;"
+        'ALTER TABLE products RENAME COLUMN "desc" TO description;'
+        "ALTER TABLE audit ADD COLUMN who TEXT;",
+    )
+    snapshot_committed(connection, django_capture_on_commit_callbacks)
+
+    messages = smtp_server.wait_for(2)
+    assert sorted(tuple(m.rcpt_tos) for m in messages) == [
+        ("ana@example.com",),
+        ("bo@example.com",),
+    ]
+    by = {m.rcpt_tos[0]: m for m in messages}
+    assert (
+        by["ana@example.com"]["Subject"] == "[SchemaJoy] shop: 3 breaking changes to what you watch"
+    )
+    body = by["ana@example.com"].body
+    for obj in ("main.orders.shipped_at", "main.orders.note", "main.products.description"):
+        assert obj in body
+    assert "main.audit.who" not in body  # not breaking
+    products = Table.objects.get(connection=connection, name="products")
+    assert f"https://schemajoy.example.com{products.get_absolute_url()}" in body
+    assert "https://schemajoy.example.com/account/" in body
+    bo_body = by["bo@example.com"].body
+    assert "main.orders.shipped_at" in bo_body and "main.orders.note" in bo_body
+    assert "main.products.description" not in bo_body
+    assert by["bo@example.com"]["Subject"].startswith("[SchemaJoy] shop: 2 breaking changes")
+
+    # A later snapshot with only an unwatched, non-breaking change sends nothing more.
+    smtp_server.clear()
+    _sqlite(path, "ALTER TABLE audit ADD COLUMN why TEXT;")
+    snapshot_committed(connection, django_capture_on_commit_callbacks)
+    assert smtp_server.messages == []
+
+
+def test_undoing_a_probable_rename_records_a_drop_and_an_add_and_docs_go_back(shop, member_client):
+    connection, path = shop
+    products = Table.objects.get(connection=connection, name="products")
+    Column.objects.filter(table=products, name="desc").update(description="Shown to buyers")
+    _sqlite(path, 'ALTER TABLE products RENAME COLUMN "desc" TO description;')
+    assert take_snapshot(connection).succeeded
+    change = SchemaChange.objects.get(kind="column_renamed")
+    assert change.probable
+    assert Column.objects.get(table=products, name="description").description == "Shown to buyers"
+
+    response = member_client.post(reverse("catalog:undo_rename", args=[connection.pk, change.pk]))
+
+    assert response.status_code == 302
+    assert list(
+        SchemaChange.objects.filter(connection=connection).values_list("kind", "object", "breaking")
+    ) == [
+        ("column_dropped", "main.products.desc", True),
+        ("column_added", "main.products.description", False),
+    ]
+    old = Column.objects.get(table=products, name="desc")
+    new = Column.objects.get(table=products, name="description")
+    assert old.description == "Shown to buyers" and old.dropped_in_id == change.snapshot_id
+    assert new.description == "" and new.dropped_in_id is None
+    # The next snapshot sees the same schema: nothing new to record, the catalog stays.
+    assert take_snapshot(connection).succeeded
+    assert SchemaChange.objects.count() == 2
