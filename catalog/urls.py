@@ -10,7 +10,7 @@ from catalog.views import docs as doc_views
 app_name = "catalog"
 
 urlpatterns = [
-    path("", views.connection_list, name="connection_list"),
+    path("connections/", views.connection_list, name="connection_list"),
     path("connections/new/", views.connection_create, name="connection_create"),
     path("connections/<int:pk>/", views.connection_detail, name="connection_detail"),
     path("connections/<int:pk>/edit/", views.connection_edit, name="connection_edit"),

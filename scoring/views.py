@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, FloatField, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.changes import recent_breaking_changes
-from catalog.documentation import docs_coverage
+from catalog.documentation import docs_coverage, undocumented_tables
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
 from scoring.forms import (
@@ -538,6 +538,7 @@ def _team_rows(teams: Any) -> list[dict[str, Any]]:
                 "score": value_at(series, now),
                 "week_ago": value_at(series, before),
                 "coverage": value_at(coverage_series, now),
+                "series": series,
             }
         )
     return rows
@@ -601,5 +602,49 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "since_first": baseline != before,
             "baseline": baseline,
             "can_edit": team.can_edit(request.user),
+        },
+    )
+
+
+# The overview (home page) ---------------------------------------------------------
+
+WORKLIST_SIZE = 10
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """A signed-in person's start: their teams' scores and trends, recent breaking
+    changes, failing snapshots and the biggest undocumented tables. Constant queries."""
+    user = request.user
+    teams = list(Team.objects.filter(members=user).order_by("name"))
+    if not teams and user.is_staff:
+        teams = list(Team.objects.order_by("name"))
+    rows = _team_rows(teams)
+    for row in rows:
+        score, before = row["score"], row["week_ago"]
+        row["delta"] = None if score is None or before is None else score - before
+        # line_chart escapes every text it writes; the rest is numbers.
+        row["chart"] = mark_safe(
+            line_chart(row["series"], label=f"{row['team'].name}: score", css_class="score")
+        )
+    failing = list(
+        Connection.objects.filter(team__in=teams, last_status=Connection.Status.FAILED)
+        .select_related("team")
+        .order_by("name")[:WORKLIST_SIZE]
+    )
+    worklist = list(
+        undocumented_tables(Table.objects.filter(connection__team__in=teams))
+        .select_related("connection")
+        .order_by(F("row_estimate").desc(nulls_last=True), "schema", "name")[:WORKLIST_SIZE]
+    )
+    return render(
+        request,
+        "scoring/overview.html",
+        {
+            "rows": rows,
+            "breaking_changes": recent_breaking_changes(user, limit=8),
+            "failing": failing,
+            "worklist": worklist,
+            "connection_count": Connection.objects.filter(team__in=teams).count(),
         },
     )
