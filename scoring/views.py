@@ -569,12 +569,20 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now, before = timezone.now(), week_ago()
     # Younger than a week: compare with the team's first scored state instead.
     baseline = before if any(p.at <= before for p in points) else (points[0].at if points else now)
+    # Connections scored only after the baseline moved the score by arriving, not by any
+    # rule: they are reported apart, and the rule movements compare the others.
+    present = {p.connection for p in points if p.at <= baseline}
+    kept = [p for p in points if p.connection in present]
     movements = [
         {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
-        for rule, delta in rule_movements(
-            _lost_by_rule(points, baseline), _lost_by_rule(points, now)
-        )
+        for rule, delta in rule_movements(_lost_by_rule(kept, baseline), _lost_by_rule(kept, now))
     ]
+    added = [c for c in connections if c.score is not None and c.pk not in present]
+    added_effect = None
+    if added and kept:
+        with_added, without = value_at(series, now), value_at(team_series(kept), now)
+        if with_added is not None and without is not None:
+            added_effect = with_added - without
     score, score_before = value_at(series, now), value_at(series, before)
     return render(
         request,
@@ -599,6 +607,8 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             ),
             "movements": movements,
+            "added": added,
+            "added_effect": added_effect,
             "since_first": baseline != before,
             "baseline": baseline,
             "can_edit": team.can_edit(request.user),

@@ -72,6 +72,28 @@ def test_team_page_shows_score_trend_and_what_moved_it(member_client, team, tmp_
     assert len(ET.fromstring(svg).findall("{http://www.w3.org/2000/svg}circle")) == 2
 
 
+def test_a_connection_added_this_week_is_reported_apart_from_rule_movements(
+    member_client, team, tmp_path
+):
+    shop = add_connection(team, "shop", sqlite_db(tmp_path / "shop.db", 4, with_pk=True))
+    first = snapshot_and_score(shop)
+    Snapshot.objects.filter(pk=first.pk).update(
+        started_at=first.started_at - datetime.timedelta(days=8)
+    )
+    snapshot_and_score(shop)  # nothing changed in shop
+    legacy = add_connection(team, "legacy", sqlite_db(tmp_path / "l.db", 6, with_pk=False))
+    snapshot_and_score(legacy)
+
+    response = member_client.get(reverse("scoring:team_detail", args=[team.slug]))
+
+    context = response.context
+    assert [c.name for c in context["added"]] == ["legacy"]
+    assert context["added_effect"] < 0  # keyless tables pulled the team down
+    # pk-missing did not move in shop: the loss is the new connection's, not a rule's.
+    assert "pk-missing" not in {m["rule_id"] for m in context["movements"]}
+    assert 'id="connections-added"' in response.content.decode()
+
+
 def test_overview_ranks_teams_by_score(member_client, team, tmp_path):
     other = Team.objects.create(name="Billing", slug="billing")
     snapshot_and_score(add_connection(team, "good", sqlite_db(tmp_path / "a.db", 3, with_pk=True)))
