@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
+from catalog.models import Team
 from scoring.models import SEVERITY_CHOICES, Waiver
 from scoring.options import (
     BOOL,
@@ -263,3 +266,41 @@ def _option_field(name: str, kind: str, initial: str) -> forms.Field:
         label=label,
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
     )
+
+
+class TeamForm(forms.ModelForm):
+    """A new team (staff): its name, and a slug for its addresses made from the name."""
+
+    slug = forms.SlugField(
+        required=False, max_length=100, help_text="Used in addresses; made from the name if empty."
+    )
+
+    class Meta:
+        model = Team
+        fields = ["name", "slug"]
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name") or "")[:100]
+        if not slug:
+            raise forms.ValidationError("Give the team a name with letters or digits.")
+        if Team.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Another team already uses the address {slug!r}.")
+        return slug
+
+
+class MemberForm(forms.Form):
+    """Add a member to a team by user name or e-mail address."""
+
+    user = forms.CharField(max_length=254, label="User name or e-mail")
+
+    def clean_user(self) -> Any:
+        text = self.cleaned_data["user"].strip()
+        User = get_user_model()
+        found = User.objects.filter(username__iexact=text).first() or (
+            User.objects.filter(email__iexact=text).first() if "@" in text else None
+        )
+        if found is None:
+            raise forms.ValidationError(
+                f"No user {text!r}: they sign in once, or staff add them in the admin."
+            )
+        return found

@@ -34,8 +34,10 @@ from scoring.charts import line_chart
 from scoring.forms import (
     THEME_LABELS,
     FindingFilterForm,
+    MemberForm,
     RuleSettingForm,
     RuleSettingsPageForm,
+    TeamForm,
     WaiverForm,
 )
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
@@ -612,6 +614,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "since_first": baseline != before,
             "baseline": baseline,
             "can_edit": team.can_edit(request.user),
+            "members": list(team.members.order_by("username")),
         },
     )
 
@@ -658,3 +661,46 @@ def overview(request: HttpRequest) -> HttpResponse:
             "connection_count": Connection.objects.filter(team__in=teams).count(),
         },
     )
+
+
+# Team management (staff) -----------------------------------------------------------
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied("Only staff create teams and manage their members.")
+
+
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = form.save()
+        messages.success(request, f"Team {team.name} created: add its members.")
+        return redirect("scoring:team_detail", team.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "scoring/team_form.html", {"form": form}, status=status)
+
+
+@require_POST
+def team_member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_staff(request)
+    team = get_object_or_404(Team, slug=slug)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        team.members.add(form.cleaned_data["user"])
+        messages.success(request, f"{form.cleaned_data['user'].get_username()} joined {team.name}.")
+    else:
+        messages.error(request, " ".join(form.errors["user"]))
+    return redirect("scoring:team_detail", team.slug)
+
+
+@require_POST
+def team_member_remove(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
+    _require_staff(request)
+    team = get_object_or_404(Team, slug=slug)
+    member = get_object_or_404(team.members, pk=user_pk)
+    team.members.remove(member)
+    messages.success(request, f"{member.get_username()} left {team.name}.")
+    return redirect("scoring:team_detail", team.slug)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Connection, Snapshot, Table
+from catalog.models import Connection, Snapshot, Table, Team
 from catalog.snapshots import take_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +257,16 @@ def test_pages_issue_the_same_number_of_queries_for_10_and_1000_tables(
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_a_new_connection_defaults_to_the_only_team_and_asks_when_there_are_several(
+    member_client, member, team
+):
+    url = reverse("catalog:connection_create")
+    html = member_client.get(url).content.decode()
+    assert f'<option value="{team.pk}" selected>' in html
+    other = Team.objects.create(name="Billing", slug="billing")
+    other.members.add(member)
+    html = member_client.get(url).content.decode()
+    assert '<option value="" selected>Choose a team</option>' in html
+    assert "selected>Shop backend" not in html

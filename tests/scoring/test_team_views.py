@@ -128,3 +128,31 @@ def test_team_pages_issue_the_same_queries_for_10_and_1000_tables(member_client,
         counts.append(count_queries(member_client, reverse("scoring:team_detail", args=[t.slug])))
     counts.append(count_queries(member_client, reverse("scoring:team_list")))
     assert counts[0] == counts[1]
+
+
+def test_staff_create_a_team_and_manage_its_members_on_its_page(admin_client, member):
+    response = admin_client.post(reverse("scoring:team_create"), {"name": "Data Platform"})
+    team = Team.objects.get(name="Data Platform")
+    assert response["Location"] == reverse("scoring:team_detail", args=["data-platform"])
+    duplicate = admin_client.post(reverse("scoring:team_create"), {"name": "Data  platform!"})
+    assert duplicate.status_code == 400 and "already uses the address" in duplicate.content.decode()
+
+    add = reverse("scoring:team_member_add", args=[team.slug])
+    admin_client.post(add, {"user": "ALICE"})
+    assert list(team.members.values_list("username", flat=True)) == ["alice"]
+    page = admin_client.get(reverse("scoring:team_detail", args=[team.slug])).content.decode()
+    assert 'id="members"' in page and "alice" in page
+    missing = admin_client.post(add, {"user": "nobody"}, follow=True).content.decode()
+    assert "No user &#x27;nobody&#x27;" in missing
+
+    admin_client.post(reverse("scoring:team_member_remove", args=[team.slug, member.pk]))
+    assert not team.members.exists()
+
+
+def test_members_may_not_create_teams_or_change_membership(member_client, team, member):
+    assert member_client.post(reverse("scoring:team_create"), {"name": "X"}).status_code == 403
+    add = reverse("scoring:team_member_add", args=[team.slug])
+    assert member_client.post(add, {"user": "alice"}).status_code == 403
+    remove = reverse("scoring:team_member_remove", args=[team.slug, member.pk])
+    assert member_client.post(remove).status_code == 403
+    assert not Team.objects.filter(name="X").exists() and team.members.count() == 1
