@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import F
 
 from catalog.demo import DEMO_VERSIONS, apply_demo_version, build_demo_target
-from catalog.models import Connection, Team
+from catalog.models import Connection, SchemaChange, Snapshot, Team
 from catalog.snapshots import summary_line, take_snapshot
 from scoring.runs import score_snapshot
 
@@ -78,6 +80,20 @@ class Command(BaseCommand):
             else:
                 apply_demo_version(path, version)
             snapshot = take_snapshot(connection, trigger="demo")
+            backdate(snapshot, weeks=len(DEMO_VERSIONS) - 1 - i)
             if snapshot.succeeded:
                 score_snapshot(snapshot)
             self.stdout.write(f"v{version.number} {version.name}: {summary_line(snapshot)}")
+
+
+def backdate(snapshot: Snapshot, *, weeks: int) -> None:
+    """Move a demo snapshot (and the changes it found) back in time, before it is scored,
+    so the history spans weeks: trends and "this week" read like a real team's."""
+    if not weeks:
+        return
+    shift = timedelta(weeks=weeks, hours=weeks * 5)  # not all at the same hour
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        started_at=F("started_at") - shift, finished_at=F("finished_at") - shift
+    )
+    SchemaChange.objects.filter(snapshot=snapshot).update(detected_at=F("detected_at") - shift)
+    snapshot.refresh_from_db()
