@@ -263,3 +263,20 @@ class Finding(models.Model):
         if self.resolved_in_id is not None:
             return "resolved"
         return "waived" if self.waived else "open"
+
+
+class ScoringFailure(models.Model):
+    """A connection's last scoring run that raised, shown on its pages until a run succeeds
+    (a failure in a worker would otherwise only reach its log)."""
+
+    connection = models.OneToOneField(
+        Connection, on_delete=models.CASCADE, related_name="scoring_failure"
+    )
+    snapshot = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failed_at = models.DateTimeField()
+    error = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.connection}: {self.error[:60]}"

@@ -30,7 +30,7 @@ from catalog.bulk import insert_rows, update_rows
 from catalog.introspection.model import SchemaModel, from_document, paused_gc
 from catalog.models import Column, Connection, SchemaChange, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
-from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.models import Finding, RuleSetting, ScoringFailure, SnapshotScore, Waiver
 from scoring.observations import NO_OBSERVATIONS, Observations, observations_from_json
 from scoring.options import check_options
 from scoring.rules import ALL_RULES
@@ -422,8 +422,26 @@ def score_snapshot(
     why a rescore closes findings: a settings change, or a description written here.
     """
     # Hundreds of thousands of acyclic rows and findings: see paused_gc.
-    with paused_gc():
-        return _score_snapshot(snapshot, today, reason)
+    try:
+        with paused_gc():
+            score = _score_snapshot(snapshot, today, reason)
+    except Exception as exc:
+        _record_failure(snapshot, exc)
+        raise
+    ScoringFailure.objects.filter(connection_id=snapshot.connection_id).delete()
+    return score
+
+
+def _record_failure(snapshot: Snapshot, exc: Exception) -> None:
+    """Keep why scoring failed where the scorecard and the connection page show it."""
+    ScoringFailure.objects.update_or_create(
+        connection_id=snapshot.connection_id,
+        defaults={
+            "snapshot_id": snapshot.pk,
+            "failed_at": timezone.now(),
+            "error": f"{type(exc).__name__}: {exc}"[:500],
+        },
+    )
 
 
 def _score_snapshot(snapshot: Snapshot, today: datetime.date | None, reason: str) -> SnapshotScore:

@@ -40,7 +40,7 @@ from scoring.forms import (
     TeamForm,
     WaiverForm,
 )
-from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.models import Finding, RuleSetting, ScoringFailure, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
 from scoring.rules.base import THEMES
 from scoring.runs import effective_settings, latest_score, week_ago
@@ -144,6 +144,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
             "fixed_this_week": findings.fixed_since(since).count() if score else 0,
             "trend": trend,
             "can_edit": connection.team.can_edit(request.user),
+            "scoring_failure": ScoringFailure.objects.filter(connection=connection).first(),
         },
     )
 
@@ -162,6 +163,7 @@ def score_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "theme_scores": [
                 (THEME_LABELS[t], score.themes.get(t) if score else None, False) for t in THEMES
             ],
+            "scoring_failure": ScoringFailure.objects.filter(connection=connection).first(),
         },
     )
 

@@ -449,3 +449,29 @@ def test_a_stored_option_the_form_would_refuse_falls_back_to_the_default(shop):
     setting = effective_settings(shop)["pk-name-pattern"]
     assert setting.options["pk_name_pattern"] == r"id|{table}_id"
     score_snapshot(Snapshot.objects.filter(connection=shop).latest("started_at"))
+
+
+def test_a_scoring_failure_shows_on_the_scorecard_and_the_connection_page_until_a_run_succeeds(
+    member_client, shop, monkeypatch
+):
+    from scoring import runs
+
+    def broken(*args, **kwargs):
+        raise ValueError("rule pk-name-pattern could not run")
+
+    monkeypatch.setattr(runs, "score_schema", broken)
+    snapshot = Snapshot.objects.filter(connection=shop).latest("started_at")
+    RuleSetting.objects.create(team=shop.team, rule="pk-missing", severity="W")  # new inputs
+    with pytest.raises(ValueError):
+        score_snapshot(snapshot)
+    for url in (
+        reverse("scoring:scorecard", args=[shop.pk]),
+        reverse("scoring:summary", args=[shop.pk]),
+    ):
+        html = member_client.get(url).content.decode()
+        assert "Scoring failed" in html and "rule pk-name-pattern could not run" in html
+
+    monkeypatch.undo()
+    score_snapshot(snapshot)
+    html = member_client.get(reverse("scoring:scorecard", args=[shop.pk])).content.decode()
+    assert "Scoring failed" not in html
