@@ -205,7 +205,9 @@ def test_header_search_finds_a_qualified_name_and_main_pages_fit_a_phone(
     artist = table(musicbrainz, "artist")
     base = live_server.url
     pages = {
-        "connections": "/",
+        "overview": "/",
+        "connections": "/connections/",
+        "teams": "/scores/teams/",
         "connection": musicbrainz.get_absolute_url(),
         "table": artist.get_absolute_url(),
         "scorecard": f"/scores/connections/{musicbrainz.pk}/",
