@@ -6,6 +6,7 @@
 
   // 1 SVG point per CSS pixel: graphviz's 10 pt labels read as 10 px text.
   var READABLE = 1;
+  var OPENING = 0.7; // the whole drawing opens fitted when it reads at this scale or more
   var MOVED = 4; // pixels a press may move and still count as a click on a box
 
   function tableName(node) {
@@ -88,8 +89,9 @@
     // Open at a readable scale: the whole drawing when it fits legibly, else 100 %
     // centred on the focus table (neighbourhoods) or on the middle of the drawing.
     var focus = frame.dataset.focus ? match(list, frame.dataset.focus) : null;
-    if (pz.getSizes().realZoom < READABLE * 0.7) {
-      zoomToReal(READABLE);
+    if (pz.getSizes().realZoom < OPENING) {
+      // A neighbourhood opens a little smaller, so the focus shows with its neighbours.
+      zoomToReal(focus ? OPENING : READABLE);
       if (focus) centreOn(focus.node);
       else pz.center();
     }
