@@ -14,12 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES = [
     ("introspection_postgres", "PostgreSQL introspection vs the raw catalog floor and SQLAlchemy"),
     ("snapshot", "snapshot: introspect + store + live catalog sync"),
+    ("diff", "diff of two 5,000-table models differing in 10 places"),
     ("introspection_mysql", "MariaDB introspection"),
     ("sampling", "sampling within its time budget"),
     ("scoring", "scoring all rules"),
     ("erd", "ERD rendering and cache"),
     ("search", "search latency"),
     ("pages", "SQL queries per page, 10 vs 1,000 tables"),
+    ("digests", "weekly e-mails: 200 teams composed, queries per team at 1 vs 20 connections"),
 ]
 
 

@@ -6,7 +6,17 @@ from django.http import HttpRequest
 
 from catalog.connections import probe_connection
 from catalog.forms import ConnectionForm
-from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table, Team
+from catalog.models import (
+    Announcement,
+    Column,
+    Connection,
+    SchemaChange,
+    SchemaDocument,
+    Snapshot,
+    Table,
+    Team,
+    Watch,
+)
 
 
 @admin.register(Team)
@@ -51,6 +61,7 @@ class ConnectionAdmin(admin.ModelAdmin):
             "schedule_interval",
             "sampling_enabled",
             "enabled",
+            "changes_window_days",
             *self.readonly_fields,
         ]
 
@@ -148,3 +159,32 @@ class ColumnAdmin(admin.ModelAdmin):
 
 admin.site.register(SchemaDocument)
 admin.site.site_header = "SchemaJoy administration"
+
+
+@admin.register(SchemaChange)
+class SchemaChangeAdmin(admin.ModelAdmin):
+    """The history is what snapshots saw: read-only here (undo a guessed rename on its page)."""
+
+    list_display = ["detected_at", "connection", "kind", "object", "breaking", "announcement"]
+    list_filter = ["breaking", "kind", "connection"]
+    search_fields = ["object"]
+    list_select_related = ["connection", "announcement"]
+    readonly_fields = [f.name for f in SchemaChange._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "connection", "kind", "object", "created_by", "matched_at"]
+    list_filter = ["connection", "kind"]
+    search_fields = ["object", "message"]
+    readonly_fields = [f.name for f in Announcement._meta.fields if f.name != "message"]
+
+
+@admin.register(Watch)
+class WatchAdmin(admin.ModelAdmin):
+    list_display = ["user", "connection", "table", "column", "created_at"]
+    list_select_related = ["user", "connection", "table", "column"]
+    raw_id_fields = ["table", "column"]

@@ -22,7 +22,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog import diff
-from catalog.introspection.model import SchemaModel, from_document
 from catalog.models import (
     Announcement,
     Column,
@@ -39,6 +38,19 @@ log = logging.getLogger(__name__)
 
 class InvalidAnnouncement(ValueError):
     """An announcement that cannot be recorded (no message, nothing to announce)."""
+
+
+def _stored(change: diff.Change) -> dict[str, Any]:
+    """The fields a SchemaChange and an Announcement keep of a diff.Change ("" for None)."""
+    return {
+        "kind": change.kind,
+        "object": change.object,
+        "table": change.table,
+        "breaking": change.breaking,
+        "before": change.before or "",
+        "after": change.after or "",
+        "reason": change.reason,
+    }
 
 
 def announce(
@@ -63,41 +75,77 @@ def announce(
     user = author if getattr(author, "pk", None) is not None else None
     with transaction.atomic():
         rows = Announcement.objects.bulk_create(
-            Announcement(
-                connection=connection,
-                kind=change.kind,
-                object=change.object,
-                table=change.table,
-                breaking=change.breaking,
-                before=change.before or "",
-                after=change.after or "",
-                reason=change.reason,
-                message=text,
-                created_by=user,
-            )
+            Announcement(connection=connection, message=text, created_by=user, **_stored(change))
             for change in items
         )
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: notify_announcement(ids))
     return rows
+
+
+def notify_announcement(announcement_ids: list[int]) -> int:
+    """E-mail an announcement to the watchers of what it names and the owning team's
+    recipients: one e-mail per address. Logged, never raised. Returns the e-mails sent."""
+    try:
+        return _notify_announcement(announcement_ids)
+    except Exception:
+        log.exception("e-mails of announcements %s failed", announcement_ids)
+        return 0
+
+
+def _notify_announcement(announcement_ids: list[int]) -> int:
+    announcements = list(
+        Announcement.objects.filter(pk__in=announcement_ids)
+        .select_related("connection__team", "created_by")
+        .order_by("pk")
+    )
+    if not announcements:
+        return 0
+    connection = announcements[0].connection
+    per_address: dict[str, list[Announcement]] = {}
+    for user, named in watched_changes(connection, announcements).items():
+        if user.email and user.is_active:
+            per_address.setdefault(user.email, []).extend(named)
+    for address in connection.team.recipient_list():
+        per_address.setdefault(address, list(announcements))
+    first = announcements[0]
+    messages = []
+    for address, named in per_address.items():
+        context = {
+            "connection": connection,
+            "announcement": first,
+            "items": named,
+            "changes_url": absolute_url(
+                reverse("catalog:connection_changes", args=[connection.pk])
+            ),
+        }
+        subject = f"[SchemaJoy] {connection.name}: coming soon, {first.message[:80]}"
+        body = render_to_string("emails/announcement.txt", context)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    if messages:
+        with get_connection() as mail:
+            mail.send_messages(messages)
+    return len(messages)
 
 
 # Recording at snapshot time ---------------------------------------------------------------
 
 
-def changes_since(previous_fingerprint: str | None, model: SchemaModel) -> list[diff.Change]:
-    """The changes from the stored document ``previous_fingerprint`` to ``model``.
+def changes_since(previous_fingerprint: str | None, document: str) -> list[diff.Change]:
+    """The changes from the stored document ``previous_fingerprint`` to ``document``.
 
     None (a connection's first snapshot: the baseline) and an unknown document record none.
     """
     if not previous_fingerprint:
         return []
-    document = (
+    previous = (
         SchemaDocument.objects.filter(pk=previous_fingerprint)
         .values_list("document", flat=True)
         .first()
     )
-    if document is None:
+    if previous is None:
         return []
-    return diff.diff_schemas(from_document(document), model)
+    return diff.diff_documents(previous, document)
 
 
 @dataclass(frozen=True)
@@ -141,17 +189,11 @@ def record_changes(
             connection=connection,
             snapshot=snapshot,
             detected_at=at,
-            kind=change.kind,
-            object=change.object,
-            table=change.table,
             schema=change.schema,
-            before=change.before or "",
-            after=change.after or "",
-            breaking=change.breaking,
-            reason=change.reason,
             probable=change.probable,
             transition=change.transition,
             position=position,
+            **_stored(change),
         )
         for position, change in enumerate(changes)
     )
@@ -204,10 +246,11 @@ def match_announcements(
 # Watchers ---------------------------------------------------------------------------------
 
 
-def watched_changes(
-    connection: Connection, changes: Sequence[SchemaChange]
-) -> dict[Any, list[SchemaChange]]:
-    """user -> the changes among ``changes`` that touch what they watch (in order)."""
+def watched_changes(connection: Connection, changes: Sequence[Any]) -> dict[Any, list[Any]]:
+    """user -> the changes among ``changes`` that touch what they watch (in order).
+
+    ``changes`` are SchemaChange or Announcement rows: what they share is object and table.
+    """
     per_user: dict[Any, list[SchemaChange]] = {}
     watches = Watch.objects.filter(connection=connection).select_related("user", "table", "column")
     for watch in watches:
@@ -407,17 +450,11 @@ class CannotUndo(ValueError):
     """The change is not a probable rename, or the catalog moved on since."""
 
 
-_COPIED_COLUMN_FIELDS = (
-    "position",
-    "ident",
-    "data_type",
-    "type_family",
-    "nullable",
-    "default",
-    "identity",
-    "generated",
-    "comment",
-)
+def _column_structure(column: Column) -> dict[str, Any]:
+    """What the snapshot sync writes on a column row (not its docs), to copy it."""
+    from catalog.snapshots import COLUMN_FIELDS  # snapshots imports this module
+
+    return {f: getattr(column, f) for f in COLUMN_FIELDS}
 
 
 def undo_rename(change: SchemaChange) -> list[SchemaChange]:
@@ -468,7 +505,7 @@ def _undo_column_rename(
         first_seen=snapshot,
         last_seen=column.last_seen,
         dropped_in=column.dropped_in,
-        **{f: getattr(column, f) for f in _COPIED_COLUMN_FIELDS},
+        **_column_structure(column),
     )
     column.name = change.before
     column.dropped_in = snapshot
@@ -523,7 +560,7 @@ def _undo_table_rename(
             first_seen=snapshot,
             last_seen=c.last_seen,
             dropped_in=c.dropped_in,
-            **{f: getattr(c, f) for f in _COPIED_COLUMN_FIELDS},
+            **_column_structure(c),
         )
         for c in columns
     )

@@ -24,8 +24,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import orjson
+
 from catalog.introspection import model as m
-from catalog.introspection.model import Column, SchemaModel, Table
+from catalog.introspection.model import Column, SchemaModel, Table, from_document
 
 # The change kinds: an interface (stored, filtered on, matched by announcements).
 TABLE_ADDED = "table_added"
@@ -210,6 +212,81 @@ def diff_schemas(old: SchemaModel, new: SchemaModel) -> list[Change]:
                 changes.extend(_column_changes(qn, oc, nc, dialect))
         changes.extend(_table_changes(ot, nt, column_renames, renamed_tables=pairs))
     return sort_changes(changes)
+
+
+def diff_documents(old_document: str, new_document: str) -> list[Change]:
+    """diff_schemas of two canonical documents (model.to_document), parsing only what differs.
+
+    Building 100,000 columns costs five times the diff itself, and a snapshot usually
+    changes a few tables; so the documents are cut into their tables' texts, and the tables
+    whose text is identical on both sides are left out of both models before parsing. They
+    cannot change the result: they are matched by name, hold no rename, and references into
+    them map to themselves. Only offsets are kept, not copies: documents weigh 20 MB.
+    """
+    old_spans, new_spans = _table_spans(old_document), _table_spans(new_document)
+    if old_spans is None or new_spans is None:  # not the layout expected: parse it all
+        return diff_schemas(from_document(old_document), from_document(new_document))
+    same = set()
+    for key, (start, end) in new_spans.items():
+        old_span = old_spans.get(key)
+        if (
+            old_span is not None
+            and old_span[1] - old_span[0] == end - start
+            and old_document[old_span[0] : old_span[1]] == new_document[start:end]
+        ):
+            same.add(key)
+    return diff_schemas(
+        _partial_model(old_document, old_spans, same), _partial_model(new_document, new_spans, same)
+    )
+
+
+_TABLE_START = '{"schema":'
+_TABLE_KEY = re.compile(r'\{"schema":("(?:[^"\\]|\\.)*"),"name":("(?:[^"\\]|\\.)*")')
+_TABLES_OPEN = '"tables":['
+
+
+def _table_spans(document: str) -> dict[tuple[str, str], tuple[int, int]] | None:
+    """{(schema, name): (start, end) of the table's JSON text} in a canonical document.
+
+    Exact there: every table is an object whose first key is "schema", and inside JSON
+    strings a quote is escaped, so '{"schema":' starts a table and nothing else. None when
+    the document is not laid out so (the caller then parses it whole).
+    """
+    opening = document.find(_TABLES_OPEN)
+    if opening < 0:
+        return None
+    starts = []
+    at = document.find(_TABLE_START, opening)
+    if at >= 0 and at != opening + len(_TABLES_OPEN):
+        return None
+    while at >= 0:
+        starts.append(at)
+        at = document.find(_TABLE_START, at + 1)
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    for n, start in enumerate(starts):
+        if n + 1 < len(starts):
+            end = starts[n + 1] - 1  # the comma between two tables
+            if document[end] != ",":
+                return None
+        else:
+            end = document.rfind("}]") + 1
+            if end <= start:
+                return None
+        match = _TABLE_KEY.match(document, start)
+        if match is None:
+            return None
+        spans[(orjson.loads(match[1]), orjson.loads(match[2]))] = (start, end)
+    return spans
+
+
+def _partial_model(
+    document: str, spans: dict[tuple[str, str], tuple[int, int]], leave_out: set[tuple[str, str]]
+) -> SchemaModel:
+    """The document's model without the tables in ``leave_out`` (only the rest is parsed)."""
+    opening = document.find(_TABLES_OPEN) + len(_TABLES_OPEN)
+    closing = max((end for _, end in spans.values()), default=opening)
+    kept = ",".join(document[a:b] for key, (a, b) in spans.items() if key not in leave_out)
+    return from_document(document[:opening] + kept + document[closing:])
 
 
 def _noun(t: Table) -> str:
@@ -811,6 +888,8 @@ def _view_changes(
         if not parts:
             parts.append("definition changed; the same columns")
         breaking = bool(lost) or any(v[0] for _, _, v in retyped)
+        before: str | None
+        after: str | None
         if columns_moved:
             before = ", ".join(c.name for c in ot.columns)
             after = ", ".join(c.name for c in nt.columns)

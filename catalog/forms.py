@@ -53,7 +53,15 @@ class ConnectionForm(forms.ModelForm):
 
     class Meta:
         model = Connection
-        fields = ["name", "team", "schedule_interval", "sampling_enabled", "enabled"]
+        fields = [
+            "name",
+            "team",
+            "schedule_interval",
+            "sampling_enabled",
+            "enabled",
+            "changes_window_days",
+        ]
+        labels = {"changes_window_days": "Changes window (days)"}
 
     def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,6 +77,12 @@ class ConnectionForm(forms.ModelForm):
         self.fields["team"].empty_label = "Choose a team"
         self.kept_token = ""
         self.kept_redacted = ""
+
+    def clean_changes_window_days(self) -> int | None:
+        days = self.cleaned_data.get("changes_window_days")
+        if days is not None and not 1 <= days <= 3660:
+            raise forms.ValidationError("A window of 1 to 3,660 days, or blank for the team's.")
+        return days
 
     def clean_dsn(self) -> str:
         dsn = self.cleaned_data["dsn"].strip()

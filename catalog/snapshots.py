@@ -20,6 +20,7 @@ from django.utils import timezone
 from catalog import changes, introspection, sampling
 from catalog.bulk import insert_rows, update_objects
 from catalog.crypto import UndecryptableSecret
+from catalog.diff import Change
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import Column as ModelColumn
@@ -134,7 +135,15 @@ def _store(
     )
     previous_id, previous_digest = previous or (None, None)
     # The first snapshot is the baseline: it records no changes.
-    found = changes.changes_since(previous_digest, model) if previous_digest != digest else []
+    found: list[Change] = []
+    if previous_digest != digest:
+        try:
+            found = changes.changes_since(previous_digest, document)
+        except Exception:
+            # The schema is stored whatever the history makes of it; the failure is logged.
+            log.exception(
+                "diff for snapshot %s of connection %s failed", snapshot.pk, connection.pk
+            )
     with transaction.atomic():
         if not SchemaDocument.objects.filter(pk=digest).exists():
             SchemaDocument.objects.create(fingerprint=digest, document=document)

@@ -202,3 +202,14 @@ LOGGING = {
 
 # Absolute links in e-mails (watchers' change notices) start with this address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Weekly health e-mails (scoring/mailings.py).
+# A send attempt's claim: after this long a SENDING row counts as abandoned (dead worker).
+DIGEST_SEND_LEASE_SECONDS = env_int("SCHEMAJOY_DIGEST_LEASE_SECONDS", 600)
+# Backoff of failed sends: this, then doubled per attempt, DIGEST_MAX_ATTEMPTS tries in all.
+DIGEST_RETRY_SECONDS = env_int("SCHEMAJOY_DIGEST_RETRY_SECONDS", 300)
+DIGEST_MAX_ATTEMPTS = env_int("SCHEMAJOY_DIGEST_MAX_ATTEMPTS", 4)
+CELERY_BEAT_SCHEDULE["send-weekly-digests"] = {
+    "task": "scoring.tasks.send_due_digests",
+    "schedule": 900,
+}

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.models import (
+    DigestSend,
+    DigestSettings,
+    DigestSubscription,
+    Finding,
+    RuleSetting,
+    SnapshotScore,
+    Waiver,
+)
 
 
 @admin.register(RuleSetting)
@@ -37,3 +45,30 @@ class FindingAdmin(admin.ModelAdmin):
     list_filter = ["severity", "theme", "waived", "resolution", "connection"]
     search_fields = ["rule", "object", "message"]
     raw_id_fields = ["connection", "opened_in", "resolved_in"]
+
+
+# Weekly health e-mails: schedules, opt-ins, and each week's record as sent (read-only:
+# the record is the idempotency lock, and what went out must stay what went out).
+@admin.register(DigestSettings)
+class DigestSettingsAdmin(admin.ModelAdmin):
+    list_display = ["team", "enabled", "weekday", "hour", "time_zone"]
+
+
+@admin.register(DigestSubscription)
+class DigestSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "created_at"]
+    list_filter = ["team"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(DigestSend)
+class DigestSendAdmin(admin.ModelAdmin):
+    list_display = ["team", "week", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "team"]
+    search_fields = ["team__slug", "week", "subject"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -17,6 +17,7 @@ import datetime
 from fnmatch import fnmatchcase
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -263,6 +264,139 @@ class Finding(models.Model):
         if self.resolved_in_id is not None:
             return "resolved"
         return "waived" if self.waived else "open"
+
+
+# Weekly health e-mails ------------------------------------------------------------
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA name (``Europe/London``) that zoneinfo knows."""
+    from django.core.exceptions import ValidationError
+
+    from scoring.digests import parse_time_zone
+
+    try:
+        parse_time_zone(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class DigestSettings(models.Model):
+    """When a team's weekly e-mail goes out: a weekday and hour in the team's own time zone.
+
+    A team without a row gets the defaults (Monday 08:00 Europe/London). The extra
+    addresses are the team's ``digest_recipients``.
+    """
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    team = models.OneToOneField(
+        Team, on_delete=models.CASCADE, primary_key=True, related_name="digest_settings"
+    )
+    enabled = models.BooleanField(default=True)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
+    hour = models.PositiveSmallIntegerField(
+        default=8, validators=[MinValueValidator(0), MaxValueValidator(23)]
+    )
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+
+    class Meta:
+        verbose_name_plural = "digest settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hour__gte=0, hour__lte=23) & Q(weekday__gte=0, weekday__lte=6),
+                name="digestsettings_valid_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.get_weekday_display()} {self.hour:02d}:00 {self.time_zone}"
+
+
+class DigestSubscription(models.Model):
+    """A member who asked for a team's weekly e-mail (on their account page)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_subscriptions"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="digest_subscriptions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="digestsubscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} <- {self.team}"
+
+
+class DigestSend(models.Model):
+    """One team's e-mail of one ISO week: claimed (recorded) before anything is sent.
+
+    The unique (team, week) row is the lock: whoever inserts it composes the e-mail, and a
+    send attempt runs only after a conditional update moved the row to SENDING. Each
+    recipient's delivery is marked as soon as the SMTP server accepted it, so a retry or
+    a recovery after a dead worker sends only to those not marked (see scoring/mailings.py).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Sending"
+        RETRYING = "retrying", "Failed, will retry"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "No recipients"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="digest_sends")
+    week = models.CharField(max_length=8, help_text="ISO week, 2026-W49")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    # [{"address", "user_id", "sent_at"}]: who gets it, and who has it already.
+    recipients = models.JSONField(default=list)
+    subject = models.TextField()
+    html = models.TextField()
+    text = models.TextField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    forced = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the content was composed (again, with --force): part of each Message-ID, so a
+    # forced resend is a new message while a resumed attempt is the same one.
+    composed_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week", "team"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "week"], name="digestsend_one_per_team_week")
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=~Q(status__in=["sent", "failed", "skipped"]),
+                name="digestsend_unfinished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.week} ({self.status})"
+
+    @property
+    def delivered(self) -> int:
+        return sum(1 for r in self.recipients if r.get("sent_at"))
 
 
 class ScoringFailure(models.Model):

@@ -35,6 +35,7 @@ from scoring.observations import NO_OBSERVATIONS, Observations, observations_fro
 from scoring.options import check_options
 from scoring.rules import ALL_RULES
 from scoring.rules.base import DATABASE, WEIGHTS, ChangeFact, Rule, RuleContext, Severity
+from scoring.trends import ScorePoint
 
 TOP_FIXES = 10
 _BATCH = 2000
@@ -192,20 +193,29 @@ def follow_renames(snapshot: Snapshot) -> int:
     renames = SchemaChange.objects.filter(
         snapshot=snapshot, kind__in=("table_renamed", "column_renamed")
     ).values_list("kind", "object", "table", "before")
-    moved = 0
-    for kind, obj, table, before in renames:
-        waivers = Waiver.objects.filter(connection_id=snapshot.connection_id)
-        if kind == "column_renamed":
-            old = f"{table}.{before}"
-            moved += waivers.filter(scope=Waiver.Scope.FINDING, pattern=old).update(pattern=obj)
-            continue
-        moved += waivers.filter(
-            scope__in=(Waiver.Scope.FINDING, Waiver.Scope.TABLE), pattern=before
-        ).update(pattern=obj)
-        for waiver in waivers.filter(scope=Waiver.Scope.FINDING, pattern__startswith=f"{before}."):
-            waiver.pattern = obj + waiver.pattern[len(before) :]
-            waiver.save(update_fields=["pattern"])
-            moved += 1
+    return sum(
+        move_waivers(
+            snapshot.connection_id,
+            before if kind == "table_renamed" else f"{table}.{before}",
+            obj,
+            table=kind == "table_renamed",
+        )
+        for kind, obj, table, before in renames
+    )
+
+
+def move_waivers(connection_id: int, old: str, new: str, *, table: bool) -> int:
+    """Waivers of object ``old`` (and, for a table, of its columns) now name ``new``."""
+    waivers = Waiver.objects.filter(connection_id=connection_id)
+    if not table:
+        return waivers.filter(scope=Waiver.Scope.FINDING, pattern=old).update(pattern=new)
+    moved = waivers.filter(
+        scope__in=(Waiver.Scope.FINDING, Waiver.Scope.TABLE), pattern=old
+    ).update(pattern=new)
+    for waiver in waivers.filter(scope=Waiver.Scope.FINDING, pattern__startswith=f"{old}."):
+        waiver.pattern = new + waiver.pattern[len(old) :]
+        waiver.save(update_fields=["pattern"])
+        moved += 1
     return moved
 
 
@@ -666,6 +676,38 @@ def latest_score(connection: Connection) -> SnapshotScore | None:
         .order_by("-snapshot__started_at", "-snapshot_id")
         .first()
     )
+
+
+def score_points(
+    connection_ids: list[int],
+    *,
+    since: datetime.datetime,
+    until: datetime.datetime | None = None,
+    with_baseline: bool = False,
+    with_rules: bool = True,
+) -> list[ScorePoint]:
+    """The scored snapshots of these connections from ``since`` (to ``until``), oldest
+    first: one query. ``with_baseline`` adds each connection's last point before ``since``,
+    so a trend starts from where the databases stood rather than from nothing. Without
+    ``with_rules`` the points' rules are left empty (and unread: the bulk of each row)."""
+    window = Q(snapshot__started_at__gte=since)
+    if with_baseline:
+        before = (
+            SnapshotScore.objects.filter(
+                connection=OuterRef("connection"), snapshot__started_at__lt=since
+            )
+            .order_by("-snapshot__started_at", "-snapshot_id")
+            .values("snapshot_id")[:1]
+        )
+        window |= Q(snapshot_id=Subquery(before))
+    rows = SnapshotScore.objects.filter(window, connection_id__in=connection_ids)
+    if until is not None:
+        rows = rows.filter(snapshot__started_at__lte=until)
+    fields = ["connection_id", "snapshot__started_at", "total", "snapshot__table_count"]
+    rows = rows.order_by("snapshot__started_at", "snapshot_id")
+    if not with_rules:
+        return [ScorePoint(*row, {}) for row in rows.values_list(*fields)]
+    return [ScorePoint(*row) for row in rows.values_list(*fields, "rules")]
 
 
 def week_ago() -> datetime.datetime:

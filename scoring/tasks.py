@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from catalog.models import Connection, Snapshot
+from catalog.models import Connection, Snapshot, Team
+from scoring.mailings import due_digests, send_weekly_digest
 from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_snapshot
 
 
@@ -35,3 +36,25 @@ def rescore_lapsed_waivers() -> list[int]:
     for pk in ids:
         rescore_connection_task.delay(pk)
     return ids
+
+
+@shared_task
+def send_due_digests() -> list[tuple[int, str]]:
+    """Beat, every 15 minutes: one task per team whose weekly e-mail is due (or resumable)."""
+    due = due_digests()
+    for team_id, week in due:
+        send_digest_task.delay(team_id, week)
+    return due
+
+
+@shared_task
+def send_digest_task(team_id: int, week: str) -> str:
+    """Record and send one team's e-mail of one week (safe to run twice: see mailings.py).
+
+    A failed send is not retried from here: beat finds it again once its backoff is over,
+    which also covers a worker that died, and an eager run cannot loop on it.
+    """
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        return "no such team"
+    return send_weekly_digest(team, week).line()

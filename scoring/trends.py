@@ -76,6 +76,24 @@ def value_at(series: list[TrendPoint], when: datetime.datetime) -> float | None:
     return value
 
 
+def lost_by_rule(points: Iterable[ScorePoint], when: datetime.datetime) -> dict[str, float]:
+    """Points each rule cost the team as its databases stood at ``when`` (table-weighted)."""
+    latest: dict[int, ScorePoint] = {}
+    for point in points:
+        if point.at <= when:
+            latest[point.connection] = point
+    weight = sum(max(p.tables, 1) for p in latest.values() if p.total is not None)
+    lost: dict[str, float] = {}
+    for p in latest.values():
+        if p.total is None:
+            continue
+        for rule, result in p.rules.items():
+            lost[rule] = (
+                lost.get(rule, 0.0) + float(result.get("lost") or 0.0) * max(p.tables, 1) / weight
+            )
+    return lost
+
+
 def rule_movements(
     before: Mapping[str, float], after: Mapping[str, float], *, limit: int = 5
 ) -> list[tuple[str, float]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scoring import views
+from scoring import digest_views, views
 
 app_name = "scoring"
 
@@ -32,4 +32,25 @@ urlpatterns = [
         name="team_member_remove",
     ),
     path("teams/<slug:slug>/rules/", views.team_rule_settings, name="team_rules"),
+]
+
+# The weekly health e-mail (scoring/digest_views.py).
+urlpatterns += [
+    path("teams/<slug:slug>/digest/", digest_views.digest_preview, name="digest_preview"),
+    path("teams/<slug:slug>/digest/html/", digest_views.digest_html, name="digest_html"),
+    path("teams/<slug:slug>/digest/test/", digest_views.digest_test, name="digest_test"),
+    path(
+        "teams/<slug:slug>/digest/settings/", digest_views.digest_settings, name="digest_settings"
+    ),
+    path("account/digests/", digest_views.digest_subscriptions, name="digest_subscriptions"),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        digest_views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
+    path(
+        "digest/unsubscribe/<str:token>/undo/",
+        digest_views.digest_resubscribe,
+        name="digest_resubscribe",
+    ),
 ]

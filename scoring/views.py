@@ -43,9 +43,9 @@ from scoring.forms import (
 from scoring.models import Finding, RuleSetting, ScoringFailure, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
 from scoring.rules.base import THEMES
-from scoring.runs import effective_settings, latest_score, week_ago
+from scoring.runs import effective_settings, latest_score, score_points, week_ago
 from scoring.tasks import rescore_connection_task
-from scoring.trends import ScorePoint, rule_movements, team_series, value_at
+from scoring.trends import ScorePoint, lost_by_rule, rule_movements, team_series, value_at
 
 FINDINGS_PER_PAGE = 50
 TREND_POINTS = 12
@@ -490,35 +490,7 @@ TREND_DAYS = 90
 
 def _score_points(connection_ids: list[int]) -> list[ScorePoint]:
     """Every scored snapshot of these connections in the trend window: one query."""
-    since = timezone.now() - datetime.timedelta(days=TREND_DAYS)
-    rows = (
-        SnapshotScore.objects.filter(
-            connection_id__in=connection_ids, snapshot__started_at__gte=since
-        )
-        .order_by("snapshot__started_at", "snapshot_id")
-        .values_list(
-            "connection_id", "snapshot__started_at", "total", "snapshot__table_count", "rules"
-        )
-    )
-    return [ScorePoint(c, at, total, tables, rules) for c, at, total, tables, rules in rows]
-
-
-def _lost_by_rule(points: list[ScorePoint], when: datetime.datetime) -> dict[str, float]:
-    """Points each rule cost the team as its databases stood at ``when`` (table-weighted)."""
-    latest: dict[int, ScorePoint] = {}
-    for point in points:
-        if point.at <= when:
-            latest[point.connection] = point
-    weight = sum(max(p.tables, 1) for p in latest.values() if p.total is not None)
-    lost: dict[str, float] = {}
-    for p in latest.values():
-        if p.total is None:
-            continue
-        for rule, result in p.rules.items():
-            lost[rule] = (
-                lost.get(rule, 0.0) + float(result.get("lost") or 0.0) * max(p.tables, 1) / weight
-            )
-    return lost
+    return score_points(connection_ids, since=timezone.now() - datetime.timedelta(days=TREND_DAYS))
 
 
 def _team_rows(teams: Any) -> list[dict[str, Any]]:
@@ -579,7 +551,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     kept = [p for p in points if p.connection in present]
     movements = [
         {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
-        for rule, delta in rule_movements(_lost_by_rule(kept, baseline), _lost_by_rule(kept, now))
+        for rule, delta in rule_movements(lost_by_rule(kept, baseline), lost_by_rule(kept, now))
     ]
     added = [c for c in connections if c.score is not None and c.pk not in present]
     added_effect = None

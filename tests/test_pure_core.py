@@ -16,6 +16,7 @@ PURE = {
     "scoring.fixes": "scoring/fixes.py",
     "scoring.observations": "scoring/observations.py",
     "scoring.trends": "scoring/trends.py",
+    "scoring.digests": "scoring/digests.py",
     "scoring.charts": "scoring/charts.py",
     "catalog.sampling.parsing": "catalog/sampling/parsing.py",
     "catalog.erd.graph": "catalog/erd/graph.py",

@@ -14,6 +14,8 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import changes as change_history
 from catalog.forms import ChangeFilterForm
 from catalog.models import Column, Connection, SchemaChange, Table, Watch
+from scoring.runs import move_waivers
+from scoring.tasks import rescore_connection_task
 
 CHANGES_PER_PAGE = 50
 
@@ -82,6 +84,15 @@ def undo_rename(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
     except change_history.CannotUndo as exc:
         messages.error(request, str(exc))
     else:
+        # Waivers went with the guessed new name; like the docs, they go back.
+        if change.kind == "column_renamed":
+            move_waivers(
+                pk, f"{change.table}.{change.after}", f"{change.table}.{change.before}", table=False
+            )
+        else:
+            move_waivers(pk, change.after or change.table, change.before, table=True)
+        # The changes theme reads the history: score the latest snapshot again.
+        transaction.on_commit(lambda: rescore_connection_task.delay(pk))
         messages.success(
             request,
             f"{change.before} -> {change.after} is now recorded as a drop and an add; "

@@ -48,3 +48,9 @@ def test_admin_never_shows_the_connection_string(admin_client, team):
     ).content.decode()
     assert "hunter2" not in html
     assert "postgresql://app:***@db:5432/shop" in html
+
+
+@pytest.mark.parametrize("model", ["schemachange", "announcement", "watch"])
+def test_admin_lists_the_change_history_announcements_and_watches(admin_client, model):
+    response = admin_client.get(reverse(f"admin:catalog_{model}_changelist"))
+    assert response.status_code == 200

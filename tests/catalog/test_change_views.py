@@ -292,3 +292,21 @@ def test_only_the_team_undoes_a_probable_rename(outsider_client, history):
     url = reverse("catalog:undo_rename", args=[history.pk, change.pk])
     assert outsider_client.post(url).status_code == 403
     assert SchemaChange.objects.filter(pk=change.pk).exists()
+
+
+def test_a_connection_sets_its_own_changes_window_or_takes_the_teams(member_client, team):
+    connection = make_connection(team)
+    url = reverse("catalog:connection_edit", args=[connection.pk])
+    data = {"name": "shop", "team": team.pk, "dsn": "", "schedule_interval": "3600"}
+    member_client.post(url, {**data, "changes_window_days": "30"})
+    connection.refresh_from_db()
+    assert connection.changes_window == timedelta(days=30)
+
+    response = member_client.post(url, {**data, "changes_window_days": "0"})
+    assert "A window of 1 to 3,660 days" in response.content.decode()
+
+    member_client.post(url, {**data, "changes_window_days": ""})
+    connection.refresh_from_db()
+    team.changes_window_days = 14
+    team.save()
+    assert connection.changes_window == timedelta(days=14)

@@ -516,3 +516,65 @@ def test_changes_are_values_with_a_dict_form() -> None:
 
 def test_column_model_values_compare_by_structure() -> None:
     assert Column("a", "text", m.TEXT) == Column("a", "text", m.TEXT)
+
+
+def test_diff_documents_equals_diff_schemas_of_the_parsed_models() -> None:
+    from catalog.diff import diff_documents
+    from catalog.introspection.model import from_document, to_document
+
+    customers = table("customers", col("id", pk=True), col("name", "text"))
+    old = model(
+        customers,
+        table("clients_archive", col("id", pk=True), col("email", "varchar(100)")),
+        table(
+            "orders", col("id", pk=True), col("customer_id", fk="customers.id"), col("desc", "text")
+        ),
+        dialect="sqlite",
+    )
+    new = model(
+        customers,
+        table("clients_old", col("id", pk=True), col("email", "varchar(100)")),
+        table("orders", col("id", pk=True), col("customer_id"), col("description", "text")),
+        dialect="sqlite",
+    )
+    old_doc, new_doc = to_document(old), to_document(new)
+    expected = diff_schemas(from_document(old_doc), from_document(new_doc))
+    assert diff_documents(old_doc, new_doc) == expected
+    assert {c.kind for c in expected} == {"table_renamed", "column_renamed", "foreign_key_dropped"}
+    assert diff_documents(old_doc, old_doc) == []
+
+
+def test_diff_documents_is_not_fooled_by_names_and_comments_that_look_like_json() -> None:
+    from catalog.diff import diff_documents
+    from catalog.introspection.model import to_document
+
+    sly = '}},{"schema":"main","name":"x"}]'
+    old = model(
+        table("t", col("id", pk=True), comment=sly), table(sly, col("a", "text")), dialect="sqlite"
+    )
+    new = model(
+        table("t", col("id", pk=True), comment=sly + "!"),
+        table(sly, col("a", "text"), col("b", "text")),
+        dialect="sqlite",
+    )
+    assert kinds(diff_documents(to_document(old), to_document(new))) == [
+        ("comment_changed", "main.t"),
+        ("column_added", f"main.{sly}.b"),
+    ]
+
+
+def test_diff_documents_of_empty_and_unexpected_documents() -> None:
+    from catalog.diff import diff_documents
+    from catalog.introspection.model import to_document
+
+    empty = to_document(model(dialect="sqlite"))
+    one = to_document(model(table("t", col("id", pk=True)), dialect="sqlite"))
+    assert kinds(diff_documents(empty, one)) == [("table_added", "main.t")]
+    assert kinds(diff_documents(one, empty)) == [("table_dropped", "main.t")]
+    # Another layout (keys reordered by hand): parsed whole, same answer.
+    import orjson
+
+    shuffled = orjson.dumps(
+        {"tables": orjson.loads(one)["tables"], "dialect": "sqlite", "database": "shop"}
+    ).decode()
+    assert diff_documents(empty, shuffled) == diff_documents(empty, one)

@@ -105,17 +105,32 @@ def test_each_watcher_gets_one_email_per_snapshot_listing_their_breaking_changes
     assert smtp_server.messages == []
 
 
-def test_undoing_a_probable_rename_records_a_drop_and_an_add_and_docs_go_back(shop, member_client):
+def test_undoing_a_probable_rename_records_a_drop_and_an_add_and_docs_go_back(
+    shop, member_client, django_capture_on_commit_callbacks
+):
+    from scoring.models import Finding, Waiver
+    from scoring.runs import score_snapshot
+
     connection, path = shop
     products = Table.objects.get(connection=connection, name="products")
     Column.objects.filter(table=products, name="desc").update(description="Shown to buyers")
     _sqlite(path, 'ALTER TABLE products RENAME COLUMN "desc" TO description;')
-    assert take_snapshot(connection).succeeded
+    waiver = Waiver.objects.create(
+        connection=connection, rule="doc-column-missing", pattern="main.products.desc", reason="-"
+    )
+    score_snapshot(take_snapshot(connection))
+    waiver.refresh_from_db()
+    assert waiver.pattern == "main.products.description"  # it followed the guess
     change = SchemaChange.objects.get(kind="column_renamed")
     assert change.probable
     assert Column.objects.get(table=products, name="description").description == "Shown to buyers"
+    unannounced = Finding.objects.filter(rule="chg-unannounced-breaking", resolved_at__isnull=True)
+    assert list(unannounced.values_list("object", flat=True)) == ["main.products.description"]
 
-    response = member_client.post(reverse("catalog:undo_rename", args=[connection.pk, change.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            reverse("catalog:undo_rename", args=[connection.pk, change.pk])
+        )
 
     assert response.status_code == 302
     assert list(
@@ -128,6 +143,43 @@ def test_undoing_a_probable_rename_records_a_drop_and_an_add_and_docs_go_back(sh
     new = Column.objects.get(table=products, name="description")
     assert old.description == "Shown to buyers" and old.dropped_in_id == change.snapshot_id
     assert new.description == "" and new.dropped_in_id is None
+    waiver.refresh_from_db()
+    assert waiver.pattern == "main.products.desc"  # and came back with the docs
+    # Rescored: the breaking change is now the drop of desc.
+    assert list(unannounced.values_list("object", flat=True)) == ["main.products.desc"]
     # The next snapshot sees the same schema: nothing new to record, the catalog stays.
     assert take_snapshot(connection).succeeded
     assert SchemaChange.objects.count() == 2
+
+
+def test_an_announcement_emails_the_watchers_of_what_it_names_and_the_team_recipients(
+    shop, smtp_server, django_capture_on_commit_callbacks, member
+):
+    from catalog import diff
+    from catalog.changes import announce
+
+    connection, _ = shop
+    connection.team.digest_recipients = "data-team@example.com"
+    connection.team.save()
+    orders = Table.objects.get(connection=connection, name="orders")
+    products = Table.objects.get(connection=connection, name="products")
+    ana, bo = user("ana"), user("bo")
+    Watch.objects.create(user=ana, connection=connection, table=orders)
+    Watch.objects.create(user=bo, connection=connection, table=products)
+    drop = diff.Change(
+        diff.COLUMN_DROPPED,
+        "main.orders.shipped_at",
+        "main.orders",
+        breaking=True,
+        reason="column dropped: every query that selects it fails",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        announce(connection, [drop], message="We drop orders.shipped_at on 12 Dec", author=member)
+
+    messages = smtp_server.wait_for(2)
+    assert sorted(m.rcpt_tos[0] for m in messages) == ["ana@example.com", "data-team@example.com"]
+    body = messages[0].body
+    assert "We drop orders.shipped_at on 12 Dec" in body
+    assert "column_dropped main.orders.shipped_at (breaking)" in body
+    assert "alice announced a change to shop" in body

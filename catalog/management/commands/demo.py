@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import F
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from catalog.demo import DEMO_VERSIONS, apply_demo_version, build_demo_target
 from catalog.models import Connection, SchemaChange, Snapshot, Team
@@ -56,12 +59,35 @@ class Command(BaseCommand):
                 "use --reset to rebuild it."
             )
 
+        preview = self._weekly_email(team, user, options["url"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nSchemaJoy demo is ready: {options['url']}\n"
                 f"  login:    {DEMO_USER}\n  password: {password}\n"
+                f"  this week's e-mail: {preview}\n"
             )
         )
+
+    def _weekly_email(self, team: Team, user: User, url: str) -> str:
+        """Opt the demo login in and send this week's e-mail (the embedded e-mail backend
+        writes it under var/mail/); returns the preview page's address."""
+        from scoring.digests import local_week
+        from scoring.mailings import send_weekly_digest, team_schedule
+        from scoring.models import DigestSubscription
+
+        if not user.email:
+            user.email = "demo@example.com"
+            user.save(update_fields=["email"])
+        DigestSubscription.objects.get_or_create(user=user, team=team)
+        site = url.rstrip("/")
+        week = local_week(team_schedule(team), timezone.now())
+        with override_settings(SITE_URL=site):
+            outcome = send_weekly_digest(team, week)
+        where = getattr(settings, "EMAIL_FILE_PATH", None)
+        self.stdout.write(
+            f"Weekly e-mail {outcome.line()}" + (f" (under {where})" if where else "")
+        )
+        return site + reverse("scoring:digest_preview", args=[team.slug])
 
     def _build_history(self, team: Team) -> None:
         path = Path(settings.VAR_DIR) / "demo" / "shop.sqlite3"

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0005_changes_watches_announcements'),
-        ('scoring', '0004_finding_resolution_documented'),
+        ('scoring', '0005_finding_resolution_documented'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0003_snapshotscore_inputs_digest'),
+        ('scoring', '0004_weekly_digests'),
     ]
 
     operations = [

@@ -1,0 +1,65 @@
+"""The change history in a real browser: Changes tab, breaking only, a change's table, Watch."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+
+import pytest
+from playwright.sync_api import expect
+
+from catalog.models import Connection, Watch
+from catalog.snapshots import take_snapshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_member_filters_breaking_changes_follows_one_and_watches_its_table(
+    page, login, member, team, tmp_path
+):
+    path = tmp_path / "shop.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, total REAL);"
+            "CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT);"
+        )
+    connection = Connection(name="shop", team=team, sampling_enabled=False)
+    connection.set_dsn(f"sqlite:///{path}")
+    connection.save()
+    assert take_snapshot(connection).succeeded
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            "ALTER TABLE orders DROP COLUMN shipped_at;ALTER TABLE products ADD COLUMN price REAL;"
+        )
+    assert take_snapshot(connection).succeeded
+    login("alice", "correct horse battery")
+
+    page.click("text=shop")
+    page.click(".pageactions >> text=Changes")
+    changes = page.locator("#changes")
+    expect(changes).to_contain_text("main.products.price")
+    expect(changes).to_contain_text("main.orders.shipped_at")
+
+    page.check("input[name=breaking]")
+    expect(changes).not_to_contain_text("main.products.price")
+    expect(changes).to_contain_text("main.orders.shipped_at")
+    assert "breaking=on" in page.url  # the filter is in the address, so it can be shared
+    if os.environ.get("SCHEMAJOY_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["SCHEMAJOY_SCREENSHOTS"], "changes.png"), full_page=True
+        )
+
+    page.click("#changes >> text=main.orders.shipped_at")
+    expect(page.locator("h1")).to_contain_text("orders")
+    history = page.locator("#table-history")
+    expect(history).to_contain_text("main.orders.shipped_at dropped on")
+    expect(history).to_contain_text("breaking, not announced")
+
+    page.click("#table-watch >> text=Watch table")
+    expect(page.locator("#table-watch")).to_contain_text("Unwatch table")
+    assert Watch.objects.filter(user=member, table__name="orders", column=None).count() == 1
+    if os.environ.get("SCHEMAJOY_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["SCHEMAJOY_SCREENSHOTS"], "table.png"), full_page=True
+        )
