@@ -106,18 +106,24 @@ class Command(BaseCommand):
             else:
                 apply_demo_version(path, version)
             snapshot = take_snapshot(connection, trigger="demo")
-            backdate(snapshot, weeks=len(DEMO_VERSIONS) - 1 - i)
+            backdate(snapshot, days=age_in_days(len(DEMO_VERSIONS) - 1 - i))
             if snapshot.succeeded:
                 score_snapshot(snapshot)
             self.stdout.write(f"v{version.number} {version.name}: {summary_line(snapshot)}")
 
 
-def backdate(snapshot: Snapshot, *, weeks: int) -> None:
+def age_in_days(versions_after: int) -> int:
+    """How long ago a demo version was snapshotted: the last three this week (so this
+    week's e-mail and "new this week" have the breaking changes), older ones a week apart."""
+    return (0, 2, 5)[versions_after] if versions_after < 3 else 7 * (versions_after - 1)
+
+
+def backdate(snapshot: Snapshot, *, days: int) -> None:
     """Move a demo snapshot (and the changes it found) back in time, before it is scored,
     so the history spans weeks: trends and "this week" read like a real team's."""
-    if not weeks:
+    if not days:
         return
-    shift = timedelta(weeks=weeks, hours=weeks * 5)  # not all at the same hour
+    shift = timedelta(days=days, hours=days % 7)  # not all at the same hour
     Snapshot.objects.filter(pk=snapshot.pk).update(
         started_at=F("started_at") - shift, finished_at=F("finished_at") - shift
     )
