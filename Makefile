@@ -34,8 +34,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 demo: $(STAMP) system-deps
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo --url http://$(HOST):$(PORT)/
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	# DEBUG off: friendly error pages; WhiteNoise serves the collected static files.
+	DEBUG=0 $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: $(STAMP)
 	$(PY) manage.py migrate --noinput

@@ -66,6 +66,8 @@ def main() -> None:
                     "findings": reverse("scoring:findings", args=[connection.pk]),
                     "team": reverse("scoring:team_detail", args=[team.slug]),
                     "search": reverse("catalog:search") + "?q=name",
+                    "overview": reverse("overview"),
+                    "rule settings": reverse("scoring:connection_rules", args=[connection.pk]),
                 }
                 for page, url in pages.items():
                     client.get(url)  # warm caches

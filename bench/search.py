@@ -35,6 +35,8 @@ TERMS = (
     "warehouse",  # words in descriptions only
     "zzqx",  # nothing
     "id",  # two characters: the index cannot help, worst case
+    "musicbrainz.artist",  # qualified: schema.table (and table.column)
+    "musicbrainz.release.gid",  # qualified: schema.table.column
 )
 
 

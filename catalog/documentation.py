@@ -259,6 +259,11 @@ def undocumented_columns(queryset: QuerySet[Column]) -> QuerySet[Column]:
     return _with_trims(queryset).exclude(documented_q())
 
 
+def undocumented_tables(queryset: QuerySet[Table]) -> QuerySet[Table]:
+    """Live tables with no description of any kind (the overview's worklist)."""
+    return _with_trims(queryset.filter(dropped_in__isnull=True)).exclude(documented_q())
+
+
 def _live_tables(scope: QuerySet[Table] | Iterable[int]) -> QuerySet[Table]:
     if isinstance(scope, QuerySet):
         return scope.filter(dropped_in__isnull=True)

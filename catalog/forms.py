@@ -6,10 +6,12 @@ from typing import Any
 from django import forms
 
 from catalog import diff
-from catalog.introspection.dsn import InvalidDSN, check_target_allowed, parse_dsn
+from catalog.crypto import UndecryptableSecret, decrypt, encrypt
+from catalog.introspection.dsn import InvalidDSN, check_target_allowed, parse_dsn, redact_dsn
 from catalog.models import Connection, Team
 from catalog.snapshots import target_limits
 
+NAME_MAX_LENGTH = 80
 INTERVALS = [
     (timedelta(minutes=15), "every 15 minutes"),
     (timedelta(hours=1), "hourly"),
@@ -35,6 +37,13 @@ class ConnectionForm(forms.ModelForm):
         ),
         help_text="postgresql://, mysql:// (MariaDB too) or sqlite:////absolute/path.db. "
         "Stored encrypted; never shown again.",
+    )
+    # The typed connection string, encrypted, when another field failed: the form comes
+    # back with it kept (shown masked) instead of asking for the password again.
+    dsn_kept = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        max_length=NAME_MAX_LENGTH,
+        help_text=f"Up to {NAME_MAX_LENGTH} characters; it names the connection on every page.",
     )
     schedule_interval = forms.TypedChoiceField(
         choices=[(str(int(v.total_seconds())), label) for v, label in INTERVALS],
@@ -66,8 +75,9 @@ class ConnectionForm(forms.ModelForm):
                 int(self.instance.schedule_interval.total_seconds())
             )
             self.fields["dsn"].help_text = "Leave blank to keep the stored connection string."
-        else:
-            self.fields["dsn"].required = True
+        self.fields["team"].empty_label = "Choose a team"
+        self.kept_token = ""
+        self.kept_redacted = ""
 
     def clean_changes_window_days(self) -> int | None:
         days = self.cleaned_data.get("changes_window_days")
@@ -77,12 +87,24 @@ class ConnectionForm(forms.ModelForm):
 
     def clean_dsn(self) -> str:
         dsn = self.cleaned_data["dsn"].strip()
+        if not dsn:
+            dsn = self._kept_dsn()
         if dsn:
             try:
                 check_target_allowed(parse_dsn(dsn), target_limits())
             except InvalidDSN as exc:
                 raise forms.ValidationError(str(exc)) from None
+            self.kept_token, self.kept_redacted = encrypt(dsn), redact_dsn(dsn)
+        elif not self.instance.pk:
+            raise forms.ValidationError("Enter the connection string.")
         return dsn
+
+    def _kept_dsn(self) -> str:
+        token = (self.data.get("dsn_kept") or "").strip() if self.is_bound else ""
+        try:
+            return decrypt(token) if token else ""
+        except UndecryptableSecret:
+            return ""
 
     def save(self, commit: bool = True) -> Connection:
         connection = super().save(commit=False)

@@ -63,14 +63,26 @@ def _rank(term: str) -> Case:
     )
 
 
-def _find(queryset: QuerySet, term: str, limit: int, order: tuple[str, ...]) -> tuple[list, bool]:
-    """Up to `limit` rows (names first, then descriptions) and whether more match."""
+def _find(
+    queryset: QuerySet,
+    term: str,
+    limit: int,
+    order: tuple[str, ...],
+    *,
+    scope: dict[str, str] | None = None,
+) -> tuple[list, bool]:
+    """Up to `limit` rows (names first, then descriptions) and whether more match.
+
+    ``scope`` narrows the name step to one schema or table (a qualified search): then the
+    name is matched by ``scope["name"]`` and the descriptions by the whole term.
+    """
+    name = scope.pop("name") if scope else term
     name_filter = (
-        {"name__icontains": term} if len(term) >= SUBSTRING_LENGTH else {"name__istartswith": term}
+        {"name__icontains": name} if len(name) >= SUBSTRING_LENGTH else {"name__istartswith": name}
     )
     found = list(
-        queryset.filter(**name_filter)
-        .annotate(rank=_rank(term), name_length=Length("name"))
+        queryset.filter(**name_filter, **(scope or {}))
+        .annotate(rank=_rank(name), name_length=Length("name"))
         .order_by("rank", "name_length", *order)[: limit + 1]
     )
     if len(found) <= limit and len(term) >= SUBSTRING_LENGTH:
@@ -79,7 +91,7 @@ def _find(queryset: QuerySet, term: str, limit: int, order: tuple[str, ...]) -> 
         extra = (
             queryset.annotate(haystack=SearchText())
             .filter(haystack__contains=Upper(Value(term)))
-            .exclude(**name_filter)
+            .exclude(pk__in=[row.pk for row in found])
             .order_by()[: limit + 1 - len(found)]
         )
         found += list(extra)
@@ -93,14 +105,19 @@ def search_catalog(
     term = " ".join(query.split())
     if len(term) < MIN_LENGTH:
         return SearchResults(term, [], [], False, False)
-    tables, more_tables = _find(
-        Table.objects.filter(dropped_in__isnull=True)
-        .select_related("connection")
-        .only(*TABLE_FIELDS),
-        term,
-        table_limit,
-        ("name", "schema", "connection__name"),
-    )
+    table_scope, column_scope = qualified_scopes(term)
+    tables: list = []
+    more_tables = False
+    if table_scope is not None:
+        tables, more_tables = _find(
+            Table.objects.filter(dropped_in__isnull=True)
+            .select_related("connection")
+            .only(*TABLE_FIELDS),
+            term,
+            table_limit,
+            ("name", "schema", "connection__name"),
+            scope=table_scope or None,
+        )
     columns, more_columns = _find(
         Column.objects.filter(dropped_in__isnull=True, table__dropped_in__isnull=True)
         .select_related("table__connection")
@@ -108,5 +125,23 @@ def search_catalog(
         term,
         column_limit,
         ("name", "table__name"),
+        scope=column_scope or None,
     )
     return SearchResults(term, tables, columns, more_tables, more_columns)
+
+
+def qualified_scopes(term: str) -> tuple[dict[str, str] | None, dict[str, str]]:
+    """How a dotted term narrows the name step: (tables, columns); {} means unscoped.
+
+    ``schema.table`` finds tables of that schema and, as ``table.column``, columns of
+    that table; ``schema.table.column`` finds columns only (tables None). A term with a
+    space or an empty part is an ordinary one: a description may well contain a dot.
+    """
+    parts = term.split(".")
+    if len(parts) not in (2, 3) or " " in term or not all(parts[:-1]):
+        return {}, {}
+    if len(parts) == 2:
+        first, last = parts
+        return {"schema__iexact": first, "name": last}, {"table__name__iexact": first, "name": last}
+    schema, table, last = parts
+    return None, {"table__schema__iexact": schema, "table__name__iexact": table, "name": last}

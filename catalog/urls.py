@@ -11,7 +11,7 @@ from catalog.views import lineage as lineage_views
 app_name = "catalog"
 
 urlpatterns = [
-    path("", views.connection_list, name="connection_list"),
+    path("connections/", views.connection_list, name="connection_list"),
     path("connections/new/", views.connection_create, name="connection_create"),
     path("connections/<int:pk>/", views.connection_detail, name="connection_detail"),
     path("connections/<int:pk>/edit/", views.connection_edit, name="connection_edit"),

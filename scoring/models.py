@@ -202,6 +202,7 @@ class Finding(models.Model):
     class Resolution(models.TextChoices):
         FIXED = "fixed", "fixed"  # a new snapshot passes, or the object is gone
         SETTINGS = "settings", "settings changed"  # a rule switched off, options changed
+        DOCUMENTED = "documented", "documented"  # a description written in SchemaJoy
 
     # Every query on findings is per connection, and the composite indexes below lead with
     # it: its own index would only slow down the first scoring's 100,000-row insert.
@@ -396,3 +397,20 @@ class DigestSend(models.Model):
     @property
     def delivered(self) -> int:
         return sum(1 for r in self.recipients if r.get("sent_at"))
+
+
+class ScoringFailure(models.Model):
+    """A connection's last scoring run that raised, shown on its pages until a run succeeds
+    (a failure in a worker would otherwise only reach its log)."""
+
+    connection = models.OneToOneField(
+        Connection, on_delete=models.CASCADE, related_name="scoring_failure"
+    )
+    snapshot = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failed_at = models.DateTimeField()
+    error = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.connection}: {self.error[:60]}"

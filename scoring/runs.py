@@ -30,8 +30,9 @@ from catalog.bulk import insert_rows, update_rows
 from catalog.introspection.model import SchemaModel, from_document, paused_gc
 from catalog.models import Column, Connection, SchemaChange, SchemaDocument, Snapshot, Table
 from scoring.engine import Scorecard, score_schema
-from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.models import Finding, RuleSetting, ScoringFailure, SnapshotScore, Waiver
 from scoring.observations import NO_OBSERVATIONS, Observations, observations_from_json
+from scoring.options import check_options
 from scoring.rules import ALL_RULES
 from scoring.rules.base import DATABASE, WEIGHTS, ChangeFact, Rule, RuleContext, Severity
 from scoring.trends import ScorePoint
@@ -89,11 +90,20 @@ def effective_settings(
                 enabled = row.enabled
             if row.severity:
                 severity = Severity(row.severity)
-            options.update(freeze_options(row.options or {}))
+            options.update(freeze_options(_valid_options(rule, row.options)))
         result[rule.id] = EffectiveSetting(
             rule, enabled, severity, options, team_rows.get(rule.id), overrides.get(rule.id)
         )
     return result
+
+
+def _valid_options(rule: Rule, options: Any) -> dict[str, Any]:
+    """The stored options the rule can run with: a value the forms would refuse (saved
+    through the admin, or before a check existed) falls back to the default."""
+    if not isinstance(options, Mapping):
+        return {}
+    errors = check_options(options, rule.options)
+    return {k: v for k, v in options.items() if k in rule.options and k not in errors}
 
 
 def descriptions(connection: Connection) -> tuple[dict[str, str], dict[str, str]]:
@@ -407,20 +417,44 @@ def inputs_digest(snapshot: Snapshot, context: RuleContext) -> str:
     return hashlib.sha256(orjson.dumps(payload, default=_plain, option=options)).hexdigest()
 
 
-def score_snapshot(snapshot: Snapshot, *, today: datetime.date | None = None) -> SnapshotScore:
+def score_snapshot(
+    snapshot: Snapshot,
+    *,
+    today: datetime.date | None = None,
+    reason: str = Finding.Resolution.SETTINGS,
+) -> SnapshotScore:
     """Score a succeeded snapshot and save its scores and the findings' lifecycle.
 
     Safe to run twice (a rescore replaces the snapshot's scores and moves only the
     findings whose state changed). ``today`` decides which waivers have expired. When the
     connection's latest score came from the same inputs (an unchanged schema re-snapshotted,
-    the common case), its results are copied and the engine does not run.
+    the common case), its results are copied and the engine does not run. ``reason`` is
+    why a rescore closes findings: a settings change, or a description written here.
     """
     # Hundreds of thousands of acyclic rows and findings: see paused_gc.
-    with paused_gc():
-        return _score_snapshot(snapshot, today)
+    try:
+        with paused_gc():
+            score = _score_snapshot(snapshot, today, reason)
+    except Exception as exc:
+        _record_failure(snapshot, exc)
+        raise
+    ScoringFailure.objects.filter(connection_id=snapshot.connection_id).delete()
+    return score
 
 
-def _score_snapshot(snapshot: Snapshot, today: datetime.date | None) -> SnapshotScore:
+def _record_failure(snapshot: Snapshot, exc: Exception) -> None:
+    """Keep why scoring failed where the scorecard and the connection page show it."""
+    ScoringFailure.objects.update_or_create(
+        connection_id=snapshot.connection_id,
+        defaults={
+            "snapshot_id": snapshot.pk,
+            "failed_at": timezone.now(),
+            "error": f"{type(exc).__name__}: {exc}"[:500],
+        },
+    )
+
+
+def _score_snapshot(snapshot: Snapshot, today: datetime.date | None, reason: str) -> SnapshotScore:
     started = time.perf_counter()
     snapshot = Snapshot.objects.select_related("connection").get(pk=snapshot.pk)
     connection = snapshot.connection
@@ -446,7 +480,7 @@ def _score_snapshot(snapshot: Snapshot, today: datetime.date | None) -> Snapshot
         ).exists()
         if latest:
             rescoring = SnapshotScore.objects.filter(pk=snapshot.pk).exists()
-            sync_findings(connection, snapshot, card, rescoring=rescoring)
+            sync_findings(connection, snapshot, card, rescoring=rescoring, reason=reason)
             _clear_older_table_scores(snapshot)
         score = _save_score(
             snapshot,
@@ -543,7 +577,12 @@ _FINDING_FIELDS = (
 
 
 def sync_findings(
-    connection: Connection, snapshot: Snapshot, card: Scorecard, *, rescoring: bool = False
+    connection: Connection,
+    snapshot: Snapshot,
+    card: Scorecard,
+    *,
+    rescoring: bool = False,
+    reason: str = Finding.Resolution.SETTINGS,
 ) -> None:
     """Open new findings, resolve vanished ones, update changed ones; leave the rest alone.
 
@@ -572,9 +611,12 @@ def sync_findings(
             to_update.append((row[2], *state))
     # What is left failed before and passes now.
     fixed = [] if rescoring else [row[2] for row in existing.values() if row[0] in card.rules]
-    by_settings = [row[2] for row in existing.values() if rescoring or row[0] not in card.rules]
+    # A rule switched off is a settings change whatever started the rescore.
+    by_reason = [row[2] for row in existing.values() if rescoring and row[0] in card.rules]
+    by_settings = [row[2] for row in existing.values() if row[0] not in card.rules]
     for pks, resolution in (
         (fixed, Finding.Resolution.FIXED),
+        (by_reason, reason),
         (by_settings, Finding.Resolution.SETTINGS),
     ):
         for i in range(0, len(pks), _BATCH):
@@ -601,10 +643,13 @@ def latest_snapshot(connection: Connection) -> Snapshot | None:
     )
 
 
-def rescore_latest(connection: Connection) -> SnapshotScore | None:
-    """Rescore the latest succeeded snapshot (after a waiver or a setting changed)."""
+def rescore_latest(
+    connection: Connection, *, reason: str = Finding.Resolution.SETTINGS
+) -> SnapshotScore | None:
+    """Rescore the latest succeeded snapshot (after a waiver, a setting or a description
+    changed); ``reason`` labels the findings this closes."""
     snapshot = latest_snapshot(connection)
-    return score_snapshot(snapshot) if snapshot is not None else None
+    return score_snapshot(snapshot, reason=reason) if snapshot is not None else None
 
 
 def connections_with_lapsed_waivers(today: datetime.date | None = None) -> list[int]:

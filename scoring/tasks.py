@@ -21,12 +21,13 @@ def score_snapshot_task(snapshot_id: int) -> float | None:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def rescore_connection_task(connection_id: int) -> float | None:
-    """Rescore a connection's latest snapshot after a waiver or a rule setting changed."""
+def rescore_connection_task(connection_id: int, reason: str = "settings") -> float | None:
+    """Rescore a connection's latest snapshot after a waiver, a rule setting or a
+    description changed (``reason``: a Finding.Resolution value)."""
     connection = Connection.objects.filter(pk=connection_id).first()
     if connection is None:
         return None
-    score = rescore_latest(connection)
+    score = rescore_latest(connection, reason=reason)
     return score.total if score is not None else None
 
 

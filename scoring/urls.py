@@ -23,7 +23,14 @@ urlpatterns = [
     ),
     path("connections/<int:pk>/rules/", views.connection_rule_settings, name="connection_rules"),
     path("teams/", views.team_list, name="team_list"),
+    path("teams/new/", views.team_create, name="team_create"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
+    path("teams/<slug:slug>/members/", views.team_member_add, name="team_member_add"),
+    path(
+        "teams/<slug:slug>/members/<int:user_pk>/remove/",
+        views.team_member_remove,
+        name="team_member_remove",
+    ),
     path("teams/<slug:slug>/rules/", views.team_rule_settings, name="team_rules"),
     path("teams/<slug:slug>/tokens/", api.api_tokens, name="api_tokens"),
     path(

@@ -15,8 +15,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, F, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,12 +28,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.changes import recent_breaking_changes
-from catalog.documentation import docs_coverage
+from catalog.documentation import docs_coverage, undocumented_tables
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
 from scoring.engine import MIN_GAIN
-from scoring.forms import THEME_LABELS, FindingFilterForm, RuleSettingForm, WaiverForm
-from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
+from scoring.forms import (
+    THEME_LABELS,
+    FindingFilterForm,
+    MemberForm,
+    RuleSettingForm,
+    RuleSettingsPageForm,
+    TeamForm,
+    WaiverForm,
+)
+from scoring.models import Finding, RuleSetting, ScoringFailure, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
 from scoring.rules.base import THEMES
 from scoring.runs import effective_settings, latest_score, score_points, week_ago
@@ -138,6 +147,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
             "fixed_this_week": findings.fixed_since(since).count() if score else 0,
             "trend": trend,
             "can_edit": connection.team.can_edit(request.user),
+            "scoring_failure": ScoringFailure.objects.filter(connection=connection).first(),
         },
     )
 
@@ -156,6 +166,7 @@ def score_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "theme_scores": [
                 (THEME_LABELS[t], score.themes.get(t) if score else None, False) for t in THEMES
             ],
+            "scoring_failure": ScoringFailure.objects.filter(connection=connection).first(),
         },
     )
 
@@ -185,7 +196,39 @@ def _filtered_findings(connection: Connection, form: FindingFilterForm) -> Any:
             if "." in table
             else findings.filter(table__icontains=table)
         )
-    return findings.order_by("severity", "rule", "object", "-opened_at"), status
+    return findings, status
+
+
+def _rule_gains(connection: Connection) -> dict[str, float]:
+    """Score points won by fixing one finding of each rule, from the latest score."""
+    row = (
+        SnapshotScore.objects.filter(connection=connection)
+        .order_by("-snapshot__started_at", "-snapshot_id")
+        .values_list("rules", flat=True)
+        .first()
+    )
+    gains = {}
+    for rule_id, entry in (row or {}).items():
+        failing = (entry.get("applicable") or 0) - (entry.get("passed") or 0)
+        if entry.get("lost") and failing > 0:
+            gains[rule_id] = round(entry["lost"] / failing, 3)
+    return gains
+
+
+def _ordered(findings: Any, gains: dict[str, float]) -> Any:
+    """Errors, then warnings, then info; within each, the biggest gain first."""
+    severity = Case(
+        *(When(severity=code, then=Value(rank)) for rank, code in enumerate("EWI")),
+        default=Value(3),
+    )
+    gain = Case(
+        *(When(rule=rule, then=Value(g)) for rule, g in gains.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return findings.annotate(severity_rank=severity, gain=gain).order_by(
+        "severity_rank", "-gain", "rule", "object", "-opened_at"
+    )
 
 
 @require_GET
@@ -194,7 +237,19 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     form = FindingFilterForm(request.GET or None)
     queryset, status = _filtered_findings(connection, form)
+    queryset = _ordered(queryset, _rule_gains(connection))
     page = Paginator(queryset, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    # Object names link to their table pages: one query for the page's tables.
+    page.object_list = list(page.object_list)
+    names = {f.table for f in page.object_list if f.table}
+    tables = dict(
+        Table.objects.filter(connection=connection)
+        .annotate(qualified=Concat("schema", Value("."), "name"))
+        .filter(qualified__in=names)
+        .values_list("qualified", "pk")
+    )
+    for f in page.object_list:
+        f.table_pk = tables.get(f.table)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -309,20 +364,45 @@ def waiver_revoke(request: HttpRequest, pk: int, waiver_pk: int) -> HttpResponse
 def _settings_page(
     request: HttpRequest, *, team: Team, connection: Connection | None
 ) -> HttpResponse:
-    form = RuleSettingForm(request.POST or None)
+    settings = effective_settings(connection, team_id=team.pk)
+    own = {
+        rule_id: (s.override if connection is not None else s.team)
+        for rule_id, s in settings.items()
+    }
+    # What this page inherits: the rules' defaults, under the team's options on a connection.
+    inherited = {
+        rule_id: {**s.rule.options, **((s.team.options or {}) if connection and s.team else {})}
+        for rule_id, s in settings.items()
+    }
+    single = request.method == "POST" and "rule" in request.POST  # one rule's row, as before
+    form = RuleSettingForm(request.POST if single else None)
+    page_form = RuleSettingsPageForm(
+        request.POST if request.method == "POST" and not single else None,
+        own=own,
+        inherited=inherited,
+    )
     if request.method == "POST":
         _require_edit(request, team)
-        if form.is_valid():
+        saved: list[str] = []
+        if single and form.is_valid():
             _save_setting(form, team=team, connection=connection, user=request.user)
+            saved = [form.cleaned_data["rule"]]
+        elif not single and page_form.is_valid():
+            saved = _save_settings_page(
+                page_form.settings, own, team=team, connection=connection, user=request.user
+            )
+        if (single and form.is_valid()) or (not single and page_form.is_valid()):
             ids = (
                 [connection.pk]
                 if connection is not None
                 else list(team.connections.values_list("pk", flat=True))
             )
-            _rescore_after_commit(ids)
-            messages.success(request, f"Saved {form.cleaned_data['rule']}; rescoring.")
+            if saved:
+                _rescore_after_commit(ids)
+                messages.success(request, f"Saved {', '.join(saved)}; rescoring.")
+            else:
+                messages.info(request, "Nothing changed.")
             return redirect(request.path)
-    settings = effective_settings(connection, team_id=team.pk)
     rows = [
         {
             "rule": s.rule,
@@ -343,6 +423,7 @@ def _settings_page(
             "connection": connection,
             "rows": rows,
             "form": form,
+            "page_form": page_form,
             "can_edit": team.can_edit(request.user),
         },
         status=400 if request.method == "POST" else 200,
@@ -368,6 +449,31 @@ def _save_setting(
         RuleSetting.objects.filter(**lookup).delete()  # all inherited: no row needed
         return
     RuleSetting.objects.update_or_create(**lookup, defaults=values)
+
+
+def _save_settings_page(
+    settings: dict[str, tuple[bool | None, str, dict[str, Any]]],
+    own: dict[str, RuleSetting | None],
+    *,
+    team: Team,
+    connection: Connection | None,
+    user: Any,
+) -> list[str]:
+    """Write the rows that changed (delete the ones back to inherit); their rule ids."""
+    saved = []
+    for rule_id, (enabled, severity, options) in settings.items():
+        row = own.get(rule_id)
+        before = (row.enabled, row.severity, row.options or {}) if row else (None, "", {})
+        if before == (enabled, severity, options):
+            continue
+        lookup = {"team": team, "connection": connection, "rule": rule_id}
+        if enabled is None and not severity and not options:
+            RuleSetting.objects.filter(**lookup).delete()
+        else:
+            values = {"enabled": enabled, "severity": severity, "options": options}
+            RuleSetting.objects.update_or_create(**lookup, defaults={**values, "updated_by": user})
+        saved.append(rule_id)
+    return saved
 
 
 @require_http_methods(["GET", "POST"])
@@ -413,6 +519,7 @@ def _team_rows(teams: Any) -> list[dict[str, Any]]:
                 "score": value_at(series, now),
                 "week_ago": value_at(series, before),
                 "coverage": value_at(coverage_series, now),
+                "series": series,
             }
         )
     return rows
@@ -443,10 +550,20 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now, before = timezone.now(), week_ago()
     # Younger than a week: compare with the team's first scored state instead.
     baseline = before if any(p.at <= before for p in points) else (points[0].at if points else now)
+    # Connections scored only after the baseline moved the score by arriving, not by any
+    # rule: they are reported apart, and the rule movements compare the others.
+    present = {p.connection for p in points if p.at <= baseline}
+    kept = [p for p in points if p.connection in present]
     movements = [
         {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
-        for rule, delta in rule_movements(lost_by_rule(points, baseline), lost_by_rule(points, now))
+        for rule, delta in rule_movements(lost_by_rule(kept, baseline), lost_by_rule(kept, now))
     ]
+    added = [c for c in connections if c.score is not None and c.pk not in present]
+    added_effect = None
+    if added and kept:
+        with_added, without = value_at(series, now), value_at(team_series(kept), now)
+        if with_added is not None and without is not None:
+            added_effect = with_added - without
     score, score_before = value_at(series, now), value_at(series, before)
     return render(
         request,
@@ -471,8 +588,98 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             ),
             "movements": movements,
+            "added": added,
+            "added_effect": added_effect,
             "since_first": baseline != before,
             "baseline": baseline,
             "can_edit": team.can_edit(request.user),
+            "members": list(team.members.order_by("username")),
         },
     )
+
+
+# The overview (home page) ---------------------------------------------------------
+
+WORKLIST_SIZE = 10
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """A signed-in person's start: their teams' scores and trends, recent breaking
+    changes, failing snapshots and the biggest undocumented tables. Constant queries."""
+    user = request.user
+    teams = list(Team.objects.filter(members=user).order_by("name"))
+    if not teams and user.is_staff:
+        teams = list(Team.objects.order_by("name"))
+    rows = _team_rows(teams)
+    for row in rows:
+        score, before = row["score"], row["week_ago"]
+        row["delta"] = None if score is None or before is None else score - before
+        # line_chart escapes every text it writes; the rest is numbers.
+        row["chart"] = mark_safe(
+            line_chart(row["series"], label=f"{row['team'].name}: score", css_class="score")
+        )
+    failing = list(
+        Connection.objects.filter(team__in=teams, last_status=Connection.Status.FAILED)
+        .select_related("team")
+        .order_by("name")[:WORKLIST_SIZE]
+    )
+    worklist = list(
+        undocumented_tables(Table.objects.filter(connection__team__in=teams))
+        .select_related("connection")
+        .order_by(F("row_estimate").desc(nulls_last=True), "schema", "name")[:WORKLIST_SIZE]
+    )
+    return render(
+        request,
+        "scoring/overview.html",
+        {
+            "rows": rows,
+            "breaking_changes": recent_breaking_changes(user, limit=8),
+            "failing": failing,
+            "worklist": worklist,
+            "connection_count": Connection.objects.filter(team__in=teams).count(),
+        },
+    )
+
+
+# Team management (staff) -----------------------------------------------------------
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied("Only staff create teams and manage their members.")
+
+
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = form.save()
+        messages.success(request, f"Team {team.name} created: add its members.")
+        return redirect("scoring:team_detail", team.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "scoring/team_form.html", {"form": form}, status=status)
+
+
+@require_POST
+def team_member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_staff(request)
+    team = get_object_or_404(Team, slug=slug)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        team.members.add(form.cleaned_data["user"])
+        messages.success(request, f"{form.cleaned_data['user'].get_username()} joined {team.name}.")
+    else:
+        messages.error(request, " ".join(form.errors["user"]))
+    return redirect("scoring:team_detail", team.slug)
+
+
+@require_POST
+def team_member_remove(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
+    _require_staff(request)
+    team = get_object_or_404(Team, slug=slug)
+    member = get_object_or_404(team.members, pk=user_pk)
+    team.members.remove(member)
+    messages.success(request, f"{member.get_username()} left {team.name}.")
+    return redirect("scoring:team_detail", team.slug)

@@ -44,6 +44,9 @@ DOT_EDGE_LIMIT = 1200
 # namespaces 17, users 11. Depth-2 neighbourhoods over all MusicBrainz tables, median/p90
 # tables: 5/43 at 25, 16/53 at 30, 32/138 with no limit; gisia 4/20 at 25.
 HUB_THRESHOLD = 25
+# A focus with more direct neighbours than this is drawn radially (twopi, focus in the
+# middle): MusicBrainz artist (34) as ~3,200 x 2,800 pt instead of a 1,800 x 9,000 strip.
+RADIAL_NEIGHBOURS = 25
 MAX_COLUMNS = 30  # longer tables show their key columns and "N more columns"
 
 FONT = "Helvetica"
@@ -211,6 +214,9 @@ def schema_to_graph(
     if engine is None:
         small = len(chosen) + len(stubs) <= COMPACT_TABLES and len(shown) <= DOT_EDGE_LIMIT
         engine = "dot" if small else "sfdp"
+        # dot puts a hub's neighbours in one rank: a strip 100 px wide on a page.
+        if small and focus is not None and _neighbour_count(focus, shown) > RADIAL_NEIGHBOURS:
+            engine = "twopi"
     writer = _Writer(
         model=model,
         tables=sorted(chosen),
@@ -231,6 +237,13 @@ def schema_to_graph(
         compact=compact,
         edges=len(shown),
         node_ids=writer.ids,
+    )
+
+
+def _neighbour_count(focus: Key, rels: Iterable[Relationship]) -> int:
+    return len(
+        {r.target for r in rels if r.source == focus}
+        | {r.source for r in rels if r.target == focus}
     )
 
 
@@ -262,7 +275,8 @@ class _Writer:
                 self.inferred[rel.source].update(rel.columns)
             self.referenced[rel.target].update(rel.ref_columns)
         self.qualify = len({key[0] for key in self.ids}) > 1 and self.engine != "dot"
-        lines = ["digraph erd {", *graph_defaults(self.engine)]
+        root = self.ids.get(self.focus) if self.focus else None
+        lines = ["digraph erd {", *graph_defaults(self.engine, root=root)]
         keys = [*self.tables, *self.stubs]
         schemas = sorted({key[0] for key in keys})
         # Clusters per schema: only dot draws them; other engines show schema.table.
@@ -278,9 +292,24 @@ class _Writer:
         else:
             lines.extend(self.node(key) for key in keys)
         lines.extend(self.edge(rel) for rel in self.rels)
-        lines.append(legend())
+        lines.append(legend(self.legend_entries()))
         lines.append("}")
         return "\n".join(lines) + "\n"
+
+    def legend_entries(self) -> set[str]:
+        """What the drawing shows, so the legend explains only that (and stays small)."""
+        entries = {"pk", "fk"}
+        if any(rel.inferred for rel in self.rels):
+            entries.add("inferred")
+        if self.stubs:
+            entries.add("stub")
+        for key in self.tables:
+            table = self.model.table(*key)
+            if table is not None and table.is_view:
+                entries.add("view")
+            if table is not None and table.qualified_name in self.dropped:
+                entries.add("dropped")
+        return entries
 
     def title(self, key: Key) -> str:
         if not self.qualify:
@@ -427,10 +456,14 @@ class _Writer:
         return f"{source} -> {target} {attrs};"
 
 
-def graph_defaults(engine: str) -> list[str]:
+def graph_defaults(engine: str, *, root: str | None = None) -> list[str]:
     graph = [f'fontname="{FONT}"', "fontsize=11", 'bgcolor="white"']
     if engine == "dot":
         graph += ["rankdir=LR", "ranksep=0.6", "nodesep=0.25"]
+    elif engine == "twopi":
+        graph += ["overlap=false", "splines=true", "ranksep=2.5"]
+        if root:
+            graph.append(f"root={root}")
     else:
         # Prism removes node overlaps; spline routing costs more than it helps here.
         graph += ["overlap=prism", "overlap_scaling=-4", "splines=false", "outputorder=edgesfirst"]
@@ -441,22 +474,43 @@ def graph_defaults(engine: str) -> list[str]:
     ]
 
 
-def legend() -> str:
-    label = (
-        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" COLOR="#94a3b8">'
-        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>'
+_LEGEND_ROWS = (
+    (
+        "pk",
         '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#1d4ed8">PK</FONT></TD>'
-        '<TD ALIGN="LEFT">primary key column</TD></TR>'
+        '<TD ALIGN="LEFT">primary key column</TD></TR>',
+    ),
+    (
+        "fk",
         '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#1d4ed8">FK</FONT></TD>'
-        '<TD ALIGN="LEFT">foreign key column</TD></TR>'
+        '<TD ALIGN="LEFT">foreign key column</TD></TR>',
+    ),
+    (
+        "inferred",
         f'<TR><TD ALIGN="LEFT"><FONT COLOR="{INFERRED}">- - &gt;</FONT></TD>'
         f'<TD ALIGN="LEFT"><FONT COLOR="{INFERRED}">inferred reference, no foreign key (FK?)'
-        "</FONT></TD></TR>"
-        f'<TR><TD ALIGN="LEFT" BGCOLOR="{VIEW_HEADER}"> </TD><TD ALIGN="LEFT">view</TD></TR>'
+        "</FONT></TD></TR>",
+    ),
+    ("view", f'<TR><TD ALIGN="LEFT" BGCOLOR="{VIEW_HEADER}"> </TD><TD ALIGN="LEFT">view</TD></TR>'),
+    (
+        "stub",
         f'<TR><TD ALIGN="LEFT" BGCOLOR="{STUB}" STYLE="rounded"> </TD>'
-        '<TD ALIGN="LEFT">table shown by name only</TD></TR>'
+        '<TD ALIGN="LEFT">table shown by name only</TD></TR>',
+    ),
+    (
+        "dropped",
         f'<TR><TD ALIGN="LEFT"><FONT COLOR="{DROPPED}"><S>name</S></FONT></TD>'
-        '<TD ALIGN="LEFT">dropped table</TD></TR>'
-        "</TABLE>"
+        '<TD ALIGN="LEFT">dropped table</TD></TR>',
+    ),
+)
+
+
+def legend(entries: Collection[str] | None = None) -> str:
+    """The key to the drawing: every entry, or only ``entries`` (what the drawing shows)."""
+    rows = "".join(row for name, row in _LEGEND_ROWS if entries is None or name in entries)
+    label = (
+        '<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" COLOR="#94a3b8">'
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Legend</B></FONT></TD></TR>'
+        f"{rows}</TABLE>"
     )
-    return f'legend [label=<{label}>, tooltip="Legend"];'
+    return f'legend [label=<{label}>, tooltip="Legend", fontsize=9];'

@@ -11,11 +11,11 @@ from typing import Any
 
 from catalog.erd.graph import Diagram
 
-ENGINES = frozenset({"dot", "sfdp", "neato", "fdp"})
+ENGINES = frozenset({"dot", "sfdp", "neato", "fdp", "twopi"})
 FORMATS = frozenset({"svg", "png", "dot"})
 DEFAULT_TIMEOUT = 30.0
 # Bump when the drawing changes, so cached renders of unchanged schemas are redrawn.
-STYLE_VERSION = "erd-1"
+STYLE_VERSION = "erd-2"
 
 
 class RenderError(Exception):

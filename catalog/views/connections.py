@@ -184,7 +184,10 @@ def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _editable_connection(request, pk)
     result = probe_connection(connection)
     return render(
-        request, "catalog/connection_detail.html#probe", {"connection": connection, **result}
+        request,
+        "catalog/connection_detail.html#probe",
+        # can_edit: the button stays, so the test can be run again after changes.
+        {"connection": connection, "can_edit": True, **result},
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,8 +42,18 @@ from catalog.documentation import (
 from catalog.markup import render_markdown, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.search import search_catalog
+from scoring.models import Finding
+from scoring.tasks import rescore_connection_task
 
 UNDOCUMENTED_PER_PAGE = 50
+
+
+def _rescore_docs(connection_id: int) -> None:
+    """Descriptions feed the docs rules: rescore now, as a waiver or a setting does, so
+    the page stops saying "no description" without waiting for a snapshot."""
+    transaction.on_commit(
+        lambda: rescore_connection_task.delay(connection_id, Finding.Resolution.DOCUMENTED)
+    )
 
 
 def _require_edit(request: HttpRequest, connection: Connection) -> None:
@@ -109,7 +120,8 @@ def doc_edit(
         return HttpResponse("base_version is required.", status=400)
     save = set_column_doc if isinstance(obj, Column) else set_table_doc
     try:
-        save(obj, text, user=request.user, base_version=base_version)
+        if save(obj, text, user=request.user, base_version=base_version) is not None:
+            _rescore_docs(table.connection_id)
     except DocConflict as conflict:
         context = _doc_context(
             request, table, obj, text=text, base_version=conflict.version, conflict=conflict
@@ -125,7 +137,10 @@ def doc_edit(
         messages.success(request, "Description saved.")
         return redirect(table)
     obj.refresh_from_db()
-    return render(request, "catalog/docs/_doc.html", _doc_context(request, table, obj))
+    response = render(request, "catalog/docs/_doc.html", _doc_context(request, table, obj))
+    # The table page reloads its findings: the docs rules were rescored with the save.
+    response["HX-Trigger"] = "docs-saved"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,6 +197,7 @@ def doc_revert(request: HttpRequest, pk: int, table_pk: int, revision_pk: int) -
         messages.info(request, "Nothing to revert: the text is already that.")
     else:
         messages.success(request, "Reverted.")
+        _rescore_docs(table.connection_id)
     return redirect("catalog:doc_history", pk, table_pk)
 
 
@@ -264,6 +280,8 @@ def dbt_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("catalog:dbt_import", pk)
     result = apply_dbt_import(plan, user=request.user)
     messages.success(request, f"Imported {result.applied} dbt descriptions.")
+    if result.applied:
+        _rescore_docs(connection.pk)
     if result.stale:
         messages.warning(
             request,

@@ -34,6 +34,7 @@ def test_member_filters_breaking_changes_follows_one_and_watches_its_table(
         )
     assert take_snapshot(connection).succeeded
     login("alice", "correct horse battery")
+    page.click(".topbar nav >> text=Connections")  # one click from the overview
 
     page.click("text=shop")
     page.click(".pageactions >> text=Changes")

@@ -28,6 +28,7 @@ def test_member_adds_a_connection_snapshots_it_and_browses_tables(
     page, login, live_server, member, target
 ):
     login("alice", "correct horse battery")
+    page.click(".topbar nav >> text=Connections")  # one click from the overview
 
     page.click("text=Add connection")
     page.fill("input[name=name]", "shop")
@@ -44,7 +45,7 @@ def test_member_adds_a_connection_snapshots_it_and_browses_tables(
     expect(page.locator("#tables .pager")).to_contain_text("page 1 of 2 (62 tables)")
     assert page.url == url_before
 
-    page.fill("input[name=q]", "ord")
+    page.fill("form.filters input[name=q]", "ord")
     expect(page.locator("#tables tbody tr")).to_have_count(1)
 
     page.click("text=main.orders")
@@ -61,6 +62,7 @@ def test_a_failed_snapshot_shows_its_reason_in_place(page, login, member, team, 
     connection.set_dsn(f"sqlite:///{tmp_path / 'missing.db'}")
     connection.save()
     login("alice", "correct horse battery")
+    page.click(".topbar nav >> text=Connections")  # one click from the overview
 
     page.click("text=gone")
     page.click("button:has-text('Snapshot now')")

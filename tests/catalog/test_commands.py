@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from io import StringIO
@@ -8,9 +9,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from catalog.models import Connection, Snapshot, Team
-from scoring.models import SnapshotScore
+from scoring.models import Finding, SnapshotScore
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +122,15 @@ def test_demo_builds_a_scored_history_and_prints_a_working_login(tmp_path, setti
     assert [s.status for s in snapshots] == ["succeeded"] * 5
     assert all(s.changed for s in snapshots)
     assert SnapshotScore.objects.filter(snapshot__in=snapshots).count() == 5
+    # The history spans weeks, so trends and "this week" look like a real team's.
+    now = timezone.now()
+    assert (now - snapshots[0].started_at).days >= 20
+    assert all(a.started_at < b.started_at for a, b in itertools.pairwise(snapshots))
+    assert all((now - s.started_at).days < 7 for s in snapshots[-3:])  # this week's changes
+    assert (now - snapshots[-1].started_at).total_seconds() < 600
+    first_findings = Finding.objects.filter(connection=connection, opened_in=snapshots[0])
+    assert first_findings.exists()
+    assert {f.opened_at for f in first_findings} == {snapshots[0].started_at}
 
     again = run("demo")  # the history stays; only the password is new
     assert "The demo history exists already (5 snapshots)" in again

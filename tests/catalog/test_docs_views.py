@@ -373,6 +373,34 @@ def test_search_ranks_exact_names_first_then_descriptions_and_skips_dropped(team
     assert search_catalog("o").empty
 
 
+def test_search_matches_qualified_names_of_tables_and_columns(team):
+    from catalog.search import search_catalog
+
+    make_catalog(
+        team,
+        model(
+            table("film", col("film_id", pk=True), col("title", "text")),
+            table("film", col("id", pk=True), col("title", "text"), schema="archive"),
+            table("actor", col("actor_id", pk=True), col("first_name", "text")),
+        ),
+    )
+
+    film = search_catalog("public.film")
+    assert [(t.schema, t.name) for t in film.tables] == [("public", "film")]
+    title = search_catalog("public.film.title")
+    assert film.columns == [] and not title.tables
+    assert [(c.table.schema, c.table.name, c.name) for c in title.columns] == [
+        ("public", "film", "title")
+    ]
+    # table.column reads as a table's columns too
+    assert sorted(c.table.schema for c in search_catalog("film.title").columns) == [
+        "archive",
+        "public",
+    ]
+    assert [t.name for t in search_catalog("PUBLIC.act").tables] == ["actor"]
+    assert search_catalog("nosuch.film").empty
+
+
 def test_postgresql_has_trigram_indexes_on_the_searched_expressions():
     if db_connection.vendor != "postgresql":
         pytest.skip("the trigram indexes exist on PostgreSQL only")

@@ -16,7 +16,7 @@ from catalog.erd import (
     schema_to_graph,
     subject_areas,
 )
-from catalog.erd.graph import DOT_EDGE_LIMIT
+from catalog.erd.graph import DOT_EDGE_LIMIT, RADIAL_NEIGHBOURS
 from catalog.introspection.model import (
     INTEGER,
     TEXT,
@@ -169,15 +169,30 @@ def test_leaves_boxes_unlinked_without_url_function() -> None:
     assert "URL=" not in schema_to_graph(shop()).source
 
 
+def legend_line(diagram: Diagram) -> str:
+    return next(li for li in diagram.source.splitlines() if li.startswith("legend "))
+
+
 def test_draws_a_legend_on_every_diagram() -> None:
     for diagram in (
         schema_to_graph(shop()),
         schema_to_graph(shop(), focus=("public", "orders")),
         schema_to_graph(shop(), compact=True),
     ):
-        legend = next(li for li in diagram.source.splitlines() if li.startswith("legend "))
-        for item in ("primary key", "foreign key", "inferred", "dropped"):
-            assert item in legend
+        for item in ("primary key", "foreign key"):
+            assert item in legend_line(diagram)
+
+
+def test_legend_explains_only_what_the_diagram_shows() -> None:
+    plain = legend_line(schema_to_graph(shop()))
+    assert "inferred" not in plain and "dropped" not in plain and "view" not in plain
+    styled = legend_line(
+        schema_to_graph(
+            model(table("customers", "id"), table("active", "id", pk=(), kind=VIEW)),
+            dropped={"public.customers"},
+        )
+    )
+    assert "dropped table" in styled and ">view<" in styled
 
 
 def test_styles_views_and_dropped_tables() -> None:
@@ -345,6 +360,18 @@ def test_neighbourhood_of_a_hub_itself_draws_all_its_referrers() -> None:
     diagram = schema_to_graph(hub_model(HUB_THRESHOLD + 5), focus=("public", "users"))
     # users, orders and every thing_*, but not order_notes two steps away
     assert len(diagram.tables) == 2 + HUB_THRESHOLD + 5
+
+
+def test_draws_a_hub_with_many_neighbours_radially_around_it() -> None:
+    diagram = schema_to_graph(hub_model(RADIAL_NEIGHBOURS + 1), focus=("public", "users"))
+    assert diagram.engine == "twopi"
+    assert f"root={diagram.node_ids[('public', 'users')]}" in diagram.source
+    assert ":i0:w" not in diagram.source  # twopi has no ports on column rows
+
+
+def test_keeps_the_left_to_right_layout_for_a_table_with_few_neighbours() -> None:
+    diagram = schema_to_graph(hub_model(RADIAL_NEIGHBOURS - 2), focus=("public", "users"))
+    assert diagram.engine == "dot"
 
 
 # Selections, layout, compact mode ------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -10,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Connection, Snapshot, Table
+from catalog.models import Connection, Snapshot, Table, Team
 from catalog.snapshots import take_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,44 @@ def test_test_connection_reports_the_posture(member_client, shop):
     html = response.content.decode()
     assert '<div id="probe">' in html
     assert "Read-only role" in html  # SQLite is opened with mode=ro
+    assert ">Test connection</button>" in html  # and it can be run again
+
+
+def test_a_refused_form_keeps_the_connection_string_masked_and_uses_it_on_resubmit(
+    member_client, team
+):
+    url = reverse("catalog:connection_create")
+    form = {
+        "name": "x" * 81,
+        "team": team.pk,
+        "dsn": "postgresql://u:hunter2@h:5432/d",
+        "schedule_interval": "3600",
+    }
+    response = member_client.post(url, form)
+    html = response.content.decode()
+    assert response.status_code == 200 and "at most 80 characters" in html
+    assert "Connection string kept: <code>postgresql://u:***@h:5432/d</code>" in html
+    assert "hunter2" not in html
+    token = re.search(r'name="dsn_kept" value="([^"]+)"', html).group(1)
+
+    response = member_client.post(url, {**form, "name": "orders", "dsn": "", "dsn_kept": token})
+    assert response.status_code == 302
+    assert Connection.objects.get(name="orders").get_dsn() == "postgresql://u:hunter2@h:5432/d"
+
+
+def test_a_new_connection_needs_a_string_and_a_forged_kept_one_does_not_count(member_client, team):
+    response = member_client.post(
+        reverse("catalog:connection_create"),
+        {
+            "name": "y",
+            "team": team.pk,
+            "dsn": "",
+            "dsn_kept": "forged",
+            "schedule_interval": "3600",
+        },
+    )
+    assert "Enter the connection string." in response.content.decode()
+    assert not Connection.objects.filter(name="y").exists()
 
 
 def test_table_list_filters_as_an_htmx_fragment(member_client, shop):
@@ -218,3 +257,16 @@ def test_pages_issue_the_same_number_of_queries_for_10_and_1000_tables(
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_a_new_connection_defaults_to_the_only_team_and_asks_when_there_are_several(
+    member_client, member, team
+):
+    url = reverse("catalog:connection_create")
+    html = member_client.get(url).content.decode()
+    assert f'<option value="{team.pk}" selected>' in html
+    other = Team.objects.create(name="Billing", slug="billing")
+    other.members.add(member)
+    html = member_client.get(url).content.decode()
+    assert '<option value="" selected>Choose a team</option>' in html
+    assert "selected>Shop backend" not in html

@@ -72,6 +72,28 @@ def test_team_page_shows_score_trend_and_what_moved_it(member_client, team, tmp_
     assert len(ET.fromstring(svg).findall("{http://www.w3.org/2000/svg}circle")) == 2
 
 
+def test_a_connection_added_this_week_is_reported_apart_from_rule_movements(
+    member_client, team, tmp_path
+):
+    shop = add_connection(team, "shop", sqlite_db(tmp_path / "shop.db", 4, with_pk=True))
+    first = snapshot_and_score(shop)
+    Snapshot.objects.filter(pk=first.pk).update(
+        started_at=first.started_at - datetime.timedelta(days=8)
+    )
+    snapshot_and_score(shop)  # nothing changed in shop
+    legacy = add_connection(team, "legacy", sqlite_db(tmp_path / "l.db", 6, with_pk=False))
+    snapshot_and_score(legacy)
+
+    response = member_client.get(reverse("scoring:team_detail", args=[team.slug]))
+
+    context = response.context
+    assert [c.name for c in context["added"]] == ["legacy"]
+    assert context["added_effect"] < 0  # keyless tables pulled the team down
+    # pk-missing did not move in shop: the loss is the new connection's, not a rule's.
+    assert "pk-missing" not in {m["rule_id"] for m in context["movements"]}
+    assert 'id="connections-added"' in response.content.decode()
+
+
 def test_overview_ranks_teams_by_score(member_client, team, tmp_path):
     other = Team.objects.create(name="Billing", slug="billing")
     snapshot_and_score(add_connection(team, "good", sqlite_db(tmp_path / "a.db", 3, with_pk=True)))
@@ -106,3 +128,31 @@ def test_team_pages_issue_the_same_queries_for_10_and_1000_tables(member_client,
         counts.append(count_queries(member_client, reverse("scoring:team_detail", args=[t.slug])))
     counts.append(count_queries(member_client, reverse("scoring:team_list")))
     assert counts[0] == counts[1]
+
+
+def test_staff_create_a_team_and_manage_its_members_on_its_page(admin_client, member):
+    response = admin_client.post(reverse("scoring:team_create"), {"name": "Data Platform"})
+    team = Team.objects.get(name="Data Platform")
+    assert response["Location"] == reverse("scoring:team_detail", args=["data-platform"])
+    duplicate = admin_client.post(reverse("scoring:team_create"), {"name": "Data  platform!"})
+    assert duplicate.status_code == 400 and "already uses the address" in duplicate.content.decode()
+
+    add = reverse("scoring:team_member_add", args=[team.slug])
+    admin_client.post(add, {"user": "ALICE"})
+    assert list(team.members.values_list("username", flat=True)) == ["alice"]
+    page = admin_client.get(reverse("scoring:team_detail", args=[team.slug])).content.decode()
+    assert 'id="members"' in page and "alice" in page
+    missing = admin_client.post(add, {"user": "nobody"}, follow=True).content.decode()
+    assert "No user &#x27;nobody&#x27;" in missing
+
+    admin_client.post(reverse("scoring:team_member_remove", args=[team.slug, member.pk]))
+    assert not team.members.exists()
+
+
+def test_members_may_not_create_teams_or_change_membership(member_client, team, member):
+    assert member_client.post(reverse("scoring:team_create"), {"name": "X"}).status_code == 403
+    add = reverse("scoring:team_member_add", args=[team.slug])
+    assert member_client.post(add, {"user": "alice"}).status_code == 403
+    remove = reverse("scoring:team_member_remove", args=[team.slug, member.pk])
+    assert member_client.post(remove).status_code == 403
+    assert not Team.objects.filter(name="X").exists() and team.members.count() == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from io import StringIO
 
@@ -13,10 +14,10 @@ from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Connection, Table
+from catalog.models import Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import score_snapshot
+from scoring.runs import effective_settings, score_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +344,134 @@ def test_connection_list_shows_each_latest_score(member_client, shop, team):
     link = reverse("scoring:scorecard", args=[shop.pk])
     assert f'<a href="{link}">{score.total:.0f}</a>' in html
     assert reverse("scoring:scorecard", args=[unscored.pk]) not in html
+
+
+def test_findings_sort_errors_then_warnings_then_info_and_link_their_tables(member_client, shop):
+    html = member_client.get(reverse("scoring:findings", args=[shop.pk]), **HX).content.decode()
+    severities = re.findall(r'<span class="sev sev-([EWI])">', html)
+    ranks = ["EWI".index(s) for s in severities]
+    assert ranks == sorted(ranks) and len(set(severities)) > 1
+    table = Table.objects.get(connection=shop, name="t0001")
+    assert f'<a href="{table.get_absolute_url()}"><code>main.t0001' in html
+
+
+def test_a_long_finding_message_is_shortened_with_the_whole_text_on_demand(member_client, shop):
+    finding = Finding.objects.filter(connection=shop).open().first()
+    Finding.objects.filter(pk=finding.pk).update(message="word " * 80 + "THE END")
+    html = member_client.get(
+        reverse("scoring:findings", args=[shop.pk]), {"rule": finding.rule}, **HX
+    ).content.decode()
+    assert '<details class="longmsg">' in html and "THE END</details>" in html
+
+
+def test_writing_a_description_closes_its_docs_finding_at_once_as_documented(
+    member_client, shop, django_capture_on_commit_callbacks
+):
+    table = Table.objects.get(connection=shop, name="t0001")
+    current = Finding.objects.filter(connection=shop, rule="doc-table-missing").current()
+    assert current.filter(object="main.t0001").exists()
+    url = reverse("catalog:table_doc_edit", args=[shop.pk, table.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(url, {"text": "One row per thing.", "base_version": "0"})
+
+    assert response.status_code == 302
+    assert not current.filter(object="main.t0001").exists()
+    assert current.filter(object="main.t0002").exists()  # only what was documented
+    closed = Finding.objects.get(connection=shop, rule="doc-table-missing", object="main.t0001")
+    assert closed.resolution == Finding.Resolution.DOCUMENTED
+    findings = member_client.get(
+        reverse("scoring:findings", args=[shop.pk]), {"status": "resolved"}, **HX
+    ).content.decode()
+    assert "resolved (documented)" in findings
+    page = member_client.get(
+        reverse("scoring:table_findings", args=[shop.pk, table.pk]), **HX
+    ).content.decode()
+    assert "doc-table-missing" not in page
+
+
+def test_the_settings_page_saves_typed_options_of_several_rules_with_one_button(
+    member_client, shop, django_capture_on_commit_callbacks
+):
+    url = reverse("scoring:connection_rules", args=[shop.pk])
+    page = member_client.get(url).content.decode()
+    assert 'name="name-casing-outlier__opt__threshold"' in page
+    assert "inherits: <code>0.6</code>" in page
+    form = page[page.index('class="rule-settings-form"') :]
+    assert form[: form.index("</form>")].count('type="submit"') == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            url,
+            {
+                "name-casing-outlier__opt__threshold": "0.8",
+                "ts-updated-missing__opt__append_only": "t0000\naudit_log",
+                "pk-missing__enabled": "off",
+            },
+        )
+    assert response.status_code == 302
+    rows = {r.rule: r for r in RuleSetting.objects.filter(connection=shop)}
+    assert set(rows) == {"name-casing-outlier", "ts-updated-missing", "pk-missing"}
+    assert rows["name-casing-outlier"].options == {"threshold": 0.8}
+    assert rows["ts-updated-missing"].options == {"append_only": ["t0000", "audit_log"]}
+    assert rows["pk-missing"].enabled is False
+    assert "pk-missing" not in SnapshotScore.objects.get(connection=shop).rules
+    again = member_client.get(url).content.decode()
+    assert "t0000\naudit_log</textarea>" in again
+
+
+def test_the_settings_page_refuses_a_bad_option_next_to_its_field_and_keeps_the_text(
+    member_client, shop
+):
+    url = reverse("scoring:team_rules", args=[shop.team.slug])
+    response = member_client.post(
+        url,
+        {
+            "pk-name-pattern__opt__pk_name_pattern": "(\\w|\\w|\\w|\\w|\\w|\\w)*!",
+            "name-casing-outlier__opt__threshold": "lots",
+            "pk-missing__enabled": "off",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert 'value="(\\w|\\w|\\w|\\w|\\w|\\w)*!"' in html and 'value="lots"' in html
+    assert "Alternatives inside a repeat" in html and "Takes a number such as 0.6." in html
+    assert not RuleSetting.objects.exists()
+    invalid = member_client.post(url, {"pk-name-pattern__opt__pk_name_pattern": "("})
+    assert "Not a valid regular expression" in invalid.content.decode()
+
+
+def test_a_stored_option_the_form_would_refuse_falls_back_to_the_default(shop):
+    RuleSetting.objects.create(
+        team=shop.team, rule="pk-name-pattern", options={"pk_name_pattern": "(a+)+$"}
+    )
+    setting = effective_settings(shop)["pk-name-pattern"]
+    assert setting.options["pk_name_pattern"] == r"id|{table}_id"
+    score_snapshot(Snapshot.objects.filter(connection=shop).latest("started_at"))
+
+
+def test_a_scoring_failure_shows_on_the_scorecard_and_the_connection_page_until_a_run_succeeds(
+    member_client, shop, monkeypatch
+):
+    from scoring import runs
+
+    def broken(*args, **kwargs):
+        raise ValueError("rule pk-name-pattern could not run")
+
+    monkeypatch.setattr(runs, "score_schema", broken)
+    snapshot = Snapshot.objects.filter(connection=shop).latest("started_at")
+    RuleSetting.objects.create(team=shop.team, rule="pk-missing", severity="W")  # new inputs
+    with pytest.raises(ValueError):
+        score_snapshot(snapshot)
+    for url in (
+        reverse("scoring:scorecard", args=[shop.pk]),
+        reverse("scoring:summary", args=[shop.pk]),
+    ):
+        html = member_client.get(url).content.decode()
+        assert "Scoring failed" in html and "rule pk-name-pattern could not run" in html
+
+    monkeypatch.undo()
+    score_snapshot(snapshot)
+    html = member_client.get(reverse("scoring:scorecard", args=[shop.pk])).content.decode()
+    assert "Scoring failed" not in html

@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import F
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from catalog.connections import delete_connection
 from catalog.demo import DEMO_VERSIONS, apply_demo_version, build_demo_target
-from catalog.models import Connection, Team
+from catalog.models import Connection, SchemaChange, Snapshot, Team
 from catalog.snapshots import summary_line, take_snapshot
 from scoring.runs import score_snapshot
 
@@ -105,6 +107,26 @@ class Command(BaseCommand):
             else:
                 apply_demo_version(path, version)
             snapshot = take_snapshot(connection, trigger="demo")
+            backdate(snapshot, days=age_in_days(len(DEMO_VERSIONS) - 1 - i))
             if snapshot.succeeded:
                 score_snapshot(snapshot)
             self.stdout.write(f"v{version.number} {version.name}: {summary_line(snapshot)}")
+
+
+def age_in_days(versions_after: int) -> int:
+    """How long ago a demo version was snapshotted: the last three this week (so this
+    week's e-mail and "new this week" have the breaking changes), older ones a week apart."""
+    return (0, 2, 5)[versions_after] if versions_after < 3 else 7 * (versions_after - 1)
+
+
+def backdate(snapshot: Snapshot, *, days: int) -> None:
+    """Move a demo snapshot (and the changes it found) back in time, before it is scored,
+    so the history spans weeks: trends and "this week" read like a real team's."""
+    if not days:
+        return
+    shift = timedelta(days=days, hours=days % 7)  # not all at the same hour
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        started_at=F("started_at") - shift, finished_at=F("finished_at") - shift
+    )
+    SchemaChange.objects.filter(snapshot=snapshot).update(detected_at=F("detected_at") - shift)
+    snapshot.refresh_from_db()
