@@ -39,7 +39,11 @@ def test_main_pages_raise_no_content_security_policy_violation(page, login, memb
     violations: list[str] = []
     page.on(
         "console",
-        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        lambda m: (
+            violations.append(page.url + " " + m.text)
+            if "Content Security Policy" in m.text
+            else None
+        ),
     )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e =>"

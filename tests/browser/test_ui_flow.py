@@ -99,7 +99,7 @@ def test_a_big_diagram_zooms_pans_and_finds_a_table_whose_box_opens_its_page(
     page.press("[data-erd-find] input", "Enter")
     hit = page.locator("svg.erd g.erd-hit")
     expect(hit).to_have_count(1)
-    assert zoom(page) >= 1
+    assert zoom(page) >= 0.99  # 1, give or take floating point
     page.wait_for_timeout(100)  # svg-pan-zoom draws on the next animation frame
     hit_box, frame_box = hit.bounding_box(), frame.bounding_box()
     assert (

@@ -21,6 +21,7 @@ from catalog.models import Connection, Snapshot
 from catalog.tasks import snapshot_connection
 from schemajoy_site.celery import app as celery_app
 from tests.catalog import test_worker
+from tests.fixtures import worker as worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,7 +122,7 @@ def test_a_sentinel_password_is_never_seen_anywhere(worker, pg_target, team, cap
             # And scheduled ones, also through the real worker on Redis.
             snapshot_connection.apply_async((connection.pk, "schedule"), queue=worker)
             snapshot_connection.apply_async((unreachable.pk, "schedule"), queue=worker)
-            test_worker.wait_for(lambda: Snapshot.objects.exclude(status="running").count() >= 4)
+            worker_process.wait_for(lambda: Snapshot.objects.exclude(status="running").count() >= 4)
             responses.append(client.get(connection.get_absolute_url()))
             responses.append(client.get(unreachable.get_absolute_url()))
     finally:
@@ -135,7 +136,7 @@ def test_a_sentinel_password_is_never_seen_anywhere(worker, pg_target, team, cap
         "log records": "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records),
         "e-mails": "\n".join(m.message().as_string() for m in mail.outbox),
         "Celery messages": "\n".join(published),
-        "Redis": all_of_redis(test_worker.REDIS),
+        "Redis": all_of_redis(worker_process.REDIS),
         "SQL sent to SchemaJoy's database": "\n".join(q["sql"] for q in queries.captured_queries),
         "SchemaJoy's database": all_text_in_the_database(),
     }
