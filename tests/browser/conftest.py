@@ -61,3 +61,11 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do
+
+
+def htmx_settled(page) -> None:
+    """Wait until htmx has swapped and settled new content: its triggers are attached
+    only then, and an input typed before would go unseen (as no person types that fast)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

@@ -7,6 +7,8 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import htmx_settled
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -39,6 +41,8 @@ def test_member_edits_a_column_description_in_place_and_it_is_kept(
 
     page.click(f"{cell} >> text=Add a description")
     editor = page.locator(f"{cell} textarea")
+    editor.wait_for()
+    htmx_settled(page)
     editor.fill("Lifecycle: **paid** or *shipped*")
     # The live preview renders as you type.
     expect(page.locator(f"{cell} .doc-preview strong")).to_have_text("paid")
@@ -64,6 +68,9 @@ def test_two_pages_editing_the_same_description_meet_a_conflict(page, login, mem
     page.click(f"{cell} >> text=Add a description")
     other.click(f"{cell} >> text=Add a description")
 
+    for each in (page, other):
+        each.locator(f"{cell} textarea").wait_for()
+        htmx_settled(each)
     page.locator(f"{cell} textarea").fill("First version")
     page.click(f"{cell} button:has-text('Save')")
     expect(page.locator(f"{cell} > .md")).to_have_text("First version")

@@ -7,6 +7,8 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import htmx_settled
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -73,6 +75,8 @@ def test_main_pages_raise_no_content_security_policy_violation(page, login, memb
     # An htmx swap too: the inline editor and its live preview.
     page.goto(base + orders.get_absolute_url())
     page.locator("text=Add a description").first.click()
+    page.locator("textarea").first.wait_for()
+    htmx_settled(page)
     page.locator("textarea").first.fill("**bold**")
     expect(page.locator(".doc-preview strong").first).to_have_text("bold")
 
