@@ -211,6 +211,7 @@ def diff_schemas(old: SchemaModel, new: SchemaModel) -> list[Change]:
             if oc != nc:
                 changes.extend(_column_changes(qn, oc, nc, dialect))
         changes.extend(_table_changes(ot, nt, column_renames, renamed_tables=pairs))
+    changes.extend(_enum_label_changes(old, new, pairs, column_renames))
     return sort_changes(changes)
 
 
@@ -235,6 +236,24 @@ def diff_documents(old_document: str, new_document: str) -> list[Change]:
             and old_document[old_span[0] : old_span[1]] == new_document[start:end]
         ):
             same.add(key)
+    if (
+        same
+        and old_document[: _tables_at(old_document)] != new_document[: _tables_at(new_document)]
+    ):
+        # Enum labels changed: the tables using those types must be parsed, though their
+        # own text is the same (a column names its enum type, not the labels).
+        needles = [
+            '"data_type":' + orjson.dumps(data_type).decode()[:-1]  # also matches "type[]"
+            for data_type in changed_enum_types(
+                _partial_model(old_document, old_spans, set(old_spans)),
+                _partial_model(new_document, new_spans, set(new_spans)),
+            )
+        ]
+        same = {
+            key
+            for key in same
+            if not any(needle in new_document[slice(*new_spans[key])] for needle in needles)
+        }
     return diff_schemas(
         _partial_model(old_document, old_spans, same), _partial_model(new_document, new_spans, same)
     )
@@ -277,6 +296,11 @@ def _table_spans(document: str) -> dict[tuple[str, str], tuple[int, int]] | None
             return None
         spans[(orjson.loads(match[1]), orjson.loads(match[2]))] = (start, end)
     return spans
+
+
+def _tables_at(document: str) -> int:
+    """Where the tables' list opens: what comes before (dialect, enum types) is the head."""
+    return document.find(_TABLES_OPEN)
 
 
 def _partial_model(
@@ -421,26 +445,7 @@ def _column_changes(qn: str, oc: Column, nc: Column, dialect: str) -> Iterable[C
     if oc.data_type != nc.data_type:
         old_values, new_values = enum_values(oc.data_type), enum_values(nc.data_type)
         if old_values is not None and new_values is not None:
-            removed = [v for v in old_values if v not in new_values]
-            added = [v for v in new_values if v not in old_values]
-            if removed:
-                reason = (
-                    f"removes {_quoted(removed)}: rows, filters and accepted-values tests "
-                    "using it break"
-                )
-            elif added:
-                reason = f"adds {_quoted(added)}"
-            else:
-                reason = "the same values in another order"
-            yield Change(
-                ENUM_VALUES_CHANGED,
-                obj,
-                qn,
-                before=", ".join(old_values),
-                after=", ".join(new_values),
-                breaking=bool(removed),
-                reason=reason,
-            )
+            yield _enum_change(obj, qn, old_values, new_values)
         else:
             verdict = compare_types(oc, nc, dialect=dialect)
             if verdict is not None:
@@ -476,6 +481,71 @@ def _column_changes(qn: str, oc: Column, nc: Column, dialect: str) -> Iterable[C
         yield Change(
             COMMENT_CHANGED, obj, qn, before=oc.comment, after=nc.comment, reason="comment changed"
         )
+
+
+def _enum_change(
+    obj: str, qn: str, old_values: tuple[str, ...], new_values: tuple[str, ...]
+) -> Change:
+    removed = [v for v in old_values if v not in new_values]
+    added = [v for v in new_values if v not in old_values]
+    if removed:
+        reason = (
+            f"removes {_quoted(removed)}: rows, filters and accepted-values tests using it break"
+        )
+    elif added:
+        reason = f"adds {_quoted(added)}"
+    else:
+        reason = "the same values in another order"
+    return Change(
+        ENUM_VALUES_CHANGED,
+        obj,
+        qn,
+        before=", ".join(old_values),
+        after=", ".join(new_values),
+        breaking=bool(removed),
+        reason=reason,
+    )
+
+
+def changed_enum_types(old: SchemaModel, new: SchemaModel) -> set[str]:
+    """The PostgreSQL enum types (as columns print them) present on both sides whose labels
+    differ: a value added, removed or renamed, or the type dropped and re-created."""
+    if not old.enum_types or not new.enum_types:
+        return set()
+    old_labels = {e.data_type: e.labels for e in old.enum_types}
+    return {
+        e.data_type
+        for e in new.enum_types
+        if e.data_type in old_labels and old_labels[e.data_type] != e.labels
+    }
+
+
+def _enum_label_changes(
+    old: SchemaModel,
+    new: SchemaModel,
+    pairs: list[tuple[Table, Table]],
+    column_renames: dict[tuple[str, str], dict[str, str]],
+) -> Iterable[Change]:
+    """enum_values_changed for each column (of a table or view) of a PostgreSQL enum type
+    whose labels changed. Its type name did not change, so no column differs: the labels
+    live on the model's enum types."""
+    changed = changed_enum_types(old, new)
+    if not changed:
+        return
+    for ot, nt in pairs:
+        old_names = {n: o for o, n in column_renames.get(nt.key, {}).items()}
+        for nc in nt.columns:
+            base = nc.data_type.removesuffix("[]")
+            if base not in changed:
+                continue
+            oc = ot.column(old_names.get(nc.name, nc.name))
+            if oc is None or oc.data_type != nc.data_type:
+                continue  # a new column, or one retyped: column_added / type_changed say so
+            old_values, new_values = old.enum_labels(base), new.enum_labels(base)
+            if old_values is not None and new_values is not None:
+                yield _enum_change(
+                    f"{nt.qualified_name}.{nc.name}", nt.qualified_name, old_values, new_values
+                )
 
 
 _ENUM = re.compile(r"^\s*(enum|set)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)

@@ -20,6 +20,7 @@ from catalog.introspection.model import (
     TYPE_FAMILIES,
     CheckConstraint,
     Column,
+    EnumType,
     ForeignKey,
     Index,
     PrimaryKey,
@@ -39,6 +40,7 @@ _CLASSES: tuple[type, ...] = (
     ForeignKey,
     Index,
     CheckConstraint,
+    EnumType,
 )
 
 

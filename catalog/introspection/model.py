@@ -182,12 +182,34 @@ class Table:
 
 
 @dataclass(frozen=True)
+class EnumType:
+    """A PostgreSQL enum type and its labels, in their sort order. (MySQL enums live in
+    their column's type: ``enum('a','b')``.)"""
+
+    schema: str
+    name: str
+    data_type: str  # as a column of this type prints it: "mood", "sales.status"
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SchemaModel:
     dialect: str  # "postgresql", "mysql", "sqlite"
     database: str
     tables: tuple[Table, ...] = ()
     # Observation, not structure.
     server_version: str | None = field(default=None, compare=False)
+    enum_types: tuple[EnumType, ...] = ()  # PostgreSQL only, sorted by (schema, name)
+
+    @cached_property
+    def _enum_labels(self) -> dict[str, tuple[str, ...]]:
+        return {e.data_type: e.labels for e in self.enum_types}
+
+    def enum_labels(self, data_type: str) -> tuple[str, ...] | None:
+        """The labels of the enum a column of this type (or an array of it) holds, else None."""
+        if not self.enum_types:
+            return None
+        return self._enum_labels.get(data_type.removesuffix("[]"))
 
     @cached_property
     def _by_key(self) -> dict[tuple[str, str], Table]:
@@ -225,6 +247,7 @@ _NESTED: dict[tuple[type, str], type] = {
     (Table, "foreign_keys"): ForeignKey,
     (Table, "indexes"): Index,
     (Table, "checks"): CheckConstraint,
+    (SchemaModel, "enum_types"): EnumType,
 }
 
 
@@ -296,14 +319,17 @@ def to_document(model: SchemaModel) -> str:
     text is canonical without sorting keys; it is six times faster than the json module on
     100,000 columns. Observations are blanked first: they are not structure.
     """
-    structure = SchemaModel(
-        dialect=model.dialect,
-        database=model.database,
-        tables=tuple(
-            replace(t, row_estimate=None) if t.row_estimate is not None else t
-            for t in sorted(model.tables, key=lambda t: t.key)
-        ),
-    )
+    structure: dict[str, Any] = {"dialect": model.dialect, "database": model.database}
+    # Before the tables (the diff cuts the document at its tables' texts), and only when
+    # there are some: a document without enums reads as it did before they were modelled,
+    # so its fingerprint stays.
+    if model.enum_types:
+        structure["enum_types"] = sorted(model.enum_types, key=lambda e: (e.schema, e.name))
+    structure["tables"] = [
+        replace(t, row_estimate=None) if t.row_estimate is not None else t
+        for t in sorted(model.tables, key=lambda t: t.key)
+    ]
+    structure["server_version"] = None  # an observation, blank as it always was
     with paused_gc():
         return orjson.dumps(structure).decode()
 

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 import psycopg
@@ -80,6 +80,25 @@ WHERE t.oid IN (
     SELECT a.atttypid FROM pg_catalog.pg_attribute a
     WHERE a.attrelid = ANY(%(oids)s::pg_catalog.oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 ) OR t.typtype = 'd'
+"""
+
+# Every enum's labels in one pass over pg_enum (never a query per type), as their columns
+# print the type (format_type, in this same session), outside system and extension objects.
+ENUMS_SQL = """
+SELECT n.nspname, t.typname, pg_catalog.format_type(t.oid, NULL),
+       COALESCE(ARRAY(
+           SELECT e.enumlabel FROM pg_catalog.pg_enum e
+           WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder
+       ), '{}')
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
+  AND NOT EXISTS (
+      SELECT FROM pg_catalog.pg_depend d
+      WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+  )
+ORDER BY n.nspname, t.typname
 """
 
 # Read for partitions too, since some schemas (Pagila) declare FKs on partitions only.
@@ -222,6 +241,7 @@ class CatalogRows:
     indexes: list[tuple[Any, ...]]
     triggers: list[tuple[Any, ...]]
     extra_column_names: list[tuple[Any, ...]]
+    enums: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 # Public interface ---------------------------------------------------------
@@ -328,6 +348,7 @@ def fetch_catalog(conn: psycopg.Connection[Any]) -> CatalogRows:
         extra_column_names=(
             conn.execute(EXTRA_COLUMN_NAMES_SQL, {"oids": missing}).fetchall() if missing else []
         ),
+        enums=conn.execute(ENUMS_SQL).fetchall(),
     )
 
 
@@ -548,6 +569,10 @@ def _build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
         database=database,
         tables=tuple(tables),
         server_version=rows.server_version,
+        enum_types=tuple(
+            m.EnumType(schema=schema, name=name, data_type=printed, labels=tuple(labels))
+            for schema, name, printed, labels in rows.enums
+        ),
     )
 
 

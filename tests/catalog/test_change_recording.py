@@ -234,3 +234,72 @@ def test_an_announcement_older_than_the_window_does_not_count(tmp_path, team):
     snapshot_ok(connection)
 
     assert SchemaChange.objects.get().announcement is None
+
+
+PG_ENUMS = """
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TYPE size AS ENUM ('s', 'm', 'l');
+CREATE SCHEMA sales;
+CREATE TYPE sales.status AS ENUM ('new', 'paid', 'void');
+CREATE TYPE unused AS ENUM ('a');
+CREATE TABLE person (
+    id int PRIMARY KEY, mood mood, moods mood[], status sales.status, size size
+);
+CREATE TABLE plain (id int PRIMARY KEY, label text);
+"""
+
+
+def test_postgresql_enum_labels_changed_between_two_snapshots(pg_target, team):
+    """ADD VALUE, RENAME VALUE and a type dropped and re-created under its name: the labels
+    live on the enum type, not on the column, and each column of the type reports them."""
+    pg_target.execute(PG_ENUMS)
+    connection = make_connection(team, pg_target.dsn)
+    snapshot_ok(connection)
+
+    pg_target.execute("ALTER TYPE mood ADD VALUE 'ecstatic'")
+    pg_target.execute(
+        """
+        ALTER TYPE sales.status RENAME VALUE 'void' TO 'cancelled';
+        ALTER TYPE unused ADD VALUE 'b';
+        ALTER TYPE size RENAME TO size_old;
+        CREATE TYPE size AS ENUM ('s', 'm');
+        ALTER TABLE person ALTER COLUMN size TYPE size USING size::text::size;
+        DROP TYPE size_old;
+        """
+    )
+    snapshot_ok(connection)
+
+    assert recorded(connection) == [
+        ("enum_values_changed", "public.person.size", "s, m, l", "s, m", True),
+        (
+            "enum_values_changed",
+            "public.person.status",
+            "new, paid, void",
+            "new, paid, cancelled",
+            True,
+        ),
+        (
+            "enum_values_changed",
+            "public.person.mood",
+            "sad, ok, happy",
+            "sad, ok, happy, ecstatic",
+            False,
+        ),
+        (
+            "enum_values_changed",
+            "public.person.moods",
+            "sad, ok, happy",
+            "sad, ok, happy, ecstatic",
+            False,
+        ),
+    ]
+    reasons = {
+        c.object: c.reason
+        for c in SchemaChange.objects.filter(connection=connection, breaking=True)
+    }
+    assert reasons == {
+        "public.person.size": "removes 'l': rows, filters and accepted-values tests using it break",
+        "public.person.status": (
+            "removes 'void': rows, filters and accepted-values tests using it break"
+        ),
+    }

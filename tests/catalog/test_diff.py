@@ -361,6 +361,105 @@ def test_enum_value_removed_is_breaking_and_added_is_not() -> None:
 # Columns' other properties -----------------------------------------------------------------
 
 
+def _with_enums(schema: m.SchemaModel, **labels: tuple[str, ...]) -> m.SchemaModel:
+    return replace(
+        schema,
+        enum_types=tuple(
+            m.EnumType(schema="public", name=name, data_type=name, labels=values)
+            for name, values in labels.items()
+        ),
+    )
+
+
+def _enum_models(
+    old_labels: tuple[str, ...], new_labels: tuple[str, ...]
+) -> tuple[m.SchemaModel, m.SchemaModel]:
+    """Two PostgreSQL models of identical tables whose enum type ``mood`` differs."""
+    tables = (
+        table("person", col("id", pk=True), col("mood", "mood", family=m.ENUM)),
+        table("diary", col("id", pk=True), col("moods", "mood[]", family=m.ARRAY)),
+        table("plain", col("id", pk=True), col("label", "text")),
+    )
+    return (
+        _with_enums(model(*tables), mood=old_labels, other=("x",)),
+        _with_enums(model(*tables), mood=new_labels, other=("x",)),
+    )
+
+
+@pytest.mark.parametrize("through_documents", [False, True])
+def test_postgresql_enum_label_removed_is_breaking_per_column(through_documents: bool) -> None:
+    old, new = _enum_models(("sad", "ok", "happy"), ("sad", "happy"))
+    changes = (
+        diff.diff_documents(m.to_document(old), m.to_document(new))
+        if through_documents
+        else diff_schemas(old, new)
+    )
+    assert [(c.kind, c.object, c.before, c.after, c.breaking) for c in changes] == [
+        ("enum_values_changed", "public.diary.moods", "sad, ok, happy", "sad, happy", True),
+        ("enum_values_changed", "public.person.mood", "sad, ok, happy", "sad, happy", True),
+    ]
+    assert changes[0].reason == (
+        "removes 'ok': rows, filters and accepted-values tests using it break"
+    )
+
+
+@pytest.mark.parametrize("through_documents", [False, True])
+def test_postgresql_enum_label_added_is_not_breaking(through_documents: bool) -> None:
+    old, new = _enum_models(("sad", "ok"), ("sad", "ok", "happy"))
+    changes = (
+        diff.diff_documents(m.to_document(old), m.to_document(new))
+        if through_documents
+        else diff_schemas(old, new)
+    )
+    assert [(c.object, c.breaking, c.reason) for c in changes] == [
+        ("public.diary.moods", False, "adds 'happy'"),
+        ("public.person.mood", False, "adds 'happy'"),
+    ]
+
+
+def test_postgresql_enum_label_renamed_is_a_removal() -> None:
+    old, new = _enum_models(("new", "void"), ("new", "cancelled"))
+    change = diff_schemas(old, new)[-1]
+    assert (change.object, change.breaking) == ("public.person.mood", True)
+    assert change.reason.startswith("removes 'void'")
+
+
+def test_postgresql_enum_labels_follow_a_renamed_column_and_skip_a_retyped_one() -> None:
+    old = _with_enums(
+        model(
+            table(
+                "person",
+                col("id", pk=True),
+                col("mood", "mood", family=m.ENUM),
+                col("feeling", "mood", family=m.ENUM),
+            )
+        ),
+        mood=("sad", "ok"),
+    )
+    person = old.tables[0]
+    renamed = replace(
+        person,
+        columns=(
+            person.columns[0],
+            replace(person.columns[1], name="humour"),
+            replace(person.columns[2], data_type="text", type_family=m.TEXT),
+        ),
+    )
+    old = replace(old, tables=(_with_idents(person, "10"),))
+    new = _with_enums(replace(old, tables=(_with_idents(renamed, "10"),)), mood=("sad",))
+    assert kinds(diff_schemas(old, new)) == [
+        ("type_changed", "public.person.feeling"),
+        ("column_renamed", "public.person.humour"),
+        ("enum_values_changed", "public.person.humour"),
+    ]
+
+
+def test_enum_types_on_one_side_only_report_nothing_of_their_own() -> None:
+    old, _new = _enum_models(("a",), ("a",))
+    assert diff_schemas(replace(old, enum_types=()), old) == []
+    assert diff.changed_enum_types(old, replace(old, enum_types=())) == set()
+
+
 def test_nullability_default_and_comment_changes_are_not_breaking() -> None:
     old = model(table("t", col("v", "text", nullable=False, default="'a'::text", comment="old")))
     new = model(table("t", col("v", "text", nullable=True, default="'b'::text", comment="new")))
