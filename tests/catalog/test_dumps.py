@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -16,7 +17,7 @@ from django.core.management.base import CommandError
 
 from catalog import introspection
 from catalog.dumps import SchemaFileError, model_without_idents, read_schema_document
-from catalog.introspection.model import to_document
+from catalog.introspection.model import EnumType, to_document
 from tests.builders import col, model, table
 
 BASE = Path(__file__).resolve().parents[2]
@@ -127,3 +128,16 @@ def test_a_model_without_idents_drops_oids_and_attnums_and_leaves_the_data_alone
     assert t.ident is None and {c.ident for c in t.columns} == {None}
     assert [c.name for c in t.columns] == ["id", "name"] and t.primary_key.columns == ("id",)
     assert data["tables"][0]["ident"] == "16384"  # the caller's data is untouched
+
+
+def test_a_document_with_enum_types_reads_back_and_a_bad_one_is_refused_saying_where():
+    document = to_document(
+        replace(
+            read_schema_document(shop()),
+            enum_types=(EnumType("public", "mood", "mood", ("sad", "ok")),),
+        )
+    )
+    assert to_document(read_schema_document(document)) == document
+    bad = document.replace('"labels":["sad","ok"]', '"labels":["sad",1]')
+    with pytest.raises(SchemaFileError, match=r"enum_types\[0\]\.labels\[1\]: expected str"):
+        read_schema_document(bad)

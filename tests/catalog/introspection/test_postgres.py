@@ -230,6 +230,56 @@ def test_identifiers_survive_exactly(pg_target: PgTarget) -> None:
         assert table.comment == '<b>"x"</b> & co'
 
 
+def _catalog_query_count(dsn: str) -> int:
+    """How many statements fetch_catalog runs on this database."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        count = 0
+        execute = conn.execute
+
+        def counting(*args, **kwargs):
+            nonlocal count
+            count += 1
+            return execute(*args, **kwargs)
+
+        conn.execute = counting  # type: ignore[method-assign]
+        postgres.fetch_catalog(conn)
+    return count
+
+
+def test_enum_types_and_their_labels_are_read_in_one_query(pg_target: PgTarget) -> None:
+    pg_target.execute(
+        """
+        CREATE TYPE mood AS ENUM ('sad', 'ok', 'it''s fine');
+        CREATE TABLE person (id int PRIMARY KEY, mood mood, moods mood[]);
+        """
+    )
+    one_enum = _catalog_query_count(pg_target.dsn)
+    pg_target.execute(
+        """
+        CREATE SCHEMA "Odd Schema";
+        CREATE TYPE "Odd Schema"."Status" AS ENUM ('new', 'paid');
+        CREATE TYPE empty AS ENUM ();
+        CREATE TYPE later AS ENUM ('b', 'c');
+        ALTER TYPE later ADD VALUE 'a' BEFORE 'b';
+        CREATE TABLE "Odd Schema".orders (id int PRIMARY KEY, status "Odd Schema"."Status");
+        """
+    )
+    assert _catalog_query_count(pg_target.dsn) == one_enum  # not one query per type
+    model = model_of(pg_target.dsn)
+    assert [(e.schema, e.name, e.data_type, e.labels) for e in model.enum_types] == [
+        ("Odd Schema", "Status", '"Odd Schema"."Status"', ("new", "paid")),
+        ("public", "empty", "empty", ()),
+        ("public", "later", "later", ("a", "b", "c")),  # in their sort order
+        ("public", "mood", "mood", ("sad", "ok", "it's fine")),
+    ]
+    # Each column's type finds its labels as the column prints it.
+    status = model.table("Odd Schema", "orders").column("status")
+    assert model.enum_labels(status.data_type) == ("new", "paid")
+    person = model.table("public", "person")
+    assert model.enum_labels(person.column("moods").data_type) == ("sad", "ok", "it's fine")
+    assert from_document(to_document(model)) == model
+
+
 def test_renamed_table_and_column_keep_their_idents(pg_target: PgTarget) -> None:
     pg_target.execute("CREATE TABLE orders (id integer PRIMARY KEY, note text, total numeric)")
     before = model_of(pg_target.dsn).table("public", "orders")
