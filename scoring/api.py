@@ -9,6 +9,7 @@ that does not exist), and the body (400), before anything is stored.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import orjson
@@ -92,7 +93,12 @@ def _error(status: int, message: str) -> JsonResponse:
 
 
 def _read_body(request: HttpRequest) -> bytes:
-    """The body, refused by its Content-Length before a byte is read when too big."""
+    """The body, refused by its Content-Length before a byte is read when too big.
+
+    ``Content-Encoding: gzip`` is decompressed here, chunk by chunk, and the limit applies
+    to the decompressed size: a body that inflates past it (a gzip bomb) is refused as soon
+    as it does, having cost at most the limit in memory.
+    """
     limit = settings.RELEASE_API_MAX_BODY_BYTES
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -107,8 +113,47 @@ def _read_body(request: HttpRequest) -> bytes:
             f"The body is {length} bytes; this server takes at most {limit} "
             "(RELEASE_API_MAX_BODY_BYTES)."
         )
-    # Read the stream ourselves: request.body would apply DATA_UPLOAD_MAX_MEMORY_SIZE.
-    return request.read(length)
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding == "identity":
+        # Read the stream ourselves: request.body would apply DATA_UPLOAD_MAX_MEMORY_SIZE.
+        return request.read(length)
+    if encoding not in ("gzip", "x-gzip"):
+        raise BadRequest(f"Content-Encoding {encoding!r} is not taken; send gzip or nothing.")
+    return _gunzip(request, length, limit)
+
+
+_CHUNK = 64 * 1024
+
+
+def _gunzip(request: HttpRequest, length: int, limit: int) -> bytes:
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip framing
+    out = bytearray()
+    left = length
+
+    def too_big() -> BadRequest:
+        return BadRequest(
+            f"The body inflates to more than {limit} bytes; this server takes at most {limit} "
+            "(RELEASE_API_MAX_BODY_BYTES, applied to the decompressed body)."
+        )
+
+    try:
+        while left > 0 and not inflater.eof:
+            chunk = request.read(min(_CHUNK, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            # max_length bounds each step's output: never more than the limit plus one chunk.
+            data = chunk
+            while data and not inflater.eof:
+                out += inflater.decompress(data, limit + 1 - len(out))
+                if len(out) > limit:
+                    raise too_big()
+                data = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise BadRequest(f"The body is not valid gzip: {exc}.") from None
+    if not inflater.eof:
+        raise BadRequest("The body is not valid gzip: it ends before the gzip stream does.")
+    return bytes(out)
 
 
 def _parameters(request: HttpRequest, *, announce: bool) -> tuple[dict[str, Any], dict[str, Any]]:

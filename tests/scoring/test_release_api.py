@@ -3,7 +3,9 @@ nothing, and good requests answering exactly what check_release prints."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from io import StringIO
 
 import pytest
@@ -273,3 +275,69 @@ def test_an_announcement_is_recorded_when_the_token_creator_has_no_email(release
 
     assert response.status_code == 200
     assert response.json()["announcement"]["changes"] == 1
+
+
+def gzipped_post(url: str, body: bytes, *, token: str, encoding: str = "gzip") -> object:
+    return post(url, body, token=token, HTTP_CONTENT_ENCODING=encoding)
+
+
+def test_a_gzipped_compact_dump_returns_the_same_json_as_the_command(
+    release_shop, ci_database, token, body, tmp_path
+):
+    compact = tmp_path / "compact.json"
+    call_command("dump_schema", ci_database.dsn, "--compact", "-o", str(compact), stderr=StringIO())
+    assert len(compact.read_bytes()) < len(body)
+
+    response = gzipped_post(
+        check_url(release_shop), gzip.compress(compact.read_bytes()), token=token
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json() == command_json(release_shop, body, tmp_path)
+    assert response.json() == command_json(release_shop, compact.read_bytes(), tmp_path)
+
+
+def test_a_gzip_bomb_is_refused_quickly_and_stores_nothing(release_shop, token, settings):
+    settings.RELEASE_API_MAX_BODY_BYTES = 20 * 1024 * 1024  # the default
+    # 200 MB of JSON whitespace in about 200 KB: it must not be inflated whole.
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip, built by the MB
+    bomb = b"".join(packer.compress(b" " * 1024 * 1024) for _ in range(200)) + packer.flush()
+    assert len(bomb) < settings.RELEASE_API_MAX_BODY_BYTES
+    before = stored()
+
+    response = gzipped_post(check_url(release_shop), bomb, token=token)
+
+    assert response.status_code == 400
+    assert "inflates to more than 20971520 bytes" in response.json()["error"]
+    assert stored() == before
+
+
+@pytest.mark.parametrize(
+    ("encoding", "make", "message"),
+    [
+        ("gzip", lambda body: gzip.compress(body)[:-20], "ends before the gzip stream does"),
+        ("gzip", lambda body: body, "not valid gzip"),
+        ("br", lambda body: body, "Content-Encoding 'br' is not taken"),
+    ],
+)
+def test_a_broken_or_unknown_encoding_gets_400_and_stores_nothing(
+    release_shop, token, body, encoding, make, message
+):
+    before = stored()
+
+    response = gzipped_post(check_url(release_shop), make(body), token=token, encoding=encoding)
+
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert stored() == before
+
+
+def test_the_limit_applies_to_the_inflated_body(release_shop, token, body, settings):
+    settings.RELEASE_API_MAX_BODY_BYTES = len(body) - 1
+    packed = gzip.compress(body)
+    assert len(packed) < len(body) - 1
+
+    response = gzipped_post(check_url(release_shop), packed, token=token)
+
+    assert response.status_code == 400
+    assert f"at most {len(body) - 1}" in response.json()["error"]
