@@ -12,10 +12,13 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog.diff import diff_documents, diff_schemas
 from catalog.erd.graph import schema_to_graph
 from catalog.erd.render import render
 from catalog.introspection.model import (
+    ENUM,
     Column,
+    EnumType,
     ForeignKey,
     PrimaryKey,
     SchemaModel,
@@ -46,6 +49,19 @@ TYPES = st.sampled_from(["bigint", "text", "timestamp with time zone", "date", "
 @st.composite
 def models(draw) -> SchemaModel:
     schema = draw(IDENTIFIERS)
+    enum_names = draw(st.lists(IDENTIFIERS, max_size=2, unique=True))
+    enums = sorted(
+        (
+            EnumType(
+                schema=schema,
+                name=name,
+                data_type=draw(IDENTIFIERS),  # as a column prints it: any text
+                labels=tuple(draw(st.lists(st.one_of(NAMES, HOSTILE), max_size=4, unique=True))),
+            )
+            for name in enum_names
+        ),
+        key=lambda e: (e.schema, e.name),
+    )
     names = draw(st.lists(IDENTIFIERS, min_size=1, max_size=4, unique=True))
     tables = []
     for index, name in enumerate(names):
@@ -62,6 +78,10 @@ def models(draw) -> SchemaModel:
                     comment=draw(COMMENTS),
                 )
             )
+        if enums and draw(st.booleans()):
+            enum = draw(st.sampled_from(enums))
+            enum_column = "enum column" if "enum column" not in column_names else "enum column 2"
+            columns.append(Column(name=enum_column, data_type=enum.data_type, type_family=ENUM))
         foreign_keys = ()
         if index and draw(st.booleans()):
             parent = tables[0]
@@ -87,7 +107,12 @@ def models(draw) -> SchemaModel:
         )  # fmt: skip
     # Introspection yields tables in key order; the canonical document keeps that order.
     tables.sort(key=lambda t: t.key)
-    return SchemaModel(dialect="postgresql", database=draw(IDENTIFIERS), tables=tuple(tables))
+    return SchemaModel(
+        dialect="postgresql",
+        database=draw(IDENTIFIERS),
+        tables=tuple(tables),
+        enum_types=tuple(enums),
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -98,6 +123,7 @@ def test_generated_models_round_trip_score_and_draw(model):
     assert from_document(document) == model
     assert to_document(from_document(document)) == document
     assert fingerprint(document) == fingerprint(to_document(from_document(document)))
+    assert diff_documents(document, document) == diff_schemas(model, from_document(document)) == []
     score_schema(model)
     diagram = schema_to_graph(model)
     # graphviz itself parses the DOT source: every identifier was quoted and escaped.
