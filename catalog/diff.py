@@ -512,11 +512,11 @@ def changed_enum_types(old: SchemaModel, new: SchemaModel) -> set[str]:
     differ: a value added, removed or renamed, or the type dropped and re-created."""
     if not old.enum_types or not new.enum_types:
         return set()
-    old_labels = {e.data_type: e.labels for e in old.enum_types}
+    old_labels, new_labels = old.enum_labels_by_type, new.enum_labels_by_type
     return {
-        e.data_type
-        for e in new.enum_types
-        if e.data_type in old_labels and old_labels[e.data_type] != e.labels
+        data_type
+        for data_type, labels in new_labels.items()
+        if data_type in old_labels and old_labels[data_type] != labels
     }
 
 

@@ -202,14 +202,15 @@ class SchemaModel:
     enum_types: tuple[EnumType, ...] = ()  # PostgreSQL only, sorted by (schema, name)
 
     @cached_property
-    def _enum_labels(self) -> dict[str, tuple[str, ...]]:
+    def enum_labels_by_type(self) -> dict[str, tuple[str, ...]]:
+        """{the type as columns print it: its labels} (PostgreSQL enums)."""
         return {e.data_type: e.labels for e in self.enum_types}
 
     def enum_labels(self, data_type: str) -> tuple[str, ...] | None:
         """The labels of the enum a column of this type (or an array of it) holds, else None."""
         if not self.enum_types:
             return None
-        return self._enum_labels.get(data_type.removesuffix("[]"))
+        return self.enum_labels_by_type.get(data_type.removesuffix("[]"))
 
     @cached_property
     def _by_key(self) -> dict[tuple[str, str], Table]:

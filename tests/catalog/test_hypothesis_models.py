@@ -55,7 +55,7 @@ def models(draw) -> SchemaModel:
             EnumType(
                 schema=schema,
                 name=name,
-                data_type=draw(IDENTIFIERS),  # as a column prints it: any text
+                data_type=f"{schema}.{name}",  # as a column prints it: unique per type
                 labels=tuple(draw(st.lists(st.one_of(NAMES, HOSTILE), max_size=4, unique=True))),
             )
             for name in enum_names
