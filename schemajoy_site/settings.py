@@ -220,8 +220,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# The release-check API (scoring/api.py) refuses bodies over this many bytes, by their
-# Content-Length, before reading them.
+# The release-check API (scoring/api.py) refuses bodies over this many bytes: by their
+# Content-Length before reading them, and for gzip bodies by their decompressed size.
 RELEASE_API_MAX_BODY_BYTES = env_int("RELEASE_API_MAX_BODY_BYTES", 20 * 1024 * 1024)
 # Absolute links in e-mails (watchers' change notices) start with this address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
