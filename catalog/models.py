@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -40,7 +41,7 @@ class Team(models.Model):
             if line.strip()
         ]
 
-    def can_edit(self, user: models.Model) -> bool:
+    def can_edit(self, user: User | AnonymousUser) -> bool:
         return bool(user.is_staff or self.members.filter(pk=user.pk).exists())
 
 

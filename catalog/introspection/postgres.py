@@ -402,6 +402,8 @@ def _build_model(rows: CatalogRows, *, database: str) -> SchemaModel:
     names: dict[int, dict[int, str]] = {}
     columns: dict[int, list[m.Column]] = {}
     column, other, relid_seen = _make_column, (m.OTHER, None), None
+    table_columns: list[m.Column] = []
+    table_names: dict[int, str] = {}
     # The hot loop (110,000 rows for 5,000 tables): rows arrive grouped by table.
     for (
         relid,

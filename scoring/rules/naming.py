@@ -138,7 +138,9 @@ def _populations(schema: Schema) -> dict[str, tuple[list[NameGroup], Counter[str
     """tables/columns -> every name in scope by table, and how often each distinct name occurs."""
 
     def build() -> dict[str, tuple[list[NameGroup], Counter[str]]]:
-        tables = [(t, t.qualified_name, (t.name,), (t.qualified_name,)) for t in schema.tables]
+        tables: list[NameGroup] = [
+            (t, t.qualified_name, (t.name,), (t.qualified_name,)) for t in schema.tables
+        ]
         columns = [
             (t, unit, tuple(c.name for c in t.columns), objects)
             for t, unit, objects, _ in schema.column_groups

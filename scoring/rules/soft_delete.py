@@ -146,7 +146,7 @@ def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[V
         names = " and ".join(c.name for c, _ in found)
         profile = profiles.get(unit)
         disagreements = profile.marker_disagreements if profile else None
-        if disagreements:
+        if profile and disagreements:
             yield Outcome(
                 unit,
                 unit,

@@ -394,10 +394,10 @@ def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> 
     model = schema.model
     # Declared foreign keys pass, column by column (straight from the model: the guesser's
     # declared references are the same pairs, built as objects).
-    for table in schema.tables:
-        if table.foreign_keys:
-            unit = table.qualified_name
-            for fk in table.foreign_keys:
+    for declaring in schema.tables:
+        if declaring.foreign_keys:
+            unit = declaring.qualified_name
+            for fk in declaring.foreign_keys:
                 for name, _ in zip(fk.columns, fk.ref_columns, strict=False):
                     yield passed(unit, f"{unit}.{name}")
     for ref in schema.references(options["ignore"]).references(include_declared=False):
