@@ -64,7 +64,7 @@ def _require_edit(request: SignedInRequest, team: Team) -> None:
 
 def _rescore_after_commit(connection_ids: list[int]) -> None:
     for pk in connection_ids:
-        transaction.on_commit(lambda pk=pk: rescore_connection_task.delay(pk))
+        transaction.on_commit(lambda pk=pk: rescore_connection_task.delay(pk))  # type: ignore[misc]
 
 
 def _themes(score: SnapshotScore | None, disabled: set[str]) -> list[dict[str, Any]]:
@@ -472,7 +472,7 @@ def _save_settings_page(
             RuleSetting.objects.filter(**lookup).delete()
         else:
             values = {"enabled": enabled, "severity": severity, "options": options}
-            RuleSetting.objects.update_or_create(**lookup, defaults={**values, "updated_by": user})
+            RuleSetting.objects.update_or_create(**lookup, defaults={**values, "updated_by": user})  # type: ignore[arg-type]
         saved.append(rule_id)
     return saved
 
@@ -672,7 +672,7 @@ def team_member_add(request: SignedInRequest, slug: str) -> HttpResponse:
         team.members.add(form.cleaned_data["user"])
         messages.success(request, f"{form.cleaned_data['user'].get_username()} joined {team.name}.")
     else:
-        messages.error(request, " ".join(form.errors["user"]))
+        messages.error(request, " ".join(form.errors["user"]))  # type: ignore[arg-type]
     return redirect("scoring:team_detail", team.slug)
 
 

@@ -38,7 +38,7 @@ def connection_changes(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
         CHANGES_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    change_history.link_tables([connection.pk], page.object_list)
+    change_history.link_tables([connection.pk], page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -146,7 +146,7 @@ def table_watch(request: SignedInRequest, pk: int, table_pk: int) -> HttpRespons
             return redirect(table)
     watches = Watch.objects.filter(user=request.user, table=table).select_related("column")
     watched_columns = [w.column for w in watches if w.column_id]
-    watched_ids = {c.pk for c in watched_columns}
+    watched_ids = {c.pk for c in watched_columns}  # type: ignore[union-attr]
     context = {
         "connection": table.connection,
         "table": table,

@@ -46,9 +46,9 @@ def _connection_view(query: QueryDict) -> View:
     compact = True if query.get("compact") == "1" else None
     common: dict[str, Any] = {"compact": compact, "format": _format(query)}
     if query.get("area"):
-        return View(scope="area", area=query["area"], **common)
+        return View(scope="area", area=query["area"], **common)  # type: ignore[arg-type]
     if query.get("schema"):
-        return View(scope="schema", schema=query["schema"], **common)
+        return View(scope="schema", schema=query["schema"], **common)  # type: ignore[arg-type]
     if query.get("areas") == "1":
         return View(scope="overview", **common)
     if query.get("all") == "1":

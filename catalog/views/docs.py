@@ -121,7 +121,7 @@ def doc_edit(
         return HttpResponse("base_version is required.", status=400)
     save = set_column_doc if isinstance(obj, Column) else set_table_doc
     try:
-        if save(obj, text, user=request.user, base_version=base_version) is not None:
+        if save(obj, text, user=request.user, base_version=base_version) is not None:  # type: ignore[arg-type]
             _rescore_docs(table.connection_id)
     except DocConflict as conflict:
         context = _doc_context(
@@ -167,7 +167,7 @@ def doc_history(request: SignedInRequest, pk: int, table_pk: int) -> HttpRespons
         DocRevision.objects.filter(table=table).select_related("author", "column")[:200]
     )
     for revision in revisions:
-        revision.diff = list(
+        revision.diff = list(  # type: ignore[attr-defined]
             difflib.unified_diff(
                 revision.before.splitlines(), revision.after.splitlines(), lineterm="", n=2
             )
@@ -259,7 +259,7 @@ def dbt_import(request: SignedInRequest, pk: int) -> HttpResponse:
             context["error"] = "Choose a schema.yml, sources.yml or manifest.json to upload."
         else:
             try:
-                plan = plan_dbt_import(connection, [(f.name, f.read()) for f in uploads])
+                plan = plan_dbt_import(connection, [(f.name or "", f.read()) for f in uploads])
             except DbtImportError as exc:
                 context["error"] = str(exc)
             else:
@@ -346,7 +346,7 @@ def search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     results = search_catalog(query)
     for item in [*results.tables, *results.columns]:
-        item.effective = effective_description(item)
+        item.effective = effective_description(item)  # type: ignore[attr-defined, arg-type]
     context = {"q": query, "results": results, "search_url": reverse("catalog:search")}
     template = "catalog/docs/search.html"
     return render(request, template + "#results" if request.htmx else template, context)

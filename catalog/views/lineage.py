@@ -26,7 +26,7 @@ def dbt_lineage(request: SignedInRequest, pk: int) -> HttpResponse:
         upload = request.FILES.get("manifest")
         if upload is None:
             error = "Choose the dbt project's target/manifest.json to upload."
-        elif upload.size > settings.SCHEMAJOY_UPLOAD_MAX_BYTES:
+        elif (upload.size or 0) > settings.SCHEMAJOY_UPLOAD_MAX_BYTES:
             error = f"Uploads are limited to {settings.SCHEMAJOY_UPLOAD_MAX_BYTES // 2**20} MB."
         else:
             try:
