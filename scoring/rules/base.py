@@ -106,8 +106,8 @@ class Passes(NamedTuple):
     objects: tuple[str, ...]
 
 
-# One passing object, as a bare (unit, object) pair: a big schema has a million passes,
-# and a pair costs a fiftieth of an Outcome (bench.scoring: 20% of the scoring time).
+# One passing object, as a bare (unit, object) pair: a big schema has a million passes, and
+# bench.scoring ran 18% slower with every pass an Outcome (a NamedTuple is built in Python).
 Passed: TypeAlias = tuple[str, str]
 
 # What a check yields: one object's outcome, one passing object, or several passing objects
