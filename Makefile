@@ -43,9 +43,11 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# mypy: files and options in pyproject.toml ([tool.mypy]); incremental, cached in .mypy_cache.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # The whole suite, against the real local PostgreSQL (SchemaJoy's own data and
 # targets), MariaDB, Redis (a real Celery worker) and Chromium.
@@ -64,4 +66,4 @@ beat: $(STAMP)
 	$(VENV)/bin/celery -A schemajoy_site beat -l info --schedule var/celerybeat-schedule
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -53,7 +53,9 @@ class ConnectionAdmin(admin.ModelAdmin):
     ]
     actions = ["test_connection"]
 
-    def get_fields(self, request: HttpRequest, obj: Connection | None = None) -> list[str]:
+    def get_fields(  # type: ignore[override]
+        self, request: HttpRequest, obj: Connection | None = None
+    ) -> list[str]:
         return [
             "name",
             "team",

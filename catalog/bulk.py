@@ -32,7 +32,7 @@ def insert_rows(
         if f.attname not in fields and f.name not in fields and not f.primary_key
     ]
     extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in defaults)
-    given = [model._meta.get_field(f) for f in fields]
+    given: list[Any] = [model._meta.get_field(f) for f in fields]  # concrete fields
     # Plain values go as they are; JSON needs Django's adapter (prepping every value
     # would cost more than the COPY itself).
     json_positions = [i for i, f in enumerate(given) if f.get_internal_type() == "JSONField"]
@@ -67,7 +67,7 @@ def update_rows(
         return
     db = router.db_for_write(model)
     connection = connections[db]
-    given = [model._meta.get_field(f) for f in fields]
+    given: list[Any] = [model._meta.get_field(f) for f in fields]  # concrete fields
     if connection.vendor != "postgresql":
         model._default_manager.using(db).bulk_update(
             [
@@ -78,7 +78,7 @@ def update_rows(
             batch_size=500,
         )
         return
-    pk = model._meta.pk
+    pk: Any = model._meta.pk
     names = [sql.Identifier(f"v{i}") for i in range(len(given))]
     statement = sql.SQL(
         "UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v(pk, {names}) WHERE t.{pk} = v.pk"
@@ -110,5 +110,5 @@ def update_objects(objects: Sequence[models.Model], fields: Sequence[str]) -> No
     if not objects:
         return
     model = type(objects[0])
-    attnames = [model._meta.get_field(f).attname for f in fields]
+    attnames = [model._meta.get_field(f).attname for f in fields]  # type: ignore[union-attr]
     update_rows(model, fields, [(o.pk, *(getattr(o, a) for a in attnames)) for o in objects])

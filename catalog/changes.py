@@ -234,7 +234,7 @@ def match_announcements(
             by_key[key] = announcement
     matched: list[SchemaChange] = []
     for row in rows:
-        announcement = by_key.get((row.kind, row.object))
+        announcement = by_key.get((row.kind, row.object))  # type: ignore[assignment]
         if announcement is not None:
             row.announcement = announcement
             matched.append(row)
@@ -257,11 +257,11 @@ def watched_changes(connection: Connection, changes: Sequence[Any]) -> dict[Any,
     watches = Watch.objects.filter(connection=connection).select_related("user", "table", "column")
     for watch in watches:
         if watch.column_id:
-            table = watch.table.qualified_name
-            column = f"{table}.{watch.column.name}"
+            table = watch.table.qualified_name  # type: ignore[union-attr]
+            column = f"{table}.{watch.column.name}"  # type: ignore[union-attr]
             hit = [c for c in changes if c.object == column or c.object == c.table == table]
         elif watch.table_id:
-            table = watch.table.qualified_name
+            table = watch.table.qualified_name  # type: ignore[union-attr]
             hit = [c for c in changes if c.table == table]
         else:
             hit = list(changes)
@@ -443,7 +443,7 @@ def link_tables(connection_ids: Iterable[int], changes: Sequence[SchemaChange]) 
         ):
             urls[(t.connection_id, t.schema, t.name)] = t.get_absolute_url()
     for c in changes:
-        c.table_url = urls.get((c.connection_id, *split_table(c.table)))
+        c.table_url = urls.get((c.connection_id, *split_table(c.table)))  # type: ignore[attr-defined]
     annotate_downstream(connection_ids, changes)
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
+from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -253,7 +254,7 @@ class ImportPlan:
 PREVIEW_LIFETIME = timedelta(hours=1)
 
 
-def save_import_preview(plan: ImportPlan, *, user: User) -> str:
+def save_import_preview(plan: ImportPlan, *, user: AuthUser) -> str:
     """Keep a plan until the user applies it; returns the random token that names it.
 
     One preview per user and connection, and none older than PREVIEW_LIFETIME: bounded.
@@ -267,7 +268,7 @@ def save_import_preview(plan: ImportPlan, *, user: User) -> str:
     return token
 
 
-def take_import_preview(token: str, *, connection: Connection, user: User) -> ImportPlan | None:
+def take_import_preview(token: str, *, connection: Connection, user: AuthUser) -> ImportPlan | None:
     """The plan saved under token for this user and connection (then forgotten), or None."""
     with transaction.atomic():
         preview = (
@@ -580,7 +581,7 @@ def apply_dbt_import(plan: ImportPlan, *, user: User | None) -> ImportResult:
             ),
         ):
             # Lock the rows, compare with what the plan saw, then write in bulk.
-            applied = []
+            applied: list[Any] = []  # Table or Column rows
             for row in model.objects.select_for_update().filter(pk__in=changes, **scope):
                 change = changes[row.pk]
                 if row.dbt_description != change.before:

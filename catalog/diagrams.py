@@ -233,7 +233,7 @@ def _source(connection: Connection, table: Table | None) -> tuple[Snapshot, list
     if table is not None and table.dropped_in_id is not None:
         snapshot = (
             Snapshot.objects.only("pk", "connection_id", "fingerprint", "table_count")
-            .filter(pk=table.last_seen_id)
+            .filter(pk=table.last_seen_id)  # type: ignore[misc]
             .first()
         )
         if snapshot is not None:

@@ -63,7 +63,7 @@ def parse_schema_document(text: str | bytes) -> dict[str, Any]:
     except orjson.JSONDecodeError as exc:
         raise SchemaFileError(f"not valid JSON: {exc}.") from None
     check_schema_document(data)
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def compact_document(model: SchemaModel) -> str:

@@ -67,7 +67,7 @@ class ConnectionForm(forms.ModelForm):
     def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if teams is not None:
-            self.fields["team"].queryset = teams
+            self.fields["team"].queryset = teams  # type: ignore[attr-defined]
             if not self.instance.pk and len(teams) == 1:
                 self.initial["team"] = teams[0].pk
         if self.instance.pk:
@@ -75,7 +75,7 @@ class ConnectionForm(forms.ModelForm):
                 int(self.instance.schedule_interval.total_seconds())
             )
             self.fields["dsn"].help_text = "Leave blank to keep the stored connection string."
-        self.fields["team"].empty_label = "Choose a team"
+        self.fields["team"].empty_label = "Choose a team"  # type: ignore[attr-defined]
         self.kept_token = ""
         self.kept_redacted = ""
 

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from catalog.models import Connection, DbtLineage
@@ -151,7 +151,7 @@ def store_lineage(
     lineage: dict[str, Any],
     *,
     file_name: str,
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | None = None,
 ) -> DbtLineage:
     """Keep a connection's lineage (one per connection: a new manifest replaces the last)."""
     stored, _ = DbtLineage.objects.update_or_create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -40,8 +41,8 @@ class Team(models.Model):
             if line.strip()
         ]
 
-    def can_edit(self, user: models.Model) -> bool:
-        return bool(user.is_staff or self.members.filter(pk=user.pk).exists())
+    def can_edit(self, user: User | AnonymousUser) -> bool:
+        return bool(user.is_staff or self.members.filter(pk=user.pk).exists())  # type: ignore[misc]
 
 
 class Connection(models.Model):
@@ -279,7 +280,7 @@ class DocRevision(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        target = f"{self.table}.{self.column.name}" if self.column_id else str(self.table)
+        target = f"{self.table}.{self.column.name}" if self.column_id else str(self.table)  # type: ignore[union-attr]
         return f"{target} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
@@ -455,9 +456,9 @@ class Watch(models.Model):
     @property
     def target_label(self) -> str:
         if self.column_id:
-            return f"{self.connection.name}: {self.table.qualified_name}.{self.column.name}"
+            return f"{self.connection.name}: {self.table.qualified_name}.{self.column.name}"  # type: ignore[union-attr]
         if self.table_id:
-            return f"{self.connection.name}: {self.table.qualified_name}"
+            return f"{self.connection.name}: {self.table.qualified_name}"  # type: ignore[union-attr]
         return self.connection.name
 
 

@@ -110,7 +110,7 @@ def dominant_prefix(names: list[str], *, share: float = PREFIX_SHARE, least: int
 
     A prefix that is itself one of the names (``user`` beside ``user_roles``) is an entity,
     not a tag."""
-    heads = [head for head, sep, _ in map(methodcaller("partition", "_"), names) if sep]
+    heads: list[str] = [head for head, sep, _ in map(methodcaller("partition", "_"), names) if sep]
     need = max(least, math.ceil(share * len(names)))
     # A head shared by k names leaves at most len(heads) - k + 1 distinct heads: most tables'
     # columns fail this at C speed, before any counting.

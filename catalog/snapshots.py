@@ -570,7 +570,7 @@ def _sync_columns(
         guessed = renames.columns.get(mt.key, {})
         for position, mc in enumerate(mt.columns, start=1):
             values = _column_values(position, mc)
-            col = current.get(mc.name)
+            col = current.get(mc.name)  # type: ignore[assignment]
             dirty = False
             if col is None and mc.ident and mc.ident in by_ident:
                 col = by_ident.pop(mc.ident)  # renamed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from catalog.models import ApiToken, Team
@@ -22,7 +22,7 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(team: Team, *, name: str, user: AbstractBaseUser | None) -> tuple[ApiToken, str]:
+def create_token(team: Team, *, name: str, user: User | None) -> tuple[ApiToken, str]:
     """A new token for ``team``: the row, and the token itself (never stored, shown once)."""
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(

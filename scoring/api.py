@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.dumps import SchemaFileError, check_schema_document
+from catalog.http import SignedInRequest
 from catalog.models import ApiToken, Connection, Team
 from catalog.tokens import authenticate_token, create_token, revoke_token, touch_token
 from scoring.releases import FORMATS, ReleaseCheckError, announce_release, run_release_check
@@ -30,7 +31,7 @@ from scoring.releases import FORMATS, ReleaseCheckError, announce_release, run_r
 # Tokens ---------------------------------------------------------------------
 
 
-def _tokens_page(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse:
+def _tokens_page(request: SignedInRequest, team: Team, **extra: Any) -> HttpResponse:
     can_edit = team.can_edit(request.user)
     context = {
         "team": team,
@@ -50,7 +51,7 @@ def _tokens_page(request: HttpRequest, team: Team, **extra: Any) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def api_tokens(request: HttpRequest, slug: str) -> HttpResponse:
+def api_tokens(request: SignedInRequest, slug: str) -> HttpResponse:
     """GET: the team's tokens. POST: a new one, shown in this response and never again."""
     team = get_object_or_404(Team, slug=slug)
     if request.method == "GET":
@@ -68,7 +69,7 @@ def api_tokens(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke(request: HttpRequest, slug: str, token_pk: int) -> HttpResponse:
+def api_token_revoke(request: SignedInRequest, slug: str, token_pk: int) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     if not team.can_edit(request.user):
         raise PermissionDenied("Only members of this team can revoke its API tokens.")

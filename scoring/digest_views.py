@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from catalog.http import SignedInRequest
 from catalog.models import Team
 from scoring.digests import local_week, next_send, parse_week, week_bounds
 from scoring.mailings import (
@@ -97,7 +98,7 @@ def _shown(team: Team, text: str) -> str:
 
 
 @require_GET
-def digest_preview(request: HttpRequest, slug: str) -> HttpResponse:
+def digest_preview(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     schedule = team_schedule(team)
     this_week = local_week(schedule, timezone.now())
@@ -128,7 +129,7 @@ def digest_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @xframe_options_sameorigin
-def digest_html(request: HttpRequest, slug: str) -> HttpResponse:
+def digest_html(request: SignedInRequest, slug: str) -> HttpResponse:
     """The HTML part alone, for the preview's sandboxed iframe."""
     team = get_object_or_404(Team, slug=slug)
     week = _week(request, local_week(team_schedule(team), timezone.now()))
@@ -139,7 +140,7 @@ def digest_html(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def digest_test(request: HttpRequest, slug: str) -> HttpResponse:
+def digest_test(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     if not team.can_edit(request.user):
         raise PermissionDenied("Only members of this team can send its e-mail.")
@@ -157,7 +158,7 @@ def digest_test(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def digest_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def digest_settings(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     if not team.can_edit(request.user):
         raise PermissionDenied("Only members of this team can change its e-mail.")
@@ -170,7 +171,8 @@ def digest_settings(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Saved the weekly e-mail's schedule and addresses.")
         return redirect(reverse("scoring:digest_preview", args=[team.slug]) + "#settings")
     messages.error(request, "The e-mail settings were not saved: " + "; ".join(
-        f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
+        f"{field}: {' '.join(errors)}"  # type: ignore[arg-type]
+        for field, errors in form.errors.items()
     ))  # fmt: skip
     return redirect(reverse("scoring:digest_preview", args=[team.slug]) + "#settings")
 
@@ -189,7 +191,7 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def digest_subscriptions(request: HttpRequest) -> HttpResponse:
+def digest_subscriptions(request: SignedInRequest) -> HttpResponse:
     """The account page's setting: which of my teams' weekly e-mails I receive."""
     teams = list(request.user.teams.order_by("name"))
     if request.method == "POST":

@@ -224,7 +224,7 @@ def gather_week(
         fixed=fixed,
         failures=failures,
         failure_count=failure_count,
-        stale=_stale(connections, end=end),
+        stale=_stale(connections, end=end),  # type: ignore[arg-type]
         next_fix=_next_fix(
             {c: details[c, p.at][1] for c, p in now_points.items()}, names, share_now
         ),

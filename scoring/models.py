@@ -72,7 +72,7 @@ class RuleSetting(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.connection.name if self.connection_id else str(self.team)
+        scope = self.connection.name if self.connection_id else str(self.team)  # type: ignore[union-attr]
         return f"{self.rule} @ {scope}"
 
 

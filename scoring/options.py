@@ -18,7 +18,7 @@ from typing import Any
 try:  # the parser moved in Python 3.11; its old name warns
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - older Pythons
-    import sre_parse  # type: ignore[no-redef]
+    import sre_parse
 
 MAX_INT = 1_000_000
 MAX_ITEMS = 500

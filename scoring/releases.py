@@ -72,7 +72,7 @@ def load_candidate(spec: str) -> dict[str, Any]:
         model = introspection.introspect(spec, limits=target_limits())
     except IntrospectionError as exc:
         raise ReleaseCheckError(f"Cannot read the candidate {shown}: {exc}") from None
-    return orjson.loads(to_document(model))  # type: ignore[no-any-return]
+    return orjson.loads(to_document(model))
 
 
 def baseline_of(connection: Connection) -> Snapshot:

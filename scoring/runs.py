@@ -70,7 +70,7 @@ def effective_settings(
 ) -> dict[str, EffectiveSetting]:
     """Every rule's effective setting for a connection (or for a team alone): one query."""
     team_id = team_id if connection is None else connection.team_id
-    rows = RuleSetting.objects.filter(team_id=team_id)
+    rows = RuleSetting.objects.filter(team_id=team_id)  # type: ignore[misc]
     rows = (
         rows.filter(Q(connection__isnull=True) | Q(connection=connection))
         if connection is not None
@@ -83,7 +83,7 @@ def effective_settings(
     result = {}
     for rule in ALL_RULES:
         enabled, severity, options = True, rule.severity, dict(rule.options)
-        for row in (team_rows.get(rule.id), overrides.get(rule.id)):
+        for row in (team_rows.get(rule.id), overrides.get(rule.id)):  # type: ignore[assignment]
             if row is None:
                 continue
             if row.enabled is not None:
@@ -285,7 +285,7 @@ def table_scores(card: Scorecard) -> dict[str, float]:
         weight = WEIGHTS[result.severity] if result else 0
         if not weight:
             continue
-        theme = result.theme
+        theme = result.theme  # type: ignore[union-attr]
         if len(lanes) == 1:
             [(lane, units)] = lanes.items()
             cells: Iterable[tuple[str, int, int]] = (
@@ -706,7 +706,7 @@ def score_points(
     fields = ["connection_id", "snapshot__started_at", "total", "snapshot__table_count"]
     rows = rows.order_by("snapshot__started_at", "snapshot_id")
     if not with_rules:
-        return [ScorePoint(*row, {}) for row in rows.values_list(*fields)]
+        return [ScorePoint(*row, {}) for row in rows.values_list(*fields)]  # type: ignore[call-arg]
     return [ScorePoint(*row) for row in rows.values_list(*fields, "rules")]
 
 

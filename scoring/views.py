@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Case, F, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Concat
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog.changes import recent_breaking_changes
 from catalog.documentation import docs_coverage, undocumented_tables
+from catalog.http import SignedInRequest
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
 from scoring.engine import MIN_GAIN
@@ -56,14 +57,14 @@ def _connection(pk: int) -> Connection:
     return get_object_or_404(Connection.objects.select_related("team"), pk=pk)
 
 
-def _require_edit(request: HttpRequest, team: Team) -> None:
+def _require_edit(request: SignedInRequest, team: Team) -> None:
     if not team.can_edit(request.user):
         raise PermissionDenied("Only members of this team can change its scoring.")
 
 
 def _rescore_after_commit(connection_ids: list[int]) -> None:
     for pk in connection_ids:
-        transaction.on_commit(lambda pk=pk: rescore_connection_task.delay(pk))
+        transaction.on_commit(lambda pk=pk: rescore_connection_task.delay(pk))  # type: ignore[misc]
 
 
 def _themes(score: SnapshotScore | None, disabled: set[str]) -> list[dict[str, Any]]:
@@ -124,7 +125,7 @@ def _top_fixes(score: SnapshotScore | None) -> list[dict[str, Any]]:
 
 
 @require_GET
-def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+def scorecard(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     score = latest_score(connection)
     since = week_ago()
@@ -153,7 +154,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def score_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def score_summary(request: SignedInRequest, pk: int) -> HttpResponse:
     """The score box of the connection page (loaded lazily by htmx)."""
     connection = _connection(pk)
     score = latest_score(connection)
@@ -233,7 +234,7 @@ def _ordered(findings: Any, gains: dict[str, float]) -> Any:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def findings(request: HttpRequest, pk: int) -> HttpResponse:
+def findings(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     form = FindingFilterForm(request.GET or None)
     queryset, status = _filtered_findings(connection, form)
@@ -269,7 +270,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def table_findings(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+def table_findings(request: SignedInRequest, pk: int, table_pk: int) -> HttpResponse:
     """A table's score and its current findings (lazy section of the table page)."""
     table = get_object_or_404(
         Table.objects.select_related("connection__team"), pk=table_pk, connection_id=pk
@@ -305,7 +306,7 @@ def table_findings(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse
     return render(request, "scoring/table_findings.html", context)
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
+def _safe_next(request: SignedInRequest, fallback: str) -> str:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -313,7 +314,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def waivers(request: HttpRequest, pk: int) -> HttpResponse:
+def waivers(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     form = WaiverForm(request.POST or None, initial=request.GET.dict() or None)
     if request.method == "POST":
@@ -347,7 +348,7 @@ def waivers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def waiver_revoke(request: HttpRequest, pk: int, waiver_pk: int) -> HttpResponse:
+def waiver_revoke(request: SignedInRequest, pk: int, waiver_pk: int) -> HttpResponse:
     connection = _connection(pk)
     _require_edit(request, connection.team)
     # Another connection's waiver is not found here (it was a silent redirect).
@@ -362,7 +363,7 @@ def waiver_revoke(request: HttpRequest, pk: int, waiver_pk: int) -> HttpResponse
 
 
 def _settings_page(
-    request: HttpRequest, *, team: Team, connection: Connection | None
+    request: SignedInRequest, *, team: Team, connection: Connection | None
 ) -> HttpResponse:
     settings = effective_settings(connection, team_id=team.pk)
     own = {
@@ -471,19 +472,19 @@ def _save_settings_page(
             RuleSetting.objects.filter(**lookup).delete()
         else:
             values = {"enabled": enabled, "severity": severity, "options": options}
-            RuleSetting.objects.update_or_create(**lookup, defaults={**values, "updated_by": user})
+            RuleSetting.objects.update_or_create(**lookup, defaults={**values, "updated_by": user})  # type: ignore[arg-type]
         saved.append(rule_id)
     return saved
 
 
 @require_http_methods(["GET", "POST"])
-def connection_rule_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_rule_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     return _settings_page(request, team=connection.team, connection=connection)
 
 
 @require_http_methods(["GET", "POST"])
-def team_rule_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def team_rule_settings(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     return _settings_page(request, team=team, connection=None)
 
@@ -526,14 +527,14 @@ def _team_rows(teams: Any) -> list[dict[str, Any]]:
 
 
 @require_GET
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: SignedInRequest) -> HttpResponse:
     rows = _team_rows(list(Team.objects.all()))
     rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["team"].name))
     return render(request, "scoring/team_list.html", {"rows": rows})
 
 
 @require_GET
-def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def team_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     latest = SnapshotScore.objects.filter(connection=OuterRef("pk")).order_by(
         "-snapshot__started_at", "-snapshot_id"
@@ -604,7 +605,7 @@ WORKLIST_SIZE = 10
 
 
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: SignedInRequest) -> HttpResponse:
     """A signed-in person's start: their teams' scores and trends, recent breaking
     changes, failing snapshots and the biggest undocumented tables. Constant queries."""
     user = request.user
@@ -645,13 +646,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 # Team management (staff) -----------------------------------------------------------
 
 
-def _require_staff(request: HttpRequest) -> None:
+def _require_staff(request: SignedInRequest) -> None:
     if not request.user.is_staff:
         raise PermissionDenied("Only staff create teams and manage their members.")
 
 
 @require_http_methods(["GET", "POST"])
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: SignedInRequest) -> HttpResponse:
     _require_staff(request)
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -663,7 +664,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def team_member_add(request: HttpRequest, slug: str) -> HttpResponse:
+def team_member_add(request: SignedInRequest, slug: str) -> HttpResponse:
     _require_staff(request)
     team = get_object_or_404(Team, slug=slug)
     form = MemberForm(request.POST)
@@ -671,12 +672,12 @@ def team_member_add(request: HttpRequest, slug: str) -> HttpResponse:
         team.members.add(form.cleaned_data["user"])
         messages.success(request, f"{form.cleaned_data['user'].get_username()} joined {team.name}.")
     else:
-        messages.error(request, " ".join(form.errors["user"]))
+        messages.error(request, " ".join(form.errors["user"]))  # type: ignore[arg-type]
     return redirect("scoring:team_detail", team.slug)
 
 
 @require_POST
-def team_member_remove(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
+def team_member_remove(request: SignedInRequest, slug: str, user_pk: int) -> HttpResponse:
     _require_staff(request)
     team = get_object_or_404(Team, slug=slug)
     member = get_object_or_404(team.members, pk=user_pk)

@@ -51,7 +51,8 @@ def _target(dsn: str, limits: Limits) -> Target:
 
 def introspect(dsn: str, *, limits: Limits = DEFAULT_LIMITS) -> SchemaModel:
     target = _target(dsn, limits)
-    return dialect_module(target.dialect).introspect(target, limits=limits)
+    model: SchemaModel = dialect_module(target.dialect).introspect(target, limits=limits)
+    return model
 
 
 def probe(dsn: str, *, limits: Limits = DEFAULT_LIMITS) -> Probe:

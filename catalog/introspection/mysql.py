@@ -502,7 +502,7 @@ _ZERO_ONE = frozenset({"0", "1"})
 
 
 def _beyond_zero_one(text: str | None) -> bool:
-    return bool(text) and not _ZERO_ONE.issuperset(_NUMBER.findall(text.strip("'")))
+    return bool(text) and not _ZERO_ONE.issuperset(_NUMBER.findall((text or "").strip("'")))
 
 
 def _small_integers(

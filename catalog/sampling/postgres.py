@@ -115,7 +115,7 @@ class _Run:
                     "SELECT pg_catalog.set_config('statement_timeout', %s, true)",
                     (str(timeout_ms),),
                 )
-                return self.conn.execute(statement, params).fetchall()
+                return self.conn.execute(statement, params).fetchall()  # type: ignore[arg-type]
         except pg_errors.QueryCanceled:
             if not recorder.out_of_time():
                 recorder.skip("statement timeout")
@@ -201,7 +201,7 @@ def plans(
         for column in table.columns:
             if column.type_family != TEXT:
                 continue
-            row = found.get((table.schema, table.name, column.name))
+            row = found.get((table.schema, table.name, column.name))  # type: ignore[assignment]
             if row is None:
                 # Never analyzed (or the column is newer than the statistics): only a sample
                 # can tell, unless the table is known to be empty.

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import changes as change_history
 from catalog.forms import ChangeFilterForm
+from catalog.http import SignedInRequest
 from catalog.models import Column, Connection, SchemaChange, Table, Watch
 from scoring.runs import move_waivers
 from scoring.tasks import rescore_connection_task
@@ -22,7 +23,7 @@ CHANGES_PER_PAGE = 50
 
 @require_GET
 @vary_on_headers("HX-Request")
-def connection_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_changes(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     filters = ChangeFilterForm(request.GET or None)
     history = SchemaChange.objects.filter(connection=connection)
@@ -37,7 +38,7 @@ def connection_changes(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         CHANGES_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    change_history.link_tables([connection.pk], page.object_list)
+    change_history.link_tables([connection.pk], page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -53,7 +54,7 @@ def connection_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def table_changes(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+def table_changes(request: SignedInRequest, pk: int, table_pk: int) -> HttpResponse:
     """The table page's own history (loaded into it by htmx; a page of its own without)."""
     table = get_object_or_404(
         Table.objects.select_related("connection__team"), pk=table_pk, connection_id=pk
@@ -71,7 +72,7 @@ def table_changes(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
 
 
 @require_POST
-def undo_rename(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+def undo_rename(request: SignedInRequest, pk: int, change_pk: int) -> HttpResponse:
     change = get_object_or_404(
         SchemaChange.objects.select_related("connection__team", "snapshot"),
         pk=change_pk,
@@ -104,7 +105,7 @@ def undo_rename(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
 # Watching ------------------------------------------------------------------------------
 
 
-def _toggle_watch(request: HttpRequest, **target: object) -> None:
+def _toggle_watch(request: SignedInRequest, **target: object) -> None:
     watches = Watch.objects.filter(user=request.user, **target)
     if request.POST.get("action") == "unwatch":
         watches.delete()
@@ -117,7 +118,7 @@ def _toggle_watch(request: HttpRequest, **target: object) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def connection_watch(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_watch(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     target = {"connection": connection, "table": None, "column": None}
     if request.method == "POST":
@@ -132,7 +133,7 @@ def connection_watch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def table_watch(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+def table_watch(request: SignedInRequest, pk: int, table_pk: int) -> HttpResponse:
     table = get_object_or_404(
         Table.objects.select_related("connection"), pk=table_pk, connection_id=pk
     )
@@ -145,7 +146,7 @@ def table_watch(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
             return redirect(table)
     watches = Watch.objects.filter(user=request.user, table=table).select_related("column")
     watched_columns = [w.column for w in watches if w.column_id]
-    watched_ids = {c.pk for c in watched_columns}
+    watched_ids = {c.pk for c in watched_columns}  # type: ignore[union-attr]
     context = {
         "connection": table.connection,
         "table": table,
@@ -161,7 +162,7 @@ def table_watch(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
 
 
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """The signed-in user's own page: what they watch."""
     watches = Watch.objects.filter(user=request.user).select_related(
         "connection", "table", "column"
@@ -170,6 +171,6 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def unwatch(request: HttpRequest, watch_pk: int) -> HttpResponse:
+def unwatch(request: SignedInRequest, watch_pk: int) -> HttpResponse:
     Watch.objects.filter(pk=watch_pk, user=request.user).delete()
     return redirect("account")

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -21,6 +21,7 @@ from catalog.connections import (
     probe_connection,
 )
 from catalog.forms import ConnectionForm, TableFilterForm, teams_for
+from catalog.http import SignedInRequest
 from catalog.models import Connection, Table
 from catalog.tasks import enqueue_snapshot
 from schemajoy_site.celery import BACKGROUND_UNAVAILABLE
@@ -29,7 +30,7 @@ from scoring.models import Finding, SnapshotScore
 TABLES_PER_PAGE = 50
 
 
-def _editable_connection(request: HttpRequest, pk: int) -> Connection:
+def _editable_connection(request: SignedInRequest, pk: int) -> Connection:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     if not connection.team.can_edit(request.user):
         raise PermissionDenied("Only members of this connection's team can change it.")
@@ -37,7 +38,7 @@ def _editable_connection(request: HttpRequest, pk: int) -> Connection:
 
 
 @require_GET
-def connection_list(request: HttpRequest) -> HttpResponse:
+def connection_list(request: SignedInRequest) -> HttpResponse:
     latest_score = SnapshotScore.objects.filter(connection=OuterRef("pk")).order_by(
         "-snapshot__started_at"
     )
@@ -57,7 +58,7 @@ def connection_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def connection_create(request: HttpRequest) -> HttpResponse:
+def connection_create(request: SignedInRequest) -> HttpResponse:
     teams = teams_for(request.user)
     form = ConnectionForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +71,7 @@ def connection_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _editable_connection(request, pk)
     form = ConnectionForm(request.POST or None, instance=connection, teams=teams_for(request.user))
     if request.method == "POST" and form.is_valid():
@@ -82,7 +83,7 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     filters = TableFilterForm(request.GET or None)
     tables = Table.objects.filter(connection=connection)
@@ -124,7 +125,7 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def snapshot_now(request: HttpRequest, pk: int) -> HttpResponse:
+def snapshot_now(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _editable_connection(request, pk)
     updated = (
         Connection.objects.filter(pk=pk, snapshot_lock_at__isnull=True)
@@ -153,13 +154,13 @@ def snapshot_now(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def snapshot_status(request: HttpRequest, pk: int) -> HttpResponse:
+def snapshot_status(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     return _status_fragment(request, connection)
 
 
 def _status_fragment(
-    request: HttpRequest, connection: Connection, *, notice: str = ""
+    request: SignedInRequest, connection: Connection, *, notice: str = ""
 ) -> HttpResponse:
     latest = connection.snapshots.first()
     response = render(
@@ -179,7 +180,7 @@ def _status_fragment(
 
 
 @require_POST
-def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_test(request: SignedInRequest, pk: int) -> HttpResponse:
     """Test connection: reach the target read-only and report what the role could write."""
     connection = _editable_connection(request, pk)
     result = probe_connection(connection)
@@ -192,7 +193,7 @@ def connection_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def table_detail(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+def table_detail(request: SignedInRequest, pk: int, table_pk: int) -> HttpResponse:
     table = get_object_or_404(
         Table.objects.select_related("connection__team", "first_seen", "dropped_in"),
         pk=table_pk,
@@ -239,7 +240,7 @@ def table_detail(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def connection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET: what deleting removes. POST action=delete: all of it; action=erase: only the
     credentials, and the connection is disabled. The target database is never touched."""
     connection = _editable_connection(request, pk)

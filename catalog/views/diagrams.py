@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -24,6 +24,7 @@ from catalog.diagrams import (
     get_diagram,
 )
 from catalog.erd import inline_svg
+from catalog.http import SignedInRequest
 from catalog.models import Connection, Diagram, Table
 from catalog.tasks import render_diagram
 
@@ -45,9 +46,9 @@ def _connection_view(query: QueryDict) -> View:
     compact = True if query.get("compact") == "1" else None
     common: dict[str, Any] = {"compact": compact, "format": _format(query)}
     if query.get("area"):
-        return View(scope="area", area=query["area"], **common)
+        return View(scope="area", area=query["area"], **common)  # type: ignore[arg-type]
     if query.get("schema"):
-        return View(scope="schema", schema=query["schema"], **common)
+        return View(scope="schema", schema=query["schema"], **common)  # type: ignore[arg-type]
     if query.get("areas") == "1":
         return View(scope="overview", **common)
     if query.get("all") == "1":
@@ -91,7 +92,7 @@ def _result_context(connection: Connection, row: Diagram) -> dict[str, Any]:
     return {"connection": connection, "row": row, "view": view, "svg": svg, "offers": offers}
 
 
-def _page_context(connection: Connection, request: HttpRequest) -> dict[str, Any]:
+def _page_context(connection: Connection, request: SignedInRequest) -> dict[str, Any]:
     schemas = (
         Table.objects.filter(connection=connection, dropped_in__isnull=True)
         .order_by("schema")
@@ -104,7 +105,7 @@ def _page_context(connection: Connection, request: HttpRequest) -> dict[str, Any
 
 
 @require_GET
-def connection_diagram(request: HttpRequest, pk: int) -> HttpResponse:
+def connection_diagram(request: SignedInRequest, pk: int) -> HttpResponse:
     """The whole database, one schema (?schema=), the area map (?areas=1) or one area."""
     connection = get_object_or_404(Connection, pk=pk)
     view = _connection_view(request.GET)
@@ -123,7 +124,7 @@ def connection_diagram(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def table_diagram(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+def table_diagram(request: SignedInRequest, pk: int, table_pk: int) -> HttpResponse:
     """A table's neighbourhood: the htmx fragment on its page, or a page of its own."""
     table = get_object_or_404(
         Table.objects.select_related("connection"), pk=table_pk, connection_id=pk
@@ -150,14 +151,14 @@ def table_diagram(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
 
 
 @require_GET
-def diagram_status(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def diagram_status(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
     """The polled result fragment: still rendering, the diagram, or why it failed."""
     row = get_object_or_404(Diagram.objects.select_related("connection"), pk=key, connection_id=pk)
     return render(request, "catalog/diagram.html#result", _result_context(row.connection, row))
 
 
 @require_GET
-def diagram_file(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def diagram_file(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
     """A rendered diagram as a download, by its cache key."""
     row = get_object_or_404(
         Diagram.objects.select_related("connection"),

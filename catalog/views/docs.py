@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,6 +39,7 @@ from catalog.documentation import (
     total_coverage,
     undocumented_columns,
 )
+from catalog.http import SignedInRequest
 from catalog.markup import render_markdown, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.search import search_catalog
@@ -56,7 +57,7 @@ def _rescore_docs(connection_id: int) -> None:
     )
 
 
-def _require_edit(request: HttpRequest, connection: Connection) -> None:
+def _require_edit(request: SignedInRequest, connection: Connection) -> None:
     if not connection.team.can_edit(request.user):
         raise PermissionDenied("Only members of this connection's team can edit its docs.")
 
@@ -77,7 +78,7 @@ def _doc_target(pk: int, table_pk: int, column_pk: int | None) -> tuple[Table, T
 
 
 def _doc_context(
-    request: HttpRequest, table: Table, obj: Table | Column, **extra: Any
+    request: SignedInRequest, table: Table, obj: Table | Column, **extra: Any
 ) -> dict[str, Any]:
     return {
         "connection": table.connection,
@@ -91,7 +92,7 @@ def _doc_context(
 
 @require_GET
 def doc_display(
-    request: HttpRequest, pk: int, table_pk: int, column_pk: int | None = None
+    request: SignedInRequest, pk: int, table_pk: int, column_pk: int | None = None
 ) -> HttpResponse:
     """The rendered description (what "Cancel" swaps back in)."""
     table, obj = _doc_target(pk, table_pk, column_pk)
@@ -101,7 +102,7 @@ def doc_display(
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def doc_edit(
-    request: HttpRequest, pk: int, table_pk: int, column_pk: int | None = None
+    request: SignedInRequest, pk: int, table_pk: int, column_pk: int | None = None
 ) -> HttpResponse:
     """GET: the edit form. POST: save, then the rendered description (or the conflict form)."""
     table, obj = _doc_target(pk, table_pk, column_pk)
@@ -120,7 +121,7 @@ def doc_edit(
         return HttpResponse("base_version is required.", status=400)
     save = set_column_doc if isinstance(obj, Column) else set_table_doc
     try:
-        if save(obj, text, user=request.user, base_version=base_version) is not None:
+        if save(obj, text, user=request.user, base_version=base_version) is not None:  # type: ignore[arg-type]
             _rescore_docs(table.connection_id)
     except DocConflict as conflict:
         context = _doc_context(
@@ -144,7 +145,7 @@ def doc_edit(
 
 
 @require_http_methods(["GET", "POST"])
-def doc_preview(request: HttpRequest) -> HttpResponse:
+def doc_preview(request: SignedInRequest) -> HttpResponse:
     """Markdown -> sanitised HTML, for the live preview beside the editor."""
     text = (request.POST if request.method == "POST" else request.GET).get("text", "")
     error = too_long_message(text)
@@ -160,13 +161,13 @@ def doc_preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def doc_history(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
+def doc_history(request: SignedInRequest, pk: int, table_pk: int) -> HttpResponse:
     table = _table(pk, table_pk)
     revisions = list(
         DocRevision.objects.filter(table=table).select_related("author", "column")[:200]
     )
     for revision in revisions:
-        revision.diff = list(
+        revision.diff = list(  # type: ignore[attr-defined]
             difflib.unified_diff(
                 revision.before.splitlines(), revision.after.splitlines(), lineterm="", n=2
             )
@@ -184,7 +185,7 @@ def doc_history(request: HttpRequest, pk: int, table_pk: int) -> HttpResponse:
 
 
 @require_POST
-def doc_revert(request: HttpRequest, pk: int, table_pk: int, revision_pk: int) -> HttpResponse:
+def doc_revert(request: SignedInRequest, pk: int, table_pk: int, revision_pk: int) -> HttpResponse:
     table = _table(pk, table_pk)
     _require_edit(request, table.connection)
     revision = get_object_or_404(DocRevision, pk=revision_pk, table=table)
@@ -204,7 +205,7 @@ def doc_revert(request: HttpRequest, pk: int, table_pk: int, revision_pk: int) -
 # COMMENT SQL and dbt -------------------------------------------------------------
 
 
-def _scoped_tables(request: HttpRequest, connection: Connection) -> tuple[Any, str]:
+def _scoped_tables(request: SignedInRequest, connection: Connection) -> tuple[Any, str]:
     tables = Table.objects.filter(connection=connection)
     scope = connection.name
     if table_pk := request.GET.get("table"):
@@ -219,7 +220,7 @@ def _scoped_tables(request: HttpRequest, connection: Connection) -> tuple[Any, s
 
 @require_GET
 @vary_on_headers("HX-Request")
-def comment_sql_view(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_sql_view(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     tables, scope = _scoped_tables(request, connection)
     sql = comment_sql(tables, connection.dialect)
@@ -233,7 +234,7 @@ def comment_sql_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def dbt_export(request: HttpRequest, pk: int) -> HttpResponse:
+def dbt_export(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     schema = request.GET.get("schema") or None
     response = HttpResponse(
@@ -244,7 +245,7 @@ def dbt_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def dbt_import(request: HttpRequest, pk: int) -> HttpResponse:
+def dbt_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Upload dbt files -> a preview of the plan (kept server-side, by token) -> apply.
 
     Bodies over SCHEMAJOY_UPLOAD_MAX_BYTES never get here: RequestLimitsMiddleware refuses
@@ -258,7 +259,7 @@ def dbt_import(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"] = "Choose a schema.yml, sources.yml or manifest.json to upload."
         else:
             try:
-                plan = plan_dbt_import(connection, [(f.name, f.read()) for f in uploads])
+                plan = plan_dbt_import(connection, [(f.name or "", f.read()) for f in uploads])
             except DbtImportError as exc:
                 context["error"] = str(exc)
             else:
@@ -269,7 +270,7 @@ def dbt_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def dbt_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def dbt_import_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     _require_edit(request, connection)
     plan = take_import_preview(
@@ -296,7 +297,7 @@ def dbt_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def coverage(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage(request: SignedInRequest, pk: int) -> HttpResponse:
     """Docs coverage of a connection, in total and per schema (a fragment of its page)."""
     connection = get_object_or_404(Connection, pk=pk)
     by_schema = docs_coverage_by_schema([connection.pk])
@@ -308,7 +309,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def undocumented(request: HttpRequest, pk: int) -> HttpResponse:
+def undocumented(request: SignedInRequest, pk: int) -> HttpResponse:
     """Columns with no description from any source: a list to work through, editable in place."""
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     columns = undocumented_columns(
@@ -341,11 +342,11 @@ def undocumented(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     results = search_catalog(query)
     for item in [*results.tables, *results.columns]:
-        item.effective = effective_description(item)
+        item.effective = effective_description(item)  # type: ignore[attr-defined, arg-type]
     context = {"q": query, "results": results, "search_url": reverse("catalog:search")}
     template = "catalog/docs/search.html"
     return render(request, template + "#results" if request.htmx else template, context)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from catalog.http import SignedInRequest
 from catalog.lineage import LineageError, read_lineage, store_lineage
 from catalog.models import Connection, DbtLineage
 
 
 @require_http_methods(["GET", "POST"])
-def dbt_lineage(request: HttpRequest, pk: int) -> HttpResponse:
+def dbt_lineage(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET: the tables dbt sources read and the models downstream. POST: a new manifest."""
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
     can_edit = connection.team.can_edit(request.user)
@@ -25,7 +26,7 @@ def dbt_lineage(request: HttpRequest, pk: int) -> HttpResponse:
         upload = request.FILES.get("manifest")
         if upload is None:
             error = "Choose the dbt project's target/manifest.json to upload."
-        elif upload.size > settings.SCHEMAJOY_UPLOAD_MAX_BYTES:
+        elif (upload.size or 0) > settings.SCHEMAJOY_UPLOAD_MAX_BYTES:
             error = f"Uploads are limited to {settings.SCHEMAJOY_UPLOAD_MAX_BYTES // 2**20} MB."
         else:
             try:

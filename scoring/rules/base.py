@@ -1,10 +1,8 @@
 """What a rule is, what it reports, and the context it runs in (pure).
 
-A rule is data plus a function: ``check(schema, options)`` yields one ``Outcome`` per object
-it applies to, passing (``message`` is None) or failing. A pass may also be yielded as a
-bare ``(unit, object)`` pair: a big schema has a million passes, and a plain tuple costs a
-fraction of a named one. Reporting the passes as well makes
-"passing / applicable" exact, which the engine needs for pass rates; a rule never computes
+A rule is data plus a function: ``check(schema, options)`` yields a ``Verdict`` for every
+object it applies to: ``passed(unit, object)`` or a failing ``Outcome(unit, object, message,
+...)``, or ``passes(unit, objects)`` for several passing objects of one unit at once. Reporting the passes as well makes "passing / applicable" exact, which the engine needs for pass rates; a rule never computes
 a score itself (that is ``engine.py``'s job).
 
 Objects are named ``schema.table`` or ``schema.table.column``; a composite foreign key is
@@ -26,7 +24,7 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 from itertools import chain, compress
 from operator import attrgetter
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeAlias, TypeVar, cast
 
 from catalog.inflection import split_words
 from catalog.introspection.model import Column, SchemaModel, Table
@@ -101,17 +99,30 @@ class Outcome(NamedTuple):
 
 
 class Passes(NamedTuple):
-    """Several passing objects of one unit in one outcome: a rule that finds a whole table
-    clean says so once instead of once per column (the engine adds ``total``). Hot paths
-    yield the plain tuple ``(unit, objects, len(objects))``: same shape, less cost."""
+    """Several passing objects of one unit in one verdict: a rule that finds a whole table
+    clean says so once instead of once per column."""
 
     unit: str
     objects: tuple[str, ...]
-    total: int  # len(objects), so the engine need not count
+
+
+# One passing object, as a bare (unit, object) pair: a big schema has a million passes, and
+# bench.scoring ran 18% slower with every pass an Outcome (a NamedTuple is built in Python).
+Passed: TypeAlias = tuple[str, str]
+
+# What a check yields: one object's outcome, one passing object, or several passing objects
+# of one unit. The engine tells them apart by type (isinstance).
+Verdict: TypeAlias = Outcome | Passed | Passes
+
+
+def passed(unit: str, obj: str) -> Passed:
+    """A passing object."""
+    return unit, obj
 
 
 def passes(unit: str, objects: tuple[str, ...]) -> Passes:
-    return Passes(unit, objects, len(objects))
+    """Several passing objects of one unit."""
+    return Passes(unit, objects)
 
 
 def lane_severity(base: Severity, lane: str | None) -> Severity:
@@ -173,7 +184,7 @@ class RuleContext:
         )
 
 
-Check = Callable[["Schema", Mapping[str, Any]], Iterable[Outcome | Passes | tuple[str, str]]]
+Check = Callable[["Schema", Mapping[str, Any]], Iterable[Verdict]]
 
 # (table, column, object name "schema.table.column", unit "schema.table")
 ColumnRef = tuple[Table, Column, str, str]
@@ -197,17 +208,14 @@ class Rule:
         """Every outcome on ``model`` (a fresh Schema: for tests and one-off use)."""
         ctx = ctx or RuleContext()
         out: list[Outcome] = []
-        for o in self.check(Schema(model, ctx), ctx.options_for(self)):
-            if len(o) == 5:  # an Outcome, or a plain tuple in its shape
-                out.append(o if type(o) is Outcome else Outcome(*o))
-            elif len(o) == 3:
-                out.extend(Outcome(o[0], obj) for obj in cast(Passes, o)[1])
+        for verdict in self.check(Schema(model, ctx), ctx.options_for(self)):
+            if isinstance(verdict, Outcome):
+                out.append(verdict)
+            elif isinstance(verdict, Passes):
+                out.extend(Outcome(verdict.unit, obj) for obj in verdict.objects)
             else:
-                out.append(Outcome(*o))
+                out.append(Outcome(*verdict))
         return out
-
-    def failures(self, model: SchemaModel, ctx: RuleContext | None = None) -> list[Outcome]:
-        return [o for o in self.outcomes(model, ctx) if o.failed]
 
 
 def glob_matcher(patterns: Iterable[str]) -> Callable[[str], Any] | None:
@@ -344,7 +352,3 @@ def column_object(table: Table, column: str) -> str:
 
 def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "0%"
-
-
-def passed(unit: str, obj: str) -> Outcome:
-    return Outcome(unit, obj)

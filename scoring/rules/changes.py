@@ -12,7 +12,17 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
-from scoring.rules.base import CHANGES, TABLE, ChangeFact, Outcome, Rule, Schema, Severity
+from scoring.rules.base import (
+    CHANGES,
+    TABLE,
+    ChangeFact,
+    Outcome,
+    Rule,
+    Schema,
+    Severity,
+    Verdict,
+    passed,
+)
 
 FIX = "Announce the next one with `check_release --announce` before it ships."
 RENAMES = frozenset({"table_renamed", "column_renamed"})
@@ -33,10 +43,10 @@ def _spelled(change: ChangeFact) -> str:
     return change.kind.replace("_", " ")
 
 
-def check_unannounced(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_unannounced(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for change in _latest_per_object(schema.ctx.changes):
         if change.announced_at is not None:
-            yield Outcome(change.table, change.object)
+            yield passed(change.table, change.object)
         else:
             yield Outcome(
                 change.table,
@@ -47,14 +57,14 @@ def check_unannounced(schema: Schema, options: Mapping[str, Any]) -> Iterator[Ou
             )
 
 
-def check_short_notice(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_short_notice(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     notice = timedelta(days=options["notice_days"])
     for change in _latest_per_object(schema.ctx.changes):
         if change.announced_at is None:
             continue  # chg-unannounced-breaking's business
         given = change.detected_at - change.announced_at
         if given >= notice:
-            yield Outcome(change.table, change.object)
+            yield passed(change.table, change.object)
         else:
             hours = max(given.total_seconds(), 0) / 3600
             said = f"{hours / 24:.1f} days" if hours >= 24 else f"{hours:.0f} hours"
@@ -69,12 +79,12 @@ def check_short_notice(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
 
 def check_rename_without_transition(
     schema: Schema, options: Mapping[str, Any]
-) -> Iterator[Outcome]:
+) -> Iterator[Verdict]:
     for change in _latest_per_object(schema.ctx.changes):
         if change.kind not in RENAMES:
             continue
         if change.transition:
-            yield Outcome(change.table, change.object)
+            yield passed(change.table, change.object)
         else:
             what = "view" if change.kind == "table_renamed" else "generated column"
             yield Outcome(

@@ -12,24 +12,24 @@ from functools import lru_cache
 from typing import Any
 
 from catalog.inflection import snake, split_words
-from scoring.rules.base import COLUMN, DOCS, TABLE, Outcome, Rule, Schema, Severity
+from scoring.rules.base import COLUMN, DOCS, TABLE, Outcome, Rule, Schema, Severity, Verdict, passed
 
 SELF_DESCRIBING = ("id", "created_at", "updated_at", "deleted_at")
 PLACEHOLDERS = ("todo", "tbd", "fixme", "-", "n/a", "...", "?")
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
-def check_table_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_table_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table in schema.tables:
         unit = table.qualified_name
         if schema.description(unit, table.comment):
-            yield unit, unit
+            yield passed(unit, unit)
         else:
             kind = "view" if table.is_view else "table"
             yield Outcome(unit, unit, f"The {kind} {table.name} has no description.")
 
 
-def check_column_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_column_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     self_describing = {snake(n) for n in options["self_describing"]}
     snaked = schema.snake_names
     documented: dict[tuple[str, str], bool] = {}
@@ -59,10 +59,9 @@ def check_column_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator
             continue
         comment = column.comment
         if (comment and not comment.isspace()) if comments_only else describe(obj, comment):
-            yield unit, obj
+            yield passed(unit, obj)
         else:
-            # A plain tuple in Outcome's shape: this rule fails most columns of most schemas.
-            yield unit, obj, f"The column {name} of {table.name} has no description.", None, None
+            yield Outcome(unit, obj, f"The column {name} of {table.name} has no description.")
 
 
 def _normal(text: str) -> str:
@@ -87,7 +86,7 @@ def placeholder_reason(description: str, name: str) -> str | None:
     return None
 
 
-def check_placeholder(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_placeholder(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     describe = schema.description
     # Only the database comments count when nobody wrote a description: most columns have
     # none, and are passed over without a call.
@@ -105,7 +104,7 @@ def check_placeholder(schema: Schema, options: Mapping[str, Any]) -> Iterator[Ou
                 continue
             reason = placeholder_reason(text, name)
             if reason is None:
-                yield unit, obj
+                yield passed(unit, obj)
             else:
                 yield Outcome(unit, obj, f"The description of {name} is {reason}: {text!r}.")
 

@@ -17,6 +17,8 @@ from scoring.rules.base import (
     Rule,
     Schema,
     Severity,
+    Verdict,
+    passed,
 )
 
 _NEXTVAL = re.compile(r"nextval\('([^']+)'")
@@ -43,23 +45,23 @@ def _key_candidate(table: Table) -> str | None:
     return None
 
 
-def check_pk_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_pk_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table in schema.base_tables:
         unit = table.qualified_name
         if table.primary_key is not None or unique_substitute(table) is not None:
-            yield unit, unit
+            yield passed(unit, unit)
             continue
         candidate = _key_candidate(table)
         fix = schema.sql.add_primary_key(table, (candidate,)) if candidate else None
         yield Outcome(unit, unit, "No primary key and no unique NOT NULL substitute.", fix)
 
 
-def check_pk_unique_substitute(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_pk_unique_substitute(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table in schema.base_tables:
         unit = table.qualified_name
         substitute = unique_substitute(table) if table.primary_key is None else None
         if substitute is None:
-            yield unit, unit
+            yield passed(unit, unit)
             continue
         cols = ", ".join(substitute)
         yield Outcome(
@@ -70,7 +72,7 @@ def check_pk_unique_substitute(schema: Schema, options: Mapping[str, Any]) -> It
         )
 
 
-def check_pk_misleading_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_pk_misleading_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table in schema.base_tables:
         if table.primary_key is None:
             continue
@@ -79,7 +81,7 @@ def check_pk_misleading_id(schema: Schema, options: Mapping[str, Any]) -> Iterat
             continue
         unit = table.qualified_name
         if id_column in table.primary_key.columns:
-            yield unit, unit
+            yield passed(unit, unit)
         else:
             key = ", ".join(table.primary_key.columns)
             yield Outcome(
@@ -97,7 +99,7 @@ def _pk_pattern(template: str) -> re.Pattern[str]:
     )
 
 
-def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
     pattern = _pk_pattern(options["pk_name_pattern"])
     for table in schema.base_tables:
@@ -118,7 +120,7 @@ def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterato
             key in {f"id_{s}" for s in singulars}
             or ((tag := column_prefix(table)) is not None and key == f"{tag}_id")
         ):
-            yield unit, unit
+            yield passed(unit, unit)
         else:
             short = "_".join(singular_phrase(split_words(strip_prefix(table.name, prefixes))))
             expected = short + "_id" if short else "id"
@@ -133,7 +135,7 @@ def _uuid_width(column: Column) -> bool:
     return column.max_length == 32 and not {"uuid", "guid"}.isdisjoint(split_words(column.name))
 
 
-def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     # Only where a uuid type exists: Django stores UUIDs as char(32) on MySQL and SQLite.
     if not schema.sql.has_uuid_type:
         return
@@ -144,7 +146,7 @@ def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Itera
         columns = [table.column(name) for name in table.primary_key.columns]
         stringly = [c for c in columns if c and c.type_family == TEXT and _uuid_width(c)]
         if not stringly:
-            yield unit, unit
+            yield passed(unit, unit)
             continue
         column = stringly[0]
         uuid = schema.sql.type_name(UUID) or "uuid"
@@ -169,7 +171,7 @@ def _serial_fix(schema: Schema, table: Table, column: str, sequence: str) -> str
     )
 
 
-def check_pk_serial(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_pk_serial(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     if not schema.sql.has_identity_columns:
         return
     for table in schema.base_tables:
@@ -184,7 +186,7 @@ def check_pk_serial(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outc
                 serial = (name, match.group(1))
                 break
         if serial is None:
-            yield unit, unit
+            yield passed(unit, unit)
         else:
             yield Outcome(
                 unit,

@@ -34,10 +34,12 @@ from scoring.rules.base import (
     NAMING,
     TABLE,
     Outcome,
-    Passes,
     Rule,
     Schema,
     Severity,
+    Verdict,
+    passed,
+    passes,
     percent,
 )
 from scoring.rules.timestamps import CREATED, UPDATED
@@ -136,7 +138,9 @@ def _populations(schema: Schema) -> dict[str, tuple[list[NameGroup], Counter[str
     """tables/columns -> every name in scope by table, and how often each distinct name occurs."""
 
     def build() -> dict[str, tuple[list[NameGroup], Counter[str]]]:
-        tables = [(t, t.qualified_name, (t.name,), (t.qualified_name,)) for t in schema.tables]
+        tables: list[NameGroup] = [
+            (t, t.qualified_name, (t.name,), (t.qualified_name,)) for t in schema.tables
+        ]
         columns = [
             (t, unit, tuple(c.name for c in t.columns), objects)
             for t, unit, objects, _ in schema.column_groups
@@ -157,18 +161,18 @@ def _judge(
     population: str,
     groups: list[NameGroup],
     bad: Mapping[str, tuple[str, str | None]],
-) -> Iterator[Outcome | Passes | tuple[str, str]]:
+) -> Iterator[Verdict]:
     """Outcomes of a rule that judges names alone. ``bad`` maps each failing name to its
     message and its new name (None: no rename fixes it). A group without a bad name is
     one Passes: 100,000 columns, mostly clean, need not be yielded one by one."""
     for table, unit, names, objects in groups:
         if bad.keys().isdisjoint(names):
-            yield unit, objects, len(objects)  # a Passes, without the NamedTuple's cost
+            yield passes(unit, objects)
             continue
         for name, obj in zip(names, objects, strict=True):
             verdict = bad.get(name)
             if verdict is None:
-                yield unit, obj
+                yield passed(unit, obj)
                 continue
             message, new = verdict
             fix = None
@@ -190,7 +194,7 @@ def _casing_dominance(
     )
 
 
-def check_casing_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_casing_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     threshold = options["threshold"]
     for population, (names, counts) in _populations(schema).items():
         expected = _expected(options, population)
@@ -213,7 +217,7 @@ def check_casing_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator
         yield from _judge(schema, population, names, bad)
 
 
-def check_no_dominant_convention(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_no_dominant_convention(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     if options.get("expected"):
         return  # fixed checking: there is a convention by decree
     problems = []
@@ -232,7 +236,7 @@ def check_no_dominant_convention(schema: Schema, options: Mapping[str, Any]) -> 
         text = "; ".join(problems)
         yield Outcome(DATABASE, DATABASE, text[:1].upper() + text[1:] + ".")
     else:
-        yield Outcome(DATABASE, DATABASE)
+        yield passed(DATABASE, DATABASE)
 
 
 def _unquoted_ok(name: str, folds_to_lower: bool) -> str | None:
@@ -252,7 +256,7 @@ def _unquoted_ok(name: str, folds_to_lower: bool) -> str | None:
     return None
 
 
-def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     folds = schema.sql.folds_to_lower
     for population, (names, counts) in _populations(schema).items():
         bad = {}
@@ -338,7 +342,7 @@ RESERVED = {
 _DIALECT_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL", "sqlite": "SQLite"}
 
 
-def check_reserved_word(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_reserved_word(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     reserved = RESERVED.get(schema.model.dialect, frozenset()) | {
         w.lower() for w in options["extra_words"]
     }
@@ -356,7 +360,7 @@ def _entity_words(name: str, prefixes: frozenset[str]) -> tuple[str, ...]:
     return split_words(strip_prefix(name, prefixes))
 
 
-def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     prefixes = schema.memo("table_prefixes", lambda: table_prefixes(schema.model))
     junctions = schema.junctions
     tables = [t for t in schema.base_tables if t.key not in junctions]
@@ -381,7 +385,7 @@ def check_inflection_outlier(schema: Schema, options: Mapping[str, Any]) -> Iter
         unit = table.qualified_name
         words, number = readings[table.key]
         if number is None or number == dominant:
-            yield unit, unit
+            yield passed(unit, unit)
             continue
         last = words[-1]
         new_last = singularize(last) if dominant == SINGULAR else pluralize(last)
@@ -423,7 +427,7 @@ def _rebase(name: str, suffix: str, new_suffix: str) -> str:
     return base + ("" if new_suffix == NO_SUFFIX else new_suffix)
 
 
-def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     columns = [
         (table, fk.columns[0])
         for table in schema.base_tables
@@ -450,7 +454,7 @@ def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Itera
         obj = f"{unit}.{column}"
         suffix = fk_suffix(column)
         if suffix is None or suffix == dominant:
-            yield unit, obj
+            yield passed(unit, obj)
             continue
         new = _rebase(column, suffix, dominant)
         # Never into a worse name: a reserved word (type_id -> type, new_id -> new) needs
@@ -475,7 +479,7 @@ PREFIXED = "a verb prefix (is_, has_, can_, ...)"
 BARE = "no verb prefix"
 
 
-def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     verbs = BOOLEAN_VERBS | {v.lower() for v in options["extra_prefixes"]}
     columns = schema.base_columns_of({BOOLEAN})
 
@@ -494,7 +498,7 @@ def check_boolean_prefix(schema: Schema, options: Mapping[str, Any]) -> Iterator
     for _table, column, obj, unit in columns:
         this = style(column.name)
         if this == dominant:
-            yield unit, obj
+            yield passed(unit, obj)
         else:
             yield Outcome(
                 unit,
@@ -511,7 +515,7 @@ CONCEPTS = {
 }
 
 
-def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     concept_of = {
         snake(spelling): concept
         for concept, spellings in options["concepts"].items()
@@ -539,7 +543,7 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
         summary = ", ".join(f"{s} ({n})" for s, n in ranked)
         for table, name, obj, unit, spelling in uses:
             if len(ranked) == 1 or (spelling == dominant and not tie):
-                yield unit, obj
+                yield passed(unit, obj)
             elif tie:
                 yield Outcome(
                     unit,

@@ -20,6 +20,8 @@ from scoring.rules.base import (
     Rule,
     Schema,
     Severity,
+    Verdict,
+    passed,
     table_globs,
 )
 
@@ -85,7 +87,7 @@ def _is_boolean(column: Column) -> bool:
     return column.type_family == BOOLEAN
 
 
-def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     ignored = table_globs(options["ignore_tables"])
     marked, junctions = markers(schema, options), schema.junctions
     logs = deletion_logs(schema)
@@ -95,7 +97,7 @@ def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator
             continue
         unit = table.qualified_name
         if key in marked:
-            yield unit, unit
+            yield passed(unit, unit)
         else:
             yield Outcome(
                 unit,
@@ -105,7 +107,7 @@ def check_marker_missing(schema: Schema, options: Mapping[str, Any]) -> Iterator
             )
 
 
-def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table, found in markers(schema, options).values():
         unit = table.qualified_name
         for column, style in found:
@@ -131,20 +133,20 @@ def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
             if problem:
                 yield Outcome(unit, obj, problem + ".", fix)
             else:
-                yield unit, obj
+                yield passed(unit, obj)
 
 
-def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     profiles = schema.observations.tables
     for table, found in markers(schema, options).values():
         unit = table.qualified_name
         if {style for _, style in found} != {STAMP, FLAG}:
-            yield unit, unit
+            yield passed(unit, unit)
             continue
         names = " and ".join(c.name for c, _ in found)
         profile = profiles.get(unit)
         disagreements = profile.marker_disagreements if profile else None
-        if disagreements:
+        if profile and disagreements:
             yield Outcome(
                 unit,
                 unit,
@@ -156,7 +158,7 @@ def check_dual_markers(schema: Schema, options: Mapping[str, Any]) -> Iterator[O
             yield Outcome(unit, unit, f"Both {names} mark deletion: which one is the truth?")
 
 
-def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     styles: dict[str, str] = {}
     for table, columns in markers(schema, options).values():
         found = {style for _, style in columns}
@@ -170,7 +172,7 @@ def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iter
     summary = ", ".join(f"{n} {style}" for style, n in ranked)
     for unit, style in styles.items():
         if len(ranked) == 1 or (style == dominant and not tie):
-            yield unit, unit
+            yield passed(unit, unit)
         elif tie:
             yield Outcome(unit, unit, f"Soft-delete markers are split evenly: {summary} tables.")
         else:
@@ -181,7 +183,7 @@ def check_convention_outlier(schema: Schema, options: Mapping[str, Any]) -> Iter
             )
 
 
-def check_hard_delete_observed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_hard_delete_observed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     profiles = schema.observations.tables
     if not profiles:
         return
@@ -200,7 +202,7 @@ def check_hard_delete_observed(schema: Schema, options: Mapping[str, Any]) -> It
                 f"{deleted} rows were hard-deleted since the last snapshot, despite the soft-delete marker.",
             )
         else:
-            yield unit, unit
+            yield passed(unit, unit)
 
 
 def fk_object(table: Table, columns: tuple[str, ...]) -> str:
@@ -211,13 +213,13 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def check_cascade_delete(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_cascade_delete(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table in schema.base_tables:
         unit = table.qualified_name
         for fk in table.foreign_keys:
             obj = fk_object(table, fk.columns)
             if fk.on_delete.upper() != "CASCADE":
-                yield unit, obj
+                yield passed(unit, obj)
                 continue
             yield Outcome(
                 unit,

@@ -33,6 +33,8 @@ from scoring.rules.base import (
     Rule,
     Schema,
     Severity,
+    Verdict,
+    passed,
     table_globs,
 )
 
@@ -138,7 +140,7 @@ def _to_timestamp(
     return schema.sql.alter_type(table, column, kind, using=using) if kind else None
 
 
-def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     profiles = schema.observations.columns
     confirm = not schema.sql.has_column_types
     for table, column, obj, unit in _moment_columns(schema):
@@ -152,7 +154,7 @@ def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[
             elif profile is None:
                 note = " (declared type; not confirmed by sampling)"
         if not failed:
-            yield unit, obj
+            yield passed(unit, obj)
             continue
         yield Outcome(
             unit,
@@ -162,10 +164,10 @@ def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[
         )
 
 
-def check_ts_string_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_ts_string_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table, column, obj, unit in _moment_columns(schema, stored=True):
         if not is_string_form(column):
-            yield unit, obj
+            yield passed(unit, obj)
             continue
         yield Outcome(
             unit,
@@ -175,10 +177,10 @@ def check_ts_string_typed(schema: Schema, options: Mapping[str, Any]) -> Iterato
         )
 
 
-def check_ts_epoch_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_ts_epoch_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table, column, obj, unit in _moment_columns(schema, stored=True):
         if column.type_family != INTEGER:
-            yield unit, obj
+            yield passed(unit, obj)
             continue
         divisor = epoch_divisor(column)
         if divisor is None:
@@ -200,7 +202,7 @@ def check_ts_epoch_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator
         )
 
 
-def check_ts_without_tz(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_ts_without_tz(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     mode = schema.sql.naive_timestamps
     if mode == "none":
         return
@@ -208,7 +210,7 @@ def check_ts_without_tz(schema: Schema, options: Mapping[str, Any]) -> Iterator[
     checked = {TIMESTAMP, TIMESTAMPTZ, TIMETZ} if mode == "score" else {TIMESTAMP, TIMESTAMPTZ}
     for table, column, obj, unit in schema.base_columns_of(checked):
         if column.type_family == TIMESTAMPTZ:
-            yield unit, obj
+            yield passed(unit, obj)
         elif mode == "info":
             yield Outcome(
                 unit,
@@ -279,7 +281,7 @@ def _row_moments(schema: Schema) -> set[tuple[str, str]]:
 
 
 def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
-    def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
         skipped = table_globs((*options["ignore_tables"], *options.get("append_only", ())))
         aliases = options["aliases"] or default_aliases
         found, dominant = _spelled(schema, aliases)
@@ -295,7 +297,9 @@ def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
                 continue
             unit = table.qualified_name
             if table.key in found:
-                yield unit, unit  # another spelling than the dominant: name-concept-synonyms
+                yield passed(
+                    unit, unit
+                )  # another spelling than the dominant: name-concept-synonyms
                 continue
             taken = snake(name) in words[table.key]
             yield Outcome(
@@ -308,7 +312,7 @@ def _audit_check(kind: str, default_aliases: tuple[str, ...]) -> Any:
     return check
 
 
-def check_ts_audit_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_ts_audit_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     created = {snake(a) for a in options["created_aliases"]}
     audit = created | {snake(a) for a in options["updated_aliases"]}
     snaked = schema.snake_names
@@ -332,12 +336,12 @@ def check_ts_audit_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator
                 schema.sql.set_not_null(table, column),
             )
         else:
-            yield unit, obj
+            yield passed(unit, obj)
 
 
 def check_ts_updated_before_created(
     schema: Schema, options: Mapping[str, Any]
-) -> Iterator[Outcome]:
+) -> Iterator[Verdict]:
     profiles = schema.observations.tables
     for table in schema.base_tables:
         unit = table.qualified_name
@@ -352,7 +356,7 @@ def check_ts_updated_before_created(
         if profile.future_timestamps:
             problems.append(f"{profile.future_timestamps} have a timestamp over 5 minutes ahead")
         if not problems:
-            yield unit, unit
+            yield passed(unit, unit)
         else:
             yield Outcome(
                 unit, unit, f"Of {profile.sampled_rows} sampled rows, {' and '.join(problems)}."

@@ -37,6 +37,9 @@ from scoring.rules.base import (
     Rule,
     Schema,
     Severity,
+    Verdict,
+    passed,
+    passes,
 )
 from scoring.rules.timestamps import is_moment_name, is_stored_moment_name
 
@@ -79,7 +82,7 @@ def _alter_to(schema: Schema, table: Table, column: Column, target: Column) -> s
     return schema.sql.alter_type(table, column, target.data_type)
 
 
-def check_fk_declared_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_fk_declared_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     model = schema.model
     for table in schema.base_tables:
         unit = table.qualified_name
@@ -95,7 +98,7 @@ def check_fk_declared_mismatch(schema: Schema, options: Mapping[str, Any]) -> It
                 if column.data_type == target.data_type or normal_type(column) == normal_type(
                     target
                 ):
-                    yield unit, obj
+                    yield passed(unit, obj)
                     continue
                 kind = "width" if column.type_family == target.type_family else "type"
                 yield Outcome(
@@ -107,7 +110,7 @@ def check_fk_declared_mismatch(schema: Schema, options: Mapping[str, Any]) -> It
                 )
 
 
-def check_fk_inferred_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_fk_inferred_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     model = schema.model
     for ref in schema.references(options["ignore"]).references(include_declared=False):
         if (ref.schema, ref.table) not in schema.in_scope:
@@ -121,7 +124,7 @@ def check_fk_inferred_mismatch(schema: Schema, options: Mapping[str, Any]) -> It
         unit = table.qualified_name
         obj = f"{unit}.{column.name}"
         if column.type_family == target.type_family:
-            yield unit, obj
+            yield passed(unit, obj)
             continue
         yield Outcome(
             unit,
@@ -165,7 +168,7 @@ def _compared(column: Column) -> str:
     return _COMPARED_FAMILY.get(column.type_family, column.type_family)
 
 
-def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     generic = {n.lower() for n in options["ignore_names"]}
     snake = schema.snake_names.__getitem__
     # Per base table, its columns' names as words; counted and paired with their compared
@@ -203,15 +206,15 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
         if mixed.isdisjoint(names):
             ok = tuple(compress(objects, map(agreed.__contains__, names)))
             if ok:
-                yield unit, ok, len(ok)  # a Passes
+                yield passes(unit, ok)
             continue
         for name, (_, column, obj, _) in zip(names, refs, strict=True):
             if name in agreed:
-                yield unit, obj
+                yield passed(unit, obj)
             elif name in mixed:
                 dominant, tie, summary, model_type = verdicts[name]
                 if _compared(column) == dominant and not tie:
-                    yield unit, obj
+                    yield passed(unit, obj)
                 elif tie:
                     yield Outcome(
                         unit,
@@ -270,7 +273,7 @@ def encoded_kind(profile: ValueProfile, options: Mapping[str, Any]) -> str | Non
 
 
 def _encodes(kind: str) -> Any:
-    def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+    def check(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
         profiles = schema.observations.columns
         if not profiles:
             return
@@ -281,10 +284,10 @@ def _encodes(kind: str) -> Any:
                 continue
             found = encoded_kind(profile, options)
             if found != kind:
-                yield unit, obj
+                yield passed(unit, obj)
                 continue
             if found in (obs.INT, obs.DECIMAL) and is_stored_moment_name(column.name):
-                yield unit, obj  # 20261205081500 is a moment: ts-string-typed's finding
+                yield passed(unit, obj)  # 20261205081500 is a moment: ts-string-typed's finding
                 continue
             share = profile.parses.get(kind, 0) / profile.sampled
             target = schema.sql.type_name(_FIX_TYPES[kind])
@@ -346,7 +349,7 @@ def is_money_name(name: str) -> bool:
     )
 
 
-def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     target = schema.sql.type_name(MONEY_NUMERIC)
     money_names = {name for name in schema.snake_names if is_money_name(name)}
     candidates = schema.base_columns_named(money_names) + tuple(
@@ -354,7 +357,7 @@ def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Ou
     )
     for table, column, obj, unit in candidates:
         if column.type_family not in (FLOAT, MONEY):
-            yield unit, obj
+            yield passed(unit, obj)
             continue
         why = (
             "money type depends on the server's lc_monetary"
@@ -372,7 +375,7 @@ def check_float_money(schema: Schema, options: Mapping[str, Any]) -> Iterator[Ou
 _NULL_STRING = re.compile(r"^\(?'null'\)?(::[\w\s]+(\(\d+\))?)?$", re.IGNORECASE)
 
 
-def check_default_null_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_default_null_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     for table, column, obj, unit in schema.base_columns:
         if column.default is None:
             continue
@@ -384,19 +387,19 @@ def check_default_null_string(schema: Schema, options: Mapping[str, Any]) -> Ite
                 schema.sql.drop_default(table, column),
             )
         else:
-            yield unit, obj
+            yield passed(unit, obj)
 
 
-def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_inferred_fk_undeclared(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     model = schema.model
     # Declared foreign keys pass, column by column (straight from the model: the guesser's
     # declared references are the same pairs, built as objects).
-    for table in schema.tables:
-        if table.foreign_keys:
-            unit = table.qualified_name
-            for fk in table.foreign_keys:
+    for declaring in schema.tables:
+        if declaring.foreign_keys:
+            unit = declaring.qualified_name
+            for fk in declaring.foreign_keys:
                 for name, _ in zip(fk.columns, fk.ref_columns, strict=False):
-                    yield unit, f"{unit}.{name}"
+                    yield passed(unit, f"{unit}.{name}")
     for ref in schema.references(options["ignore"]).references(include_declared=False):
         if (ref.schema, ref.table) not in schema.in_scope:
             continue
@@ -433,12 +436,12 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def check_dangling_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Outcome]:
+def check_dangling_id(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     guesser = schema.references(options["ignore"])
     for ref in guesser.references(include_declared=False):
         if (ref.schema, ref.table) in schema.in_scope:
             unit = f"{ref.schema}.{ref.table}"
-            yield Outcome(unit, f"{unit}.{ref.column}")
+            yield passed(unit, f"{unit}.{ref.column}")
     for dangling in guesser.dangling():
         if (dangling.schema, dangling.table) not in schema.in_scope:
             continue

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             interval = parse_interval(options["interval"])
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        limit = Connection._meta.get_field("name").max_length
+        limit: int = Connection._meta.get_field("name").max_length  # type: ignore[assignment]
         if not options["name"].strip() or len(options["name"]) > limit:
             raise CommandError(f"A connection's name has 1 to {limit} characters.")
         dsn = self._dsn(options)
@@ -95,7 +95,7 @@ class Command(BaseCommand):
         if team is not None:
             return team
         slug = slugify(given)[:100]
-        if not slug or len(given) > Team._meta.get_field("name").max_length:
+        if not slug or len(given) > Team._meta.get_field("name").max_length:  # type: ignore[operator]
             raise CommandError(f"{given!r} is not a usable team name.")
         taken = Team.objects.filter(slug=slug).first()
         if taken is not None:
