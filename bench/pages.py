@@ -62,6 +62,10 @@ def main() -> None:
                     "connection list": reverse("catalog:connection_list"),
                     "connection": connection.get_absolute_url(),
                     "table": table.get_absolute_url(),
+                    "table findings": reverse(
+                        "scoring:table_findings", args=[connection.pk, table.pk]
+                    ),
+                    "diagram": reverse("catalog:connection_diagram", args=[connection.pk]),
                     "scorecard": reverse("scoring:scorecard", args=[connection.pk]),
                     "findings": reverse("scoring:findings", args=[connection.pk]),
                     "team": reverse("scoring:team_detail", args=[team.slug]),
