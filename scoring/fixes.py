@@ -12,17 +12,15 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from catalog.introspection.model import Column, ForeignKey, SchemaModel, Table
+from catalog.introspection.model import DATE, JSON, UUID, Column, ForeignKey, SchemaModel, Table
 
-# Logical types the fixes use, and what each dialect calls them (None: no such type).
+# Logical types the fixes use, and what each dialect calls them (None: no such type);
+# DATE, UUID and JSON are the model's type families.
 TIMESTAMP_TYPE = "timestamp"  # the right type for a moment
 BIGINT = "bigint"
 NUMERIC = "numeric"
 MONEY_NUMERIC = "money_numeric"
 BOOLEAN = "boolean"
-DATE = "date"
-UUID = "uuid"
-JSON = "json"
 
 
 def checked(table: Table, column: Column) -> bool:

@@ -7,9 +7,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from catalog.inflection import singular_phrase, singularize, snake, split_words, strip_prefix
-from catalog.introspection.model import TEXT, Column, Table
+from catalog.introspection.model import TEXT, UUID, Column, Table
 from catalog.relations import column_prefix, table_prefixes
-from scoring.fixes import UUID
 from scoring.rules.base import (
     KEYS,
     TABLE,

@@ -13,19 +13,22 @@ from typing import Any
 from catalog.inflection import split_words
 from catalog.introspection.model import (
     BINARY,
+    DATE,
     DECIMAL,
     FLOAT,
     INTEGER,
+    JSON,
     MONEY,
     TEXT,
     TIMESTAMP,
     TIMESTAMPTZ,
+    UUID,
     Column,
     Table,
 )
 from catalog.relations import DEFAULT_IGNORE, reference_target
 from scoring import observations as obs
-from scoring.fixes import BIGINT, BOOLEAN, DATE, JSON, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE, UUID
+from scoring.fixes import BIGINT, BOOLEAN, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE
 from scoring.observations import ValueProfile
 from scoring.rules.base import (
     COLUMN,
