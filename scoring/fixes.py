@@ -12,7 +12,16 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from catalog.introspection.model import DATE, JSON, UUID, Column, ForeignKey, SchemaModel, Table
+from catalog.introspection.model import (
+    DATE,
+    INTEGER,
+    JSON,
+    UUID,
+    Column,
+    ForeignKey,
+    SchemaModel,
+    Table,
+)
 
 # Logical types the fixes use, and what each dialect calls them (None: no such type);
 # DATE, UUID and JSON are the model's type families.
@@ -175,12 +184,19 @@ class PostgresSql(SqlDialect):
             # (post_time >= 0): views and checks must be dropped and re-created around it.
             return None
         name = self.quote(column.name)
-        using = using if using is not None else f"{name}::{new_type}"
-        # A default of the old type ('0', '') would not cast: it goes first.
+        flag = new_type == self.types[BOOLEAN] and column.type_family == INTEGER
+        if using is None:  # smallint has no cast to boolean; a comparison works for all
+            using = f"{name} <> 0" if flag else f"{name}::{new_type}"
+        # A default of the old type ('0', '') would not cast: it goes first, and a flag's
+        # 0/1 default comes back as false/true (a NOT NULL flag must keep one).
         drop = f"ALTER COLUMN {name} DROP DEFAULT, " if column.default is not None else ""
+        default = (column.default or "").strip("'() ")
+        restore = ""
+        if flag and default in ("0", "1"):
+            restore = f", ALTER COLUMN {name} SET DEFAULT {'true' if default == '1' else 'false'}"
         return (
             f"ALTER TABLE {self.table(table)} {drop}ALTER COLUMN {name} TYPE {new_type} "
-            f"USING {using};"
+            f"USING {using}{restore};"
         )
 
     def _used_by_view(self, table: Table, column: Column) -> bool:

@@ -168,9 +168,9 @@ def score_summary(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _filtered_findings(connection: Connection, form: FindingFilterForm) -> Any:
-    findings = Finding.objects.filter(connection=connection).select_related(
-        "opened_in", "resolved_in"
-    )
+    # No join to the opening/resolving snapshots: the page shows the findings' own
+    # opened_at/resolved_at (with the join, a 5,000-table schema's page took 408 ms, not 109).
+    findings = Finding.objects.filter(connection=connection)
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "open"
     findings = {
@@ -283,7 +283,6 @@ def table_findings(request: SignedInRequest, pk: int, table_pk: int) -> HttpResp
     rows = list(
         Finding.objects.filter(connection=connection, table=name)
         .current()
-        .select_related("opened_in")
         .order_by("waived", "severity", "rule", "object")
     )
     context = {
