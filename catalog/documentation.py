@@ -21,13 +21,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Trim
 from django.utils import timezone
 
+from catalog.introspection.model import COMMENT, DBT, SCHEMAJOY, pick_description
 from catalog.markup import strip_invisible, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.sql import DIALECTS, CommentedColumn, CommentedTable
 
-SCHEMAJOY = "schemajoy"
-COMMENT = "comment"
-DBT = "dbt"
 SOURCE_LABELS = {SCHEMAJOY: "SchemaJoy", COMMENT: "database comment", DBT: "dbt"}
 
 User = AbstractBaseUser | AnonymousUser
@@ -44,15 +42,8 @@ class Effective(NamedTuple):
 
 
 def effective_description(obj: Documented) -> Effective:
-    """The text a reader sees and where it came from: SchemaJoy's, else the comment, else dbt's."""
-    for text, source in (
-        (obj.description, SCHEMAJOY),
-        (obj.comment, COMMENT),
-        (obj.dbt_description, DBT),
-    ):
-        if text and text.strip():
-            return Effective(text, source)
-    return Effective("", "")
+    """The text a reader sees and where it came from (see ``pick_description``)."""
+    return Effective(*pick_description(obj.description, obj.comment, obj.dbt_description))
 
 
 # Editing --------------------------------------------------------------------
