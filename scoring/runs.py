@@ -636,11 +636,7 @@ _SEVERITY_TEXT = {severity: str(severity) for severity in Severity}
 
 
 def latest_snapshot(connection: Connection) -> Snapshot | None:
-    return (
-        Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
-        .order_by("-started_at", "-pk")
-        .first()
-    )
+    return Snapshot.objects.filter(connection=connection).latest_succeeded()
 
 
 def rescore_latest(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.changes import recent_breaking_changes
-from catalog.documentation import docs_coverage, undocumented_tables
+from catalog.documentation import undocumented_tables
 from catalog.http import SignedInRequest
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
@@ -55,11 +55,6 @@ TREND_POINTS = 12
 
 def _connection(pk: int) -> Connection:
     return get_object_or_404(Connection.objects.select_related("team"), pk=pk)
-
-
-def _require_edit(request: SignedInRequest, team: Team) -> None:
-    if not team.can_edit(request.user):
-        raise PermissionDenied("Only members of this team can change its scoring.")
 
 
 def _rescore_after_commit(connection_ids: list[int]) -> None:
@@ -317,7 +312,7 @@ def waivers(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     form = WaiverForm(request.POST or None, initial=request.GET.dict() or None)
     if request.method == "POST":
-        _require_edit(request, connection.team)
+        connection.team.require_edit(request.user, to="change its scoring")
         if form.is_valid():
             waiver = form.save(commit=False)
             waiver.connection = connection
@@ -349,7 +344,7 @@ def waivers(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def waiver_revoke(request: SignedInRequest, pk: int, waiver_pk: int) -> HttpResponse:
     connection = _connection(pk)
-    _require_edit(request, connection.team)
+    connection.team.require_edit(request.user, to="change its scoring")
     # Another connection's waiver is not found here (it was a silent redirect).
     get_object_or_404(Waiver, pk=waiver_pk, connection=connection)
     updated = Waiver.objects.filter(
@@ -382,7 +377,7 @@ def _settings_page(
         inherited=inherited,
     )
     if request.method == "POST":
-        _require_edit(request, team)
+        team.require_edit(request.user, to="change its scoring")
         saved: list[str] = []
         if single and form.is_valid():
             _save_setting(form, team=team, connection=connection, user=request.user)
@@ -573,7 +568,8 @@ def team_detail(request: SignedInRequest, slug: str) -> HttpResponse:
             "connections": connections,
             "score": score,
             "delta": None if score is None or score_before is None else score - score_before,
-            "coverage": docs_coverage([c.pk for c in connections]),
+            # The chart's measure, as the team list shows it (one definition: trends.coverage).
+            "coverage": value_at(coverage_series, now),
             "breaking_changes": recent_breaking_changes(request.user, team=team),
             # line_chart escapes every text it writes; the rest is numbers.
             "score_chart": mark_safe(
