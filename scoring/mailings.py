@@ -67,7 +67,6 @@ from scoring.digests import (
 )
 from scoring.models import DigestSend, DigestSettings, DigestSubscription, Finding, SnapshotScore
 from scoring.rules import RULES_BY_ID
-from scoring.runs import score_points
 from scoring.trends import ScorePoint, lost_by_rule, rule_movements, team_series, value_at
 
 log = logging.getLogger(__name__)
@@ -146,7 +145,7 @@ def gather_week(
     first = end - datetime.timedelta(weeks=TREND_WEEKS - 1)
     # Every score of the 8 weeks, light (a connection snapshotted hourly has 1,344), then
     # the rules and fixes of the few that the week's comparisons read.
-    light = score_points(
+    light = SnapshotScore.objects.score_points(
         ids, since=min(first, start), until=end, with_baseline=True, with_rules=False
     )
     series = team_series(light)
