@@ -47,7 +47,7 @@ from scoring.models import Finding, RuleSetting, ScoringFailure, SnapshotScore, 
 from scoring.rules import ALL_RULES, RULES_BY_ID
 from scoring.rules.base import THEMES
 from scoring.tasks import rescore_connection_task
-from scoring.trends import ScorePoint, lost_by_rule, rule_movements, team_series, value_at
+from scoring.trends import ScorePoint, team_moves, team_scores
 
 FINDINGS_PER_PAGE = 50
 TREND_POINTS = 12
@@ -515,17 +515,16 @@ def _team_rows(teams: Any) -> list[dict[str, Any]]:
     connections_of = Counter(team_of.values())
     rows = []
     for team in teams:
-        mine = points_of.get(team.pk, [])
-        series = team_series(mine)
-        coverage_series = team_series(mine, measure="coverage")
+        scores = team_scores(points_of.get(team.pk, []), now=now, before=before)
         rows.append(
             {
                 "team": team,
                 "connections": connections_of[team.pk],
-                "score": value_at(series, now),
-                "week_ago": value_at(series, before),
-                "coverage": value_at(coverage_series, now),
-                "series": series,
+                "score": scores.score,
+                "week_ago": scores.score_before,
+                "delta": scores.delta,
+                "coverage": scores.coverage,
+                "series": scores.series,
             }
         )
     return rows
@@ -549,53 +548,41 @@ def team_detail(request: SignedInRequest, slug: str) -> HttpResponse:
         )
     )
     points = _score_points([c.pk for c in connections])
-    series = team_series(points)
-    coverage_series = team_series(points, measure="coverage")
     now, before = timezone.now(), _week_ago()
-    # Younger than a week: compare with the team's first scored state instead.
-    baseline = before if any(p.at <= before for p in points) else (points[0].at if points else now)
-    # Connections scored only after the baseline moved the score by arriving, not by any
-    # rule: they are reported apart, and the rule movements compare the others.
-    present = {p.connection for p in points if p.at <= baseline}
-    kept = [p for p in points if p.connection in present]
-    movements = [
-        {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
-        for rule, delta in rule_movements(lost_by_rule(kept, baseline), lost_by_rule(kept, now))
-    ]
-    added = [c for c in connections if c.score is not None and c.pk not in present]
-    added_effect = None
-    if added and kept:
-        with_added, without = value_at(series, now), value_at(team_series(kept), now)
-        if with_added is not None and without is not None:
-            added_effect = with_added - without
-    score, score_before = value_at(series, now), value_at(series, before)
+    scores = team_scores(points, now=now, before=before)
+    moves = team_moves(points, now=now, before=before)
+    # Connections scored since the baseline are reported apart from the rule movements.
+    added = [c for c in connections if c.score is not None and c.pk not in moves.present]
     return render(
         request,
         "scoring/team_detail.html",
         {
             "team": team,
             "connections": connections,
-            "score": score,
-            "delta": None if score is None or score_before is None else score - score_before,
+            "score": scores.score,
+            "delta": scores.delta,
             "coverage": docs_coverage([c.pk for c in connections]),
             "breaking_changes": recent_breaking_changes(request.user, team=team),
             # line_chart escapes every text it writes; the rest is numbers.
             "score_chart": mark_safe(
-                line_chart(series, label=f"{team.name}: score", css_class="score")
+                line_chart(scores.series, label=f"{team.name}: score", css_class="score")
             ),
             "coverage_chart": mark_safe(
                 line_chart(
-                    coverage_series,
+                    scores.coverage_series,
                     label=f"{team.name}: documentation coverage",
                     unit="%",
                     css_class="coverage",
                 )
             ),
-            "movements": movements,
+            "movements": [
+                {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
+                for rule, delta in moves.movements
+            ],
             "added": added,
-            "added_effect": added_effect,
-            "since_first": baseline != before,
-            "baseline": baseline,
+            "added_effect": moves.arrivals_effect if added else None,
+            "since_first": moves.baseline != before,
+            "baseline": moves.baseline,
             "can_edit": team.can_edit(request.user),
             "members": list(team.members.order_by("username")),
         },
@@ -617,8 +604,6 @@ def overview(request: SignedInRequest) -> HttpResponse:
         teams = list(Team.objects.order_by("name"))
     rows = _team_rows(teams)
     for row in rows:
-        score, before = row["score"], row["week_ago"]
-        row["delta"] = None if score is None or before is None else score - before
         # line_chart escapes every text it writes; the rest is numbers.
         row["chart"] = mark_safe(
             line_chart(row["series"], label=f"{row['team'].name}: score", css_class="score")
