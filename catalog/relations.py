@@ -339,7 +339,11 @@ class ReferenceGuesser:
     def _bare(
         self, table: Table, column: str, words: tuple[str, ...], names: set[str]
     ) -> _Resolution | None:
-        """An integer column named exactly like another table (``page``, ``rev_page``)."""
+        """An integer column named exactly like another table (``page``, ``rev_page``). A
+        plural name counts rows (Synapse's ``current_state_events`` in room_stats_current):
+        only a singular one refers to a row."""
+        if singular_phrase(words) != words:
+            return None
         found = [t for t in self._index.named(words, table.schema) if t.key != table.key]
         if not found or self._skipped(column, words, names):
             return None
@@ -385,6 +389,11 @@ class ReferenceGuesser:
                 found = self._resolve(table, name, target, names) if target else None
                 if target is not None and found is None:
                     continue  # skipped, or the table's own key
+                unresolved = found is not None and not found.tables
+                if unresolved and not integer and target is not None and target[1] == ID_PREFIX:
+                    # id_customer is PrestaShop's reference shape; a text id_server that names
+                    # no table is a word (Synapse's identity server), not a dangling id.
+                    continue
                 if found is None or not found.tables:
                     # Not as it is: without the table's own column tag, or named like a table.
                     tag = tag_of[table.key]

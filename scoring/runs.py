@@ -190,11 +190,7 @@ def _save_score(snapshot: Snapshot, started: float, **values: Any) -> SnapshotSc
 
 
 def latest_snapshot(connection: Connection) -> Snapshot | None:
-    return (
-        Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
-        .order_by("-started_at", "-pk")
-        .first()
-    )
+    return Snapshot.objects.filter(connection=connection).latest_succeeded()
 
 
 def rescore_latest(

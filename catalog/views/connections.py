@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -32,8 +31,7 @@ TABLES_PER_PAGE = 50
 
 def _editable_connection(request: SignedInRequest, pk: int) -> Connection:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
-    if not connection.team.can_edit(request.user):
-        raise PermissionDenied("Only members of this connection's team can change it.")
+    connection.team.require_edit(request.user, to="change its connections")
     return connection
 
 

@@ -27,7 +27,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple, TypeAlias, TypeVar, cast
 
 from catalog.inflection import split_words
-from catalog.introspection.model import Column, SchemaModel, Table
+from catalog.introspection.model import Column, SchemaModel, Table, pick_description
 from catalog.relations import DEFAULT_IGNORE, ReferenceGuesser, is_junction
 from scoring.fixes import SqlDialect, sql_for
 from scoring.observations import NO_OBSERVATIONS, Observations
@@ -336,18 +336,12 @@ class Schema:
         return self._guessers[key]
 
     def description(self, obj: str, comment: str | None) -> str | None:
-        """Effective description: SchemaJoy's own, else the database comment, else dbt's."""
+        """Effective description (``pick_description``), stripped; None when there is none."""
         own, dbt = self.ctx.descriptions, self.ctx.dbt_descriptions
         if not own and not dbt:  # the common case, kept cheap: every column passes here
             return (comment.strip() or None) if comment else None
-        for text in (own.get(obj), comment, dbt.get(obj)):
-            if text and text.strip():
-                return text.strip()
-        return None
-
-
-def column_object(table: Table, column: str) -> str:
-    return f"{table.qualified_name}.{column}"
+        text, _ = pick_description(own.get(obj), comment, dbt.get(obj))
+        return text.strip() or None
 
 
 def percent(part: int, whole: int) -> str:

@@ -7,9 +7,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from catalog.inflection import singular_phrase, singularize, snake, split_words, strip_prefix
-from catalog.introspection.model import TEXT, Column, Table
+from catalog.introspection.model import TEXT, UUID, Column, Table
 from catalog.relations import column_prefix, table_prefixes
-from scoring.fixes import UUID
 from scoring.rules.base import (
     KEYS,
     TABLE,
@@ -137,7 +136,7 @@ def _uuid_width(column: Column) -> bool:
 
 def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     # Only where a uuid type exists: Django stores UUIDs as char(32) on MySQL and SQLite.
-    if not schema.sql.has_uuid_type:
+    if not schema.sql.dialect.has_uuid_type:
         return
     for table in schema.base_tables:
         if table.primary_key is None:
@@ -172,7 +171,7 @@ def _serial_fix(schema: Schema, table: Table, column: str, sequence: str) -> str
 
 
 def check_pk_serial(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
-    if not schema.sql.has_identity_columns:
+    if not schema.sql.dialect.has_identity_columns:
         return
     for table in schema.base_tables:
         if table.primary_key is None:

@@ -257,7 +257,7 @@ def _unquoted_ok(name: str, folds_to_lower: bool) -> str | None:
 
 
 def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
-    folds = schema.sql.folds_to_lower
+    folds = schema.sql.dialect.folds_to_lower
     for population, (names, counts) in _populations(schema).items():
         bad = {}
         for name in counts:

@@ -13,19 +13,23 @@ from typing import Any
 from catalog.inflection import split_words
 from catalog.introspection.model import (
     BINARY,
+    BOOLEAN,
+    DATE,
     DECIMAL,
     FLOAT,
     INTEGER,
+    JSON,
     MONEY,
     TEXT,
     TIMESTAMP,
     TIMESTAMPTZ,
+    UUID,
     Column,
     Table,
 )
 from catalog.relations import DEFAULT_IGNORE, reference_target
+from catalog.sql import BIGINT, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE
 from scoring import observations as obs
-from scoring.fixes import BIGINT, BOOLEAN, DATE, JSON, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE, UUID
 from scoring.observations import ValueProfile
 from scoring.rules.base import (
     COLUMN,

@@ -265,6 +265,26 @@ def test_an_integer_column_named_exactly_like_a_table_is_a_reference() -> None:
     assert inferred(m) == {"orders.customer": ("public.customer", "id", BARE)}
 
 
+def test_a_plural_integer_named_like_a_table_counts_rows_rather_than_refers() -> None:
+    m = model(
+        table("events", col("id", pk=True)),
+        table("room_stats", col("id", pk=True), col("events")),
+        table("page", col("id", pk=True)),
+        table("revision", col("id", pk=True), col("page")),
+    )
+    # Synapse's room_stats_current.current_state_events: how many, not which.
+    assert inferred(m) == {"revision.page": ("public.page", "id", BARE)}
+    assert dangling(m) == set()
+
+
+def test_a_text_id_prefix_name_that_resolves_nowhere_is_a_word_not_a_dangling_id() -> None:
+    m = model(
+        table("users", col("id", pk=True), col("id_server", "text"), col("id_realm")),
+    )
+    # Synapse's user_threepid_id_server.id_server is an identity server's host name.
+    assert dangling(m) == {"users.id_realm"}
+
+
 def test_recognises_link_tables_by_shape_without_declared_keys() -> None:
     category_product = table(
         "ps_category_product",

@@ -119,7 +119,14 @@ def test_a_sentinel_password_is_never_seen_anywhere(worker, pg_target, team, cap
             responses.append(admin.get(reverse("admin:catalog_connection_changelist")))
             responses.append(admin.get(reverse("admin:catalog_snapshot_changelist")))
             responses.append(client.get(reverse("catalog:connection_list")))
-            # And scheduled ones, also through the real worker on Redis.
+            # And scheduled ones, also through the real worker on Redis, once the manual ones
+            # are done (one arriving while its connection's snapshot runs is refused).
+            worker_process.wait_for(
+                lambda: (
+                    Snapshot.objects.exclude(status="running").count() >= 2
+                    and not Connection.objects.filter(snapshot_lock_at__isnull=False).exists()
+                )
+            )
             snapshot_connection.apply_async((connection.pk, "schedule"), queue=worker)
             snapshot_connection.apply_async((unreachable.pk, "schedule"), queue=worker)
             worker_process.wait_for(lambda: Snapshot.objects.exclude(status="running").count() >= 4)
@@ -130,7 +137,8 @@ def test_a_sentinel_password_is_never_seen_anywhere(worker, pg_target, team, cap
         celery_app.conf.task_default_queue = default_queue
 
     assert Snapshot.objects.filter(connection=connection, status="succeeded").count() == 2
-    assert Snapshot.objects.filter(connection=unreachable, status="failed").count() == 2
+    # At least: on a slow run, a retry of an unreachable target's attempt (30 s later) adds one.
+    assert Snapshot.objects.filter(connection=unreachable, status="failed").count() >= 2
     seen = {
         "responses": "\n".join(r.content.decode() + str(r.headers) for r in responses),
         "log records": "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records),

@@ -71,6 +71,11 @@ def phpbb(pg_corpus) -> App:
 
 
 @pytest.fixture(scope="module")
+def synapse(pg_corpus) -> App:
+    return _app(pg_corpus("synapse"), "public")
+
+
+@pytest.fixture(scope="module")
 def musicbrainz(pg_corpus) -> App:
     return _app(pg_corpus("musicbrainz"), "musicbrainz")
 
@@ -194,6 +199,80 @@ def test_phpbb_references_and_traps(phpbb):
     )
 
 
+# Matrix Synapse: epoch integers, text keys referenced by name, few primary keys -----------
+
+
+def test_synapse_epoch_columns_are_converted_in_their_named_unit_or_not_at_all(synapse):
+    epoch = synapse.failing("ts-epoch-typed")
+    for column in ("events.origin_server_ts", "users.creation_ts", "user_threepids.added_at"):
+        assert synapse.obj(column) in epoch, column
+    millis = synapse.finding("ts-epoch-typed", "access_tokens.valid_until_ms")
+    assert "of milliseconds" in millis.message
+    assert '"valid_until_ms" / 1000' in millis.fix  # not to_timestamp(ms): year 56898
+    # origin_server_ts is milliseconds too, but its name does not say so: no guessed fix.
+    assert synapse.finding("ts-epoch-typed", "events.origin_server_ts").fix is None
+    # Stream positions and depths are integers, not moments.
+    assert not {synapse.obj("events.stream_ordering"), synapse.obj("events.depth")} & epoch
+
+
+def test_synapse_creation_moments_in_its_own_spellings(synapse):
+    created = synapse.failing("ts-created-missing")
+    for table in ("users", "ui_auth_sessions", "local_media_repository"):
+        # creation_ts, creation_time, created_ts: each is the table's creation moment.
+        assert synapse.obj(table) not in created, table
+    assert synapse.obj("rooms") in created
+    # The three spellings are one concept: the minority ones are named, not "missing".
+    assert synapse.failing("name-concept-synonyms") == {
+        synapse.obj("users.creation_ts"),
+        synapse.obj("ui_auth_sessions.creation_time"),
+    }
+    # Its creation moments are epoch integers: the audit shape says so.
+    assert synapse.obj("users.creation_ts") in synapse.failing("ts-audit-shape")
+
+
+def test_synapse_text_keys_are_referenced_by_name(synapse):
+    synapse.assert_resolves(
+        {
+            "events.room_id": ".rooms.room_id",
+            "room_memberships.event_id": ".events.event_id",
+            "event_edges.prev_event_id": ".events.event_id",
+            "application_services_txns.as_id": ".application_services_state.as_id",
+        }
+    )
+    dangling = synapse.failing("rel-dangling-id")
+    # id_server is an identity server's host name (text), not a reference to a "server".
+    assert synapse.obj("user_threepid_id_server.id_server") not in dangling
+    assert synapse.obj("events.room_id") not in dangling
+    # A count of a room's current state events, plural like the table: not a reference.
+    mismatch = synapse.failing("type-fk-inferred-mismatch")
+    assert synapse.obj("room_stats_current.current_state_events") not in mismatch
+    # The text keys and their text references agree: no type mismatch on room_id/event_id.
+    assert not [o for o in mismatch if o.endswith((".room_id", ".event_id"))]
+    # stream_id is text in one table and bigint in 22: the odd one out is named.
+    assert synapse.obj("device_lists_remote_extremeties.stream_id") in synapse.failing(
+        "type-same-name-mismatch"
+    )
+
+
+def test_synapse_keys_flags_and_markers(synapse):
+    missing = synapse.failing("pk-missing")
+    assert {synapse.obj("event_auth"), synapse.obj("device_inbox")} <= missing
+    assert len(missing) == 30
+    # events has no primary key but a unique NOT NULL event_id: a substitute, not missing.
+    assert synapse.obj("events") not in missing
+    assert synapse.obj("events") in synapse.failing("pk-unique-substitute")
+    assert synapse.obj("rooms") not in missing | synapse.failing("pk-unique-substitute")
+    # deleted smallint DEFAULT 0 is a soft-delete flag of the wrong shape.
+    marker = synapse.finding("sd-marker-shape", "e2e_room_keys_versions.deleted")
+    assert marker is not None and "smallint" in marker.message
+    # smallint has no cast to boolean, and the NOT NULL flag keeps a default.
+    assert 'USING "deleted" <> 0, ALTER COLUMN "deleted" SET DEFAULT false;' in marker.fix
+    # deactivated and admin are smallint flags, not soft-delete markers.
+    shapes = synapse.failing("sd-marker-shape")
+    assert not {synapse.obj("users.deactivated"), synapse.obj("users.admin")} & shapes
+    assert synapse.obj("e2e_room_keys_versions") not in synapse.failing("sd-marker-missing")
+
+
 # MusicBrainz and Pagila (the shared corpus) ------------------------------------------------
 
 
@@ -254,7 +333,7 @@ def _assert_no_duplicate_columns(app: App) -> None:
             assert added not in columns[table], (obj, fix)
 
 
-@pytest.mark.parametrize("name", ["phpbb", "musicbrainz", "pagila"])
+@pytest.mark.parametrize("name", ["phpbb", "synapse", "musicbrainz", "pagila"])
 def test_postgres_fix_sql_runs_on_a_scratch_copy_in_a_rolled_back_transaction(name):
     scratch = postgres_targets.unique_name(f"fix_{name}")
     postgres_targets.load_corpus(name, scratch)
