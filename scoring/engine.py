@@ -399,3 +399,35 @@ def scorecard_to_json(scorecard: Scorecard, *, connection: str, snapshot: Any) -
             for f in scorecard.findings
         ],
     }
+
+
+def table_scores(card: Scorecard) -> dict[str, float]:
+    """Each table's score: the database score's maths restricted to that table's units.
+
+    Within one table every lane's share is the same (one unit of the database's tables), so
+    a lane weighs its severity weight alone: the table's theme score is 100 x the mean of
+    its lanes' unit pass values weighted by severity, and its score the weighted mean of
+    those themes by the card's theme weights. Database-level units belong to no table; a
+    table that no weighted lane applies to has no score. Rounded to 0.1, as pages show it.
+    """
+    sums: dict[str, dict[str, list[float]]] = {}  # table -> theme -> [sum w x r, sum w]
+    for rule_id, lanes in card.unit_counts.items():
+        theme = card.rules[rule_id].theme
+        for severity, units in lanes.items():
+            weight = WEIGHTS[severity]
+            if not weight:
+                continue
+            for unit, (applicable, failing) in units.items():
+                if unit == DATABASE:
+                    continue
+                acc = sums.setdefault(unit, {}).setdefault(theme, [0.0, 0.0])
+                acc[0] += weight * (1 - failing / applicable)
+                acc[1] += weight
+    scores = {}
+    for unit, themes in sums.items():
+        weights = {theme: card.theme_weights.get(theme, 1.0) for theme in themes}
+        total = sum(weights.values())
+        scores[unit] = round(
+            sum(weights[t] * 100 * s / w for t, (s, w) in themes.items()) / total, 1
+        )
+    return scores

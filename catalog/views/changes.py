@@ -14,8 +14,8 @@ from catalog import changes as change_history
 from catalog.forms import ChangeFilterForm
 from catalog.http import SignedInRequest
 from catalog.models import Column, Connection, SchemaChange, Table, Watch
-from scoring.runs import move_waivers
 from scoring.tasks import rescore_connection_task
+from scoring.waivers import move_waivers
 
 CHANGES_PER_PAGE = 50
 

@@ -37,9 +37,7 @@ def _editable_connection(request: SignedInRequest, pk: int) -> Connection:
 
 @require_GET
 def connection_list(request: SignedInRequest) -> HttpResponse:
-    latest_score = SnapshotScore.objects.filter(connection=OuterRef("pk")).order_by(
-        "-snapshot__started_at"
-    )
+    latest_score = SnapshotScore.objects.newest_of(OuterRef("pk"))
     connections = Connection.objects.select_related("team").annotate(
         live_tables=Count("tables", filter=Q(tables__dropped_in__isnull=True)),
         score=Subquery(latest_score.values("total")[:1]),

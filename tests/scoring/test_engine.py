@@ -5,7 +5,7 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from scoring.engine import score_schema, scorecard_to_json
+from scoring.engine import score_schema, scorecard_to_json, table_scores
 from scoring.rules.base import (
     DEMOTE,
     ESCALATE,
@@ -372,3 +372,32 @@ def test_json_form_is_the_stable_interface() -> None:
         "fix": None,
     }
     json.dumps(data)  # serialisable as is
+
+
+def test_a_lone_tables_score_is_the_database_score_lanes_and_all() -> None:
+    # An escalated failure weighs as an error and a demoted one not at all, for the
+    # table as for the database.
+    rules = [
+        rule(
+            "cols",
+            "keys",
+            "W",
+            ok("s.t", "s.t.c0"),
+            bad("s.t", "s.t.c1"),
+            bad("s.t", "s.t.c2", lane=ESCALATE),
+            bad("s.t", "s.t.c3", lane=DEMOTE),
+        ),
+        rule("doc", "docs", "E", ok("s.t", "s.t")),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    assert card.total is not None
+    assert table_scores(card) == {"s.t": round(card.total, 1)}
+
+
+def test_each_table_is_scored_on_its_own_units_and_the_database_unit_on_none() -> None:
+    rules = [
+        rule("key", "keys", "W", bad("s.a", "s.a"), ok("s.b", "s.b")),
+        rule("db", "naming", "W", bad("", "")),
+        rule("note", "docs", "I", bad("s.c", "s.c")),
+    ]
+    assert table_scores(score_schema(EMPTY, rules=rules)) == {"s.a": 0.0, "s.b": 100.0}

@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from catalog.models import Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
+from scoring.context import effective_settings
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import effective_settings, score_snapshot
+from scoring.runs import score_snapshot
 
 pytestmark = pytest.mark.django_db
 
