@@ -428,11 +428,13 @@ def _rebase(name: str, suffix: str, new_suffix: str) -> str:
 
 
 def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
+    # A column named exactly like the key it holds (destination_rooms.destination ->
+    # destinations.destination, a server name) already says what it is: not judged.
     columns = [
         (table, fk.columns[0])
         for table in schema.base_tables
         for fk in table.foreign_keys
-        if len(fk.columns) == 1
+        if len(fk.columns) == 1 and fk.columns[0] != fk.ref_columns[0]
     ]
     expected = options.get("expected")
     if expected:

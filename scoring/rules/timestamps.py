@@ -43,6 +43,7 @@ MOMENT_SUFFIXES = frozenset({"at", "time", "ts", "timestamp", "ms"})
 DURATION_WORDS = frozenset(
     {"duration", "elapsed", "timeout", "latency", "delay", "interval", "ttl", "runtime", "took"}
     | {"wait", "age", "lifetime", "period", "window", "offset", "spent", "total", "max", "min"}
+    | {"throttle", "backoff", "cooldown"}
 )
 # date_format, date_type: about dates, not a date.
 _NOT_A_DATE = frozenset(
