@@ -136,7 +136,7 @@ def lane_severity(base: Severity, lane: str | None) -> Severity:
 @dataclass(frozen=True)
 class ChangeFact:
     """A breaking change the connection's history saw in the ``changes`` window (pure facts
-    for the chg- rules; scoring/runs.py reads them from catalog's SchemaChange rows)."""
+    for the chg- rules; scoring/context.py reads them from catalog's SchemaChange rows)."""
 
     kind: str  # catalog.diff's kind: column_dropped, table_renamed, ...
     object: str  # schema.table or schema.table.column (the new name for a rename)
