@@ -18,7 +18,7 @@ import pytest
 
 from catalog.introspection import introspect
 from catalog.introspection.model import SchemaModel
-from scoring.engine import Scorecard, score_schema
+from scoring.engine import MIN_GAIN, Scorecard, score_schema
 from scoring.rules.base import Severity
 from tests.fixtures import mysql_targets, postgres_targets
 
@@ -298,16 +298,28 @@ def test_pagila_last_update_counts_as_the_update_timestamp(pagila):
 # Priorities --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["phpbb", "mediawiki"])
+@pytest.mark.parametrize("name", ["synapse", "phpbb", "mediawiki"])
 def test_a_missing_primary_key_outranks_every_warning_in_the_top_fixes(name, request):
     app: App = request.getfixturevalue(name)
-    fixes = app.card.top_fixes(10)
+    fixes = app.card.top_fixes(200)
     assert fixes and fixes[0].rule == "pk-missing"
-    pk_gains = [f.gain for f in app.card.findings if f.rule == "pk-missing"]
-    warnings = [f.gain for f in app.card.findings if f.severity is Severity.WARNING]
-    # sd-marker-shape or any other warning: a table without a key comes first.
-    assert min(pk_gains) > max(warnings)
-    assert all(f.gain >= 0.1 and f.severity is not Severity.INFO for f in fixes)
+    missing = [i for i, f in enumerate(fixes) if f.rule == "pk-missing"]
+    warnings = [i for i, f in enumerate(fixes) if f.severity is Severity.WARNING]
+    # Every table without a key is listed, before any warning.
+    assert len(missing) == len(app.failing("pk-missing")) and max(missing) < min(warnings)
+    assert all(f.gain >= MIN_GAIN and f.severity is not Severity.INFO for f in fixes)
+
+
+def test_synapse_smallint_marker_comes_after_its_30_tables_without_a_key(synapse):
+    fixes = synapse.card.top_fixes(200)
+    marker = next(i for i, f in enumerate(fixes) if f.rule == "sd-marker-shape")
+    assert [f.rule for f in fixes[:30]] == ["pk-missing"] * 30 and marker >= 30
+    gains = {f.rule: f.gain for f in fixes}
+    # By points alone the marker (+0.12, a light theme) would come first (+0.09 each).
+    assert gains["sd-marker-shape"] > gains["pk-missing"] >= 0.09
+    # The marker moves soft_delete by one table's share, not the whole theme.
+    assert 100 - synapse.card.themes["soft_delete"] <= 100 / 134 + 1e-9
+    assert f"{gains['pk-missing']:.2f}" == "0.09"  # shown as +0.09, never "+0.0"
 
 
 # Fix SQL: valid for its dialect, never a duplicate column ----------------------------------
