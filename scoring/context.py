@@ -82,7 +82,7 @@ def _valid_options(rule: Rule, options: Any) -> dict[str, Any]:
     through the admin, or before a check existed) falls back to the default."""
     if not isinstance(options, Mapping):
         return {}
-    errors = check_options(options, rule.options)
+    errors = check_options(options, rule.options, rule.option_kinds)
     return {k: v for k, v in options.items() if k in rule.options and k not in errors}
 
 

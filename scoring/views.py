@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, F, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
@@ -31,6 +30,7 @@ from catalog.changes import recent_breaking_changes
 from catalog.documentation import undocumented_tables
 from catalog.http import SignedInRequest
 from catalog.models import Connection, Table, Team
+from catalog.views import paginate
 from scoring.charts import line_chart
 from scoring.context import effective_settings
 from scoring.engine import MIN_GAIN
@@ -238,7 +238,7 @@ def findings(request: SignedInRequest, pk: int) -> HttpResponse:
     form = FindingFilterForm(request.GET or None)
     queryset, status = _filtered_findings(connection, form)
     queryset = _ordered(queryset, _rule_gains(connection))
-    page = Paginator(queryset, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paginate(request, queryset, FINDINGS_PER_PAGE)
     # Object names link to their table pages: one query for the page's tables.
     page.object_list = list(page.object_list)
     names = {f.table for f in page.object_list if f.table}
@@ -250,14 +250,12 @@ def findings(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     for f in page.object_list:
         f.table_pk = tables.get(f.table)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "connection": connection,
         "form": form,
         "page": page,
         "status": status,
-        "query": query.urlencode(),
+        "query": query,
         "can_edit": connection.team.can_edit(request.user),
         "next": request.get_full_path(),
         "today": timezone.localdate(),

@@ -17,6 +17,8 @@ PURE = {
     "scoring.engine": "scoring/engine.py",
     "scoring.fixes": "scoring/fixes.py",
     "scoring.observations": "scoring/observations.py",
+    "scoring.options": "scoring/options.py",
+    "scoring.scorecards": "scoring/scorecards.py",
     "scoring.trends": "scoring/trends.py",
     "scoring.digests": "scoring/digests.py",
     "scoring.charts": "scoring/charts.py",

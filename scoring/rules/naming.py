@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from catalog.inflection import (
+    PLURAL,
     SINGULAR,
     plurality,
     pluralize,
@@ -33,6 +34,7 @@ from scoring.rules.base import (
     DATABASE_LEVEL,
     NAMING,
     TABLE,
+    Choice,
     Outcome,
     Rule,
     Schema,
@@ -561,6 +563,11 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
                 )
 
 
+# The answers a fixed "expected" option may give, one set per dimension.
+CASING_CHOICE = Choice(CASINGS)
+NUMBER_CHOICE = Choice((SINGULAR, PLURAL))
+SUFFIX_CHOICE = Choice((*(suffix for suffix, _ in _SUFFIXES), NO_SUFFIX))
+
 _DOMINANCE = (
     "Judged against the database's own dominant convention: a class dominates when it has "
     "at least the threshold share (0.6 by default) of the names that can be classified."
@@ -583,6 +590,7 @@ RULES = (
         ),
         check=check_casing_outlier,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": CASING_CHOICE},
     ),
     Rule(
         id="name-no-dominant-convention",
@@ -598,6 +606,7 @@ RULES = (
         ),
         check=check_no_dominant_convention,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": CASING_CHOICE},
     ),
     Rule(
         id="name-needs-quoting",
@@ -642,6 +651,7 @@ RULES = (
         ),
         check=check_inflection_outlier,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": NUMBER_CHOICE},
     ),
     Rule(
         id="name-fk-suffix-outlier",
@@ -656,6 +666,7 @@ RULES = (
         ),
         check=check_fk_suffix_outlier,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": SUFFIX_CHOICE},
     ),
     Rule(
         id="name-boolean-prefix",
