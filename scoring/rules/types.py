@@ -174,18 +174,13 @@ def _compared(column: Column) -> str:
 
 def _references_to_nothing(schema: Schema, names: set[str]) -> set[str]:
     """The names among ``names`` that mean one thing only as references, while no use of
-    them resolves to a table (Synapse's stream_id: a stream position, text in one table
-    for a remote server's opaque id; txn_id: an appservice counter and a client's string).
+    them refers to a table (Synapse's stream_id: a stream position, text in one table for
+    a remote server's opaque id; txn_id: an appservice counter and a client's string).
     Nothing says two of them mean the same thing."""
-    snake = schema.snake_names.get
-    guesser = schema.references()
-    dangling = {snake(d.column, d.column) for d in guesser.dangling()} & names
-    if not dangling:
-        return set()
-    resolved = {snake(r.column, r.column) for r in guesser.references()}
+    referring = schema.references().referring_names
     return {
         name
-        for name in dangling - resolved
+        for name in names - referring
         if not (is_moment_name(name) or is_money_name(name) or name.split("_")[0] in _FLAG_VERBS)
     }
 

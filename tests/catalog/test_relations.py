@@ -176,6 +176,26 @@ def test_dangling_ids_resolve_to_no_table_and_own_keys_never_dangle() -> None:
     assert [d.target for d in dangling_references(m) if d.column == "warehouse_id"] == ["warehouse"]
 
 
+def test_a_name_that_keys_a_table_is_not_a_dangling_id() -> None:
+    m = model(
+        # media_id keys remote_media (with its origin): its thumbnails refer to it.
+        table("remote_media", col("origin", "text"), col("media_id", "text"),
+              unique=(("origin", "media_id"),)),
+        table("remote_media_thumbnails", col("media_id", "text"), col("width")),
+        # folder_id keys privmsgs_folder: rule_folder_id is a folder under a role.
+        table("privmsgs_folder", col("folder_id", pk=True)),
+        table("privmsgs_rules", col("rule_id", pk=True), col("rule_folder_id")),
+        # A table's own identity (with a non-reference column) is not a reference.
+        table("received_transactions", col("transaction_id", "text"), col("origin", "text"),
+              unique=(("transaction_id", "origin"),)),
+        # A link table's key columns are references: one to nothing dangles.
+        table("room_list", col("appservice_id", "text", nullable=False),
+              col("room_id", "text", nullable=False), unique=(("appservice_id", "room_id"),)),
+        table("rooms", col("room_id", "text", pk=True)),
+    )  # fmt: skip
+    assert dangling(m) == {"room_list.appservice_id"}
+
+
 def test_views_are_neither_sources_nor_targets() -> None:
     m = model(
         table("customers", col("id"), kind="view"),
