@@ -472,6 +472,19 @@ class ReferenceGuesser:
     def dangling(self) -> tuple[DanglingReference, ...]:
         return self._dangling
 
+    @cached_property
+    def _resolved_columns(self) -> frozenset[tuple[str, str, str]]:
+        return frozenset(
+            (table.schema, table.name, column)
+            for table, column, _own_key, found in self._resolutions
+            if found.tables
+        )
+
+    def refers_elsewhere(self, table: Table, column: str) -> bool:
+        """Whether an undeclared column's name resolves to another table (a key named
+        user_id in account_validity, a one-to-one extension of users), ambiguous or not."""
+        return (table.schema, table.name, column) in self._resolved_columns
+
 
 def infer_references(
     model: SchemaModel, *, ignore: Iterable[str] = DEFAULT_IGNORE

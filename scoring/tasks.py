@@ -1,4 +1,4 @@
-"""Thin Celery tasks: take ids, call one function of runs.py."""
+"""Thin Celery tasks: take ids, call one service function (runs.py, waivers.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from celery import shared_task
 
 from catalog.models import Connection, Snapshot, Team
 from scoring.mailings import due_digests, send_weekly_digest
-from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_snapshot
+from scoring.runs import rescore_latest, score_snapshot
+from scoring.waivers import connections_with_lapsed_waivers
 
 
 # Scoring is idempotent (a rescore replaces the snapshot's scores): a task whose worker died

@@ -10,7 +10,6 @@ import difflib
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,6 +41,7 @@ from catalog.http import SignedInRequest
 from catalog.markup import render_markdown, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.search import search_catalog
+from catalog.views import paginate
 from scoring.models import Finding
 from scoring.tasks import rescore_connection_task
 
@@ -316,9 +316,11 @@ def undocumented(request: SignedInRequest, pk: int) -> HttpResponse:
     schema = request.GET.get("schema") or ""
     if schema:
         columns = columns.filter(table__schema=schema)
-    page = Paginator(
-        columns.order_by("table__schema", "table__name", "position"), UNDOCUMENTED_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page, _ = paginate(
+        request,
+        columns.order_by("table__schema", "table__name", "position"),
+        UNDOCUMENTED_PER_PAGE,
+    )
     for column in page.object_list:
         column.table.connection = connection
     context = {

@@ -16,9 +16,6 @@ from catalog.documentation import (
     docs_coverage,
     docs_coverage_by_schema,
     effective_description,
-    mysql_string,
-    pg_ident,
-    pg_string,
     revert,
     set_column_doc,
     set_table_doc,
@@ -214,22 +211,6 @@ def test_coverage_counts_any_non_blank_text_and_ignores_dropped_objects(team, me
     assert per_schema["one"].documented_tables == 1 and per_schema["one"].columns == 3
     assert (per_schema["two"].documented_tables, per_schema["two"].documented_columns) == (1, 0)
     assert docs_coverage(Table.objects.filter(schema="two")).tables == 1
-
-
-# COMMENT SQL: quoting (pure) --------------------------------------------------------
-
-
-def test_postgresql_strings_double_quotes_and_escape_backslashes_in_e_strings():
-    assert pg_string("it's") == "'it''s'"
-    assert pg_string("a\\b") == "E'a\\\\b'"
-    assert pg_string("line\nnext ü") == "'line\nnext ü'"
-    assert pg_ident('we"ird') == '"we""ird"'
-
-
-def test_mysql_strings_escape_quotes_backslashes_and_control_characters():
-    assert mysql_string("it's") == "'it''s'"
-    assert mysql_string("a\\b") == "'a\\\\b'"
-    assert mysql_string("line\r\nnext\x00ü") == "'line\\r\\nnext\\0ü'"
 
 
 @pytest.mark.django_db

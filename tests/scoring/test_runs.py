@@ -16,10 +16,11 @@ from catalog.bulk import update_rows
 from catalog.models import Column, Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
 from catalog.tasks import snapshot_connection
-from scoring import runs
+from scoring import inputs, runs
+from scoring.context import rule_context
 from scoring.engine import score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import load_model, rescore_latest, rule_context, score_snapshot
+from scoring.runs import load_model, rescore_latest, score_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -497,18 +498,18 @@ def test_a_deploy_that_changes_the_scoring_code_scores_in_full(shop, engine_runs
     connection, _ = shop
     settled(connection)
     engine_runs.clear()
-    monkeypatch.setattr(runs, "scoring_code_digest", lambda: "another release")
+    monkeypatch.setattr(inputs, "scoring_code_digest", lambda: "another release")
     score_snapshot(snapshot(connection))
     assert engine_runs == [1]
 
 
 def test_the_scoring_code_digest_covers_every_rule_module():
     root = Path(runs.__file__).resolve().parent.parent
-    files = {path.resolve() for path in runs.scoring_code_files()}
+    files = {path.resolve() for path in inputs.scoring_code_files()}
     assert set((root / "scoring" / "rules").glob("*.py")) <= files
     assert root / "scoring" / "engine.py" in files
     assert root / "catalog" / "relations.py" in files
-    assert len(runs.scoring_code_digest()) == 64
+    assert len(inputs.scoring_code_digest()) == 64
 
 
 def test_no_scoring_code_reads_row_estimates():
@@ -516,7 +517,7 @@ def test_no_scoring_code_reads_row_estimates():
     # them: a rule that starts to must put them back in both.
     readers = [
         path.name
-        for path in runs.scoring_code_files()
+        for path in inputs.scoring_code_files()
         if path.name != "model.py" and "row_estimate" in path.read_text()
     ]
     assert readers == []

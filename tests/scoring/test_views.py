@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from catalog.models import Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
+from scoring.context import effective_settings
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import effective_settings, score_snapshot
+from scoring.runs import score_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -442,12 +443,34 @@ def test_the_settings_page_refuses_a_bad_option_next_to_its_field_and_keeps_the_
     assert "Not a valid regular expression" in invalid.content.decode()
 
 
+def test_the_settings_page_offers_the_casings_and_refuses_any_other_string(member_client, shop):
+    url = reverse("scoring:team_rules", args=[shop.team.slug])
+    page = member_client.get(url).content.decode()
+    field = page[page.index('name="name-casing-outlier__opt__expected"') :]
+    assert '<option value="camelCase">' in field[: field.index("</select>")]
+    for posted in (
+        {"name-casing-outlier__opt__expected": "shouty"},
+        {"name-casing-outlier__json": '{"expected": "shouty"}'},
+    ):
+        response = member_client.post(url, posted)
+        assert response.status_code == 400
+    assert "Takes one of snake_case" in response.content.decode()
+    assert not RuleSetting.objects.exists()
+    saved = member_client.post(url, {"name-casing-outlier__opt__expected": "camelCase"})
+    assert saved.status_code == 302
+    assert RuleSetting.objects.get().options == {"expected": "camelCase"}
+
+
 def test_a_stored_option_the_form_would_refuse_falls_back_to_the_default(shop):
     RuleSetting.objects.create(
         team=shop.team, rule="pk-name-pattern", options={"pk_name_pattern": "(a+)+$"}
     )
     setting = effective_settings(shop)["pk-name-pattern"]
     assert setting.options["pk_name_pattern"] == r"id|{table}_id"
+    RuleSetting.objects.create(
+        team=shop.team, rule="name-casing-outlier", options={"expected": "shouty"}
+    )
+    assert effective_settings(shop)["name-casing-outlier"].options["expected"] is None
     score_snapshot(Snapshot.objects.filter(connection=shop).latest("started_at"))
 
 
