@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,6 @@ CREATE TABLE orders (id bigint, customer_id bigint REFERENCES customers(id) ON D
 """
 
 
-def connect(team, name: str, dsn: str) -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn(dsn)
-    connection.save()
-    return connection
-
-
 def snapshot(connection: Connection) -> Snapshot:
     taken = take_snapshot(connection)
     assert taken.succeeded, taken.error_message
@@ -50,9 +42,9 @@ def current(connection: Connection) -> dict[tuple[str, str], Finding]:
 
 
 @pytest.fixture
-def shop(team, pg_target):
+def shop(pg_target, make_connection):
     pg_target.execute(SHOP)
-    return connect(team, "shop", pg_target.dsn), pg_target
+    return make_connection(pg_target.dsn), pg_target
 
 
 def test_persisted_scores_equal_the_engines(shop):
@@ -278,26 +270,22 @@ def test_descriptions_written_in_schemajoy_or_dbt_count_as_documentation(shop):
     assert ("doc-table-missing", "public.customers") not in rows
 
 
-def test_a_succeeded_snapshot_task_is_scored(team, tmp_path):
-    path = tmp_path / "a.db"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE logs (message TEXT)")
-    db.commit()
-    db.close()
-    connection = connect(team, "logs", f"sqlite:///{path}")
+def test_a_succeeded_snapshot_task_is_scored(make_connection, sqlite_target):
+    dsn = sqlite_target("CREATE TABLE logs (message TEXT);", name="a.db")
+    connection = make_connection(dsn, name="logs")
     snapshot_id = snapshot_connection.delay(connection.pk, trigger="manual").get()
     score = SnapshotScore.objects.get(snapshot_id=snapshot_id)
     assert score.total is not None
     assert Finding.objects.filter(connection=connection, rule="pk-missing").exists()
 
 
-def test_sampled_observations_reach_the_sampling_rules(team, pg_target):
+def test_sampled_observations_reach_the_sampling_rules(pg_target, make_connection):
     pg_target.execute(
         "CREATE TABLE parcels (id bigint PRIMARY KEY, weight_grams text, zip text);"
         "INSERT INTO parcels SELECT i, (i * 7)::text, lpad((i % 90)::text, 5, '0')"
         " FROM generate_series(1, 400) AS i; ANALYZE parcels;"
     )
-    connection = connect(team, "parcels", pg_target.dsn)
+    connection = make_connection(pg_target.dsn, name="parcels")
     taken = snapshot(connection)
     assert taken.observations, "the snapshot sampled nothing"
     score = score_snapshot(taken)
