@@ -442,20 +442,23 @@ def _score_details(
 def _next_fix(
     fixes_of: dict[int, list[dict[str, Any]]], names: dict[int, str], share: dict[int, float]
 ) -> FixItem | None:
-    """The open finding whose fix raises the team score most: the connections' best fixes
-    (kept with each score), weighted by each connection's share of the team score."""
-    best: tuple[float, str, str, int, dict[str, Any]] | None = None
+    """The open finding to fix first: the connections' best fixes (kept with each score),
+    errors before warnings as in the top fixes, then the one that raises the team score
+    most, weighted by each connection's share of the team score."""
+    best: tuple[int, float, str, str, int, dict[str, Any]] | None = None
     for connection, fixes in fixes_of.items():
         for fix in fixes:
             points = float(fix.get("gain") or 0.0) * share.get(connection, 0.0)
-            key = (points, names[connection], fix.get("object", ""), connection, fix)
+            rank = 0 if fix.get("severity") == "E" else 1
+            key = (rank, points, names[connection], fix.get("object", ""), connection, fix)
             if points > 0 and (
-                best is None or (-key[0], key[1], key[2]) < (-best[0], best[1], best[2])
+                best is None
+                or (key[0], -key[1], key[2], key[3]) < (best[0], -best[1], best[2], best[3])
             ):
                 best = key
     if best is None:
         return None
-    points, name, _, connection, fix = best
+    _, points, name, _, connection, fix = best
     return FixItem(
         connection=name,
         rule=fix["rule"],

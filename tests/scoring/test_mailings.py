@@ -507,3 +507,14 @@ def test_an_unsubscribe_can_be_undone_from_its_page(readers, smtp_server):
     assert sorted(
         DigestSubscription.objects.filter(team=readers).values_list("user__email", flat=True)
     ) == ["alice@example.com", "bob@example.com"]
+
+
+def test_the_next_fix_is_an_error_before_a_warning_worth_more_points() -> None:
+    from scoring.mailings import _next_fix
+
+    marker = {"rule": "sd-marker-shape", "object": "public.k.deleted", "severity": "W",
+              "gain": 0.12, "message": "", "fix": "", "table": "public.k"}  # fmt: skip
+    key = {"rule": "pk-missing", "object": "public.t", "severity": "E", "gain": 0.09,
+           "message": "", "fix": "", "table": "public.t"}  # fmt: skip
+    fix = _next_fix({1: [marker, key]}, {1: "synapse"}, {1: 1.0})
+    assert fix is not None and fix.rule == "pk-missing"
