@@ -122,8 +122,9 @@ def pages(dsn: str) -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
+    from catalog import models
     from catalog.diagrams import View, get_diagram
-    from catalog.models import Connection, Diagram, Table, Team
+    from catalog.models import Connection, Team
     from catalog.snapshots import take_snapshot
 
     setup_test_environment()
@@ -137,7 +138,7 @@ def pages(dsn: str) -> None:
         assert snapshot.succeeded, snapshot.error_message
         client = Client()
         client.force_login(User.objects.create_user("bench", is_staff=True))
-        artist = Table.objects.get(connection=connection, name="artist")
+        artist = models.Table.objects.get(connection=connection, name="artist")
         neighbourhood = reverse("catalog:table_diagram", args=[connection.pk, artist.pk])
         diagram = reverse("catalog:connection_diagram", args=[connection.pk])
         cases = [
@@ -161,7 +162,7 @@ def pages(dsn: str) -> None:
         ):
             hit, worst = median_ms(lambda view=view: get_diagram(connection, view), 200)
             report(label + " (median of 200)", hit, 0.020, f"max {worst * 1000:.1f} ms")
-        print(f"Diagram rows: {Diagram.objects.count()}")
+        print(f"Diagram rows: {models.Diagram.objects.count()}")
     finally:
         db.creation.destroy_test_db(old_name, verbosity=0)
 

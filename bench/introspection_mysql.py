@@ -76,7 +76,7 @@ def time_queries(dsn: str) -> dict[str, float]:
     """Seconds per information_schema query, run in one read-only session."""
     target = parse_dsn(dsn)
     timings: dict[str, float] = {}
-    with mysql._session(target, LIMITS) as (conn, _), conn.cursor() as cur:
+    with mysql.read_only_session(target, LIMITS) as (conn, _), conn.cursor() as cur:
         for name in (
             "TABLES_SQL",
             "COLUMNS_SQL",

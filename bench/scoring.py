@@ -243,8 +243,9 @@ def bench_persisted(tables: int = 5000) -> None:
             from bench.synthetic import build_database
             from catalog.models import Connection, Team
             from catalog.snapshots import take_snapshot
+            from scoring.context import rule_context
             from scoring.models import Finding
-            from scoring.runs import load_model, rule_context, score_snapshot
+            from scoring.runs import load_model, score_snapshot
 
             team = Team.objects.create(name="Bench", slug="bench")
             load_corpus("musicbrainz", mb_db)

@@ -473,12 +473,8 @@ def undo_rename(change: SchemaChange) -> list[SchemaChange]:
     connection = change.connection
     snapshot = change.snapshot
     previous_id = (
-        Snapshot.objects.filter(
-            connection=connection,
-            status=Snapshot.Status.SUCCEEDED,
-            started_at__lt=snapshot.started_at,
-        )
-        .order_by("-started_at", "-pk")
+        Snapshot.objects.filter(connection=connection, started_at__lt=snapshot.started_at)
+        .succeeded()
         .values_list("pk", flat=True)
         .first()
     )

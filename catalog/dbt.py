@@ -22,14 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from catalog.documentation import (
-    COMMENT,
-    SCHEMAJOY,
-    User,
-    author_of,
-    effective_description,
-    normalise_text,
-)
+from catalog.documentation import User, author_of, effective_description, normalise_text
+from catalog.introspection.model import COMMENT, SCHEMAJOY
 from catalog.markup import too_long_message
 from catalog.models import Column, Connection, DbtImportPreview, DocRevision, Table
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog import erd
 from catalog.erd import (
     COMPACT_TABLES,
     Area,
@@ -31,7 +32,6 @@ from catalog.erd import (
     schema_to_graph,
     subject_areas,
 )
-from catalog.erd import Diagram as Graph
 from catalog.introspection.model import SchemaModel, from_document
 from catalog.models import Connection, Diagram, Snapshot, Table
 
@@ -118,9 +118,6 @@ class View:
             format=params.get("format", "svg"),
         )
 
-    def with_format(self, format: str) -> View:
-        return replace(self, format=format)
-
     def describe(self) -> str:
         """A heading: "whole database", "schema public", "area musicbrainz:l_artist_*"."""
         if self.scope == "schema":
@@ -137,15 +134,16 @@ class View:
 def latest_snapshot(connection: Connection) -> Snapshot | None:
     """The latest succeeded snapshot, without its document (a cache hit needs none)."""
     return (
-        Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
-        .order_by("-started_at", "-pk")
+        Snapshot.objects.filter(connection=connection)
+        .succeeded()
         .only("pk", "connection_id", "fingerprint", "table_count", "started_at")
         .first()
     )
 
 
-def load_model(snapshot: Snapshot) -> SchemaModel:
-    """The snapshot's schema model, parsed from its stored document."""
+def model_with_row_estimates(snapshot: Snapshot) -> SchemaModel:
+    """The snapshot's schema model with its row estimates (the diagram shows them), parsed
+    from its stored document; scoring's model leaves the estimates out."""
     stored = (
         Snapshot.objects.select_related("document")
         .only("pk", "row_estimates", "document__document")
@@ -197,7 +195,7 @@ def build_graph(
     connection_id: int,
     urls: Mapping[Key, str],
     dropped: frozenset[str] = frozenset(),
-) -> tuple[Graph, dict[str, Any]]:
+) -> tuple[erd.Diagram, dict[str, Any]]:
     """The DOT graph of one view, and facts for the page (the overview's area list)."""
 
     def table_url(schema: str, name: str) -> str | None:
@@ -300,7 +298,7 @@ def get_diagram(
             return row
     if enqueue is not None and needs_worker(connection, snapshot, view):
         return _queue(connection, snapshot, view, key, enqueue)
-    model = load_model(snapshot)
+    model = model_with_row_estimates(snapshot)
     urls, live_dropped = table_links(connection.pk)
     return draw(
         key,
@@ -399,15 +397,9 @@ def render_pending(key: str) -> bool:
     if claimed != 1:
         return False
     row = Diagram.objects.select_related("connection").defer("content").get(pk=key)
-    snapshot = (
-        Snapshot.objects.filter(
-            connection_id=row.connection_id,
-            fingerprint=row.fingerprint,
-            status=Snapshot.Status.SUCCEEDED,
-        )
-        .order_by("-started_at", "-pk")
-        .first()
-    )
+    snapshot = Snapshot.objects.filter(
+        connection_id=row.connection_id, fingerprint=row.fingerprint
+    ).latest_succeeded()
     if snapshot is None:
         Diagram.objects.filter(pk=key).update(
             status=Diagram.Status.FAILED,
@@ -419,7 +411,7 @@ def render_pending(key: str) -> bool:
     try:
         draw(
             key,
-            load_model(snapshot),
+            model_with_row_estimates(snapshot),
             View.from_params(row.params),
             connection=row.connection,
             fingerprint=row.fingerprint,

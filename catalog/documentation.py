@@ -10,7 +10,7 @@ way back is generated SQL that the backend team runs as a migration.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -21,12 +21,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Trim
 from django.utils import timezone
 
+from catalog.introspection.model import COMMENT, DBT, SCHEMAJOY, pick_description
 from catalog.markup import strip_invisible, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
+from catalog.sql import DIALECTS, CommentedColumn, CommentedTable
 
-SCHEMAJOY = "schemajoy"
-COMMENT = "comment"
-DBT = "dbt"
 SOURCE_LABELS = {SCHEMAJOY: "SchemaJoy", COMMENT: "database comment", DBT: "dbt"}
 
 User = AbstractBaseUser | AnonymousUser
@@ -43,15 +42,8 @@ class Effective(NamedTuple):
 
 
 def effective_description(obj: Documented) -> Effective:
-    """The text a reader sees and where it came from: SchemaJoy's, else the comment, else dbt's."""
-    for text, source in (
-        (obj.description, SCHEMAJOY),
-        (obj.comment, COMMENT),
-        (obj.dbt_description, DBT),
-    ):
-        if text and text.strip():
-            return Effective(text, source)
-    return Effective("", "")
+    """The text a reader sees and where it came from (see ``pick_description``)."""
+    return Effective(*pick_description(obj.description, obj.comment, obj.dbt_description))
 
 
 # Editing --------------------------------------------------------------------
@@ -319,155 +311,27 @@ def _to_write(obj: Documented) -> str | None:
     return None
 
 
-def pg_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def pg_string(text: str) -> str:
-    # E'' strings mean the same whatever standard_conforming_strings says.
-    if "\\" in text:
-        return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
-    return "'" + text.replace("'", "''") + "'"
-
-
-_PG_KINDS = {
-    "view": "VIEW",
-    "materialized_view": "MATERIALIZED VIEW",
-    "foreign": "FOREIGN TABLE",
-}
-
-
-def _postgresql_sql(tables: list[tuple[Table, list[Column]]]) -> list[str]:
-    out: list[str] = []
-    for table, columns in tables:
-        qualified = f"{pg_ident(table.schema)}.{pg_ident(table.name)}"
-        text = _to_write(table)
-        if text is not None:
-            kind = _PG_KINDS.get(table.kind, "TABLE")
-            out.append(f"COMMENT ON {kind} {qualified} IS {pg_string(text)};")
-        for column in columns:
-            text = _to_write(column)
-            if text is not None:
-                out.append(
-                    f"COMMENT ON COLUMN {qualified}.{pg_ident(column.name)} IS {pg_string(text)};"
-                )
-    return out
-
-
-def mysql_ident(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-_MYSQL_ESCAPES = str.maketrans(
-    {"\\": "\\\\", "'": "''", "\n": "\\n", "\r": "\\r", "\x00": "\\0", "\x1a": "\\Z"}
-)
-# Longest comments the server accepts, in characters.
-MYSQL_TABLE_COMMENT_MAX = 2048
-MYSQL_COLUMN_COMMENT_MAX = 1024
-
-
-def mysql_string(text: str) -> str:
-    return "'" + text.translate(_MYSQL_ESCAPES) + "'"
-
-
-def _beyond_bmp(text: str) -> bool:
-    # MySQL and MariaDB keep comments in utf8mb3: emoji and other 4-byte characters become "?".
-    return any(ord(ch) > 0xFFFF for ch in text)
-
-
-def mysql_column_definition(column: Column) -> str:
-    """The column's definition as MODIFY COLUMN needs it, rebuilt from the live catalog."""
-    parts = [mysql_ident(column.name), column.data_type]
-    parts.append("NULL" if column.nullable else "NOT NULL")
-    if column.default:
-        parts.append(f"DEFAULT {column.default}")
-    if column.identity == "auto_increment":
-        parts.append("AUTO_INCREMENT")
-    return " ".join(parts)
-
-
-def _mysql_sql(tables: list[tuple[Table, list[Column]]]) -> list[str]:
-    out: list[str] = []
-    for table, columns in tables:
-        clauses: list[str] = []
-        notes: list[str] = []
-        for column in columns:
-            text = _to_write(column)
-            if text is None:
-                continue
-            if column.generated:
-                notes.append(
-                    f"-- {column.name} is a generated column: add its comment by hand "
-                    "(MODIFY would need its whole generation clause)."
-                )
-                continue
-            if len(text) > MYSQL_COLUMN_COMMENT_MAX:
-                notes.append(f"-- {column.name}: description cut to {MYSQL_COLUMN_COMMENT_MAX}.")
-                text = text[:MYSQL_COLUMN_COMMENT_MAX]
-            clauses.append(
-                f"MODIFY COLUMN {mysql_column_definition(column)} COMMENT {mysql_string(text)}"
+def _commented(table: Table, columns: list[Column]) -> CommentedTable:
+    written = [(column, _to_write(column)) for column in columns]
+    return CommentedTable(
+        schema=table.schema,
+        name=table.name,
+        kind=table.kind,
+        text=_to_write(table),
+        columns=tuple(
+            CommentedColumn(
+                name=column.name,
+                text=text,
+                data_type=column.data_type,
+                nullable=column.nullable,
+                default=column.default,
+                identity=column.identity,
+                generated=column.generated,
             )
-        text = _to_write(table)
-        if text is not None and table.kind in ("view", "materialized_view"):
-            notes.append(f"-- {table.name} is a view: MySQL views take no comment.")
-            text = None
-        if text is not None:
-            if len(text) > MYSQL_TABLE_COMMENT_MAX:
-                notes.append(f"-- {table.name}: description cut to {MYSQL_TABLE_COMMENT_MAX}.")
-                text = text[:MYSQL_TABLE_COMMENT_MAX]
-            clauses.append(f"COMMENT = {mysql_string(text)}")
-        if any(_beyond_bmp(clause) for clause in clauses):
-            notes.append(
-                f"-- {table.name}: MySQL/MariaDB store comments in utf8mb3; "
-                "emoji and other 4-byte characters will read back as '?'."
-            )
-        out.extend(notes)
-        if clauses:
-            qualified = f"{mysql_ident(table.schema)}.{mysql_ident(table.name)}"
-            out.append(f"ALTER TABLE {qualified}\n  " + ",\n  ".join(clauses) + ";")
-    return out
-
-
-def _sqlite_sql(tables: list[tuple[Table, list[Column]]]) -> list[str]:
-    out: list[str] = []
-    for table, columns in tables:
-        lines: list[str] = []
-        text = _to_write(table)
-        if text is not None:
-            lines.append(f"{table.name}: {text}")
-        for column in columns:
-            text = _to_write(column)
-            if text is not None:
-                lines.append(f"{table.name}.{column.name}: {text}")
-        for line in lines:
-            out.extend("-- " + part if part else "--" for part in line.split("\n"))
-    return out
-
-
-COMMENT_SQL_HEADERS = {
-    "postgresql": (
-        "-- Documentation from SchemaJoy, for a migration of this database.\n"
-        "-- Only descriptions that differ from the database's comments are listed."
-    ),
-    "mysql": (
-        "-- Documentation from SchemaJoy, for a migration of this database.\n"
-        "-- MySQL sets a column comment with MODIFY COLUMN, which restates the whole column:\n"
-        "-- the definitions below are rebuilt from the catalog (type, NULL, DEFAULT,\n"
-        "-- AUTO_INCREMENT) but carry no column character set, collation or ON UPDATE clause.\n"
-        "-- Compare with SHOW CREATE TABLE before running. Strings use backslash escapes\n"
-        "-- (not for sessions with sql_mode NO_BACKSLASH_ESCAPES)."
-    ),
-    "sqlite": (
-        "-- SQLite has no COMMENT statement: a database cannot hold these descriptions.\n"
-        "-- Keep them as this comment block beside the schema, or export the connection\n"
-        "-- as a dbt sources.yml, where dbt docs will show them."
-    ),
-}
-COMMENT_SQL_WRITERS: dict[str, Callable[[list[tuple[Table, list[Column]]]], list[str]]] = {
-    "postgresql": _postgresql_sql,
-    "mysql": _mysql_sql,
-    "sqlite": _sqlite_sql,
-}
+            for column, text in written
+            if text is not None
+        ),
+    )
 
 
 def comment_sql(target: Connection | QuerySet[Table], dialect: str | None = None) -> str:
@@ -483,7 +347,7 @@ def comment_sql(target: Connection | QuerySet[Table], dialect: str | None = None
         if dialect is None:
             first = tables_qs.select_related("connection").first()
             dialect = first.connection.dialect if first else "postgresql"
-    if dialect not in COMMENT_SQL_WRITERS:
+    if dialect not in DIALECTS:
         raise ValueError(f"No COMMENT SQL for dialect {dialect!r}.")
     tables = list(tables_qs.filter(dropped_in__isnull=True).order_by("schema", "name"))
     by_table: dict[int, list[Column]] = {t.pk: [] for t in tables}
@@ -491,6 +355,4 @@ def comment_sql(target: Connection | QuerySet[Table], dialect: str | None = None
         table__in=tables_qs.filter(dropped_in__isnull=True).values("pk"), dropped_in__isnull=True
     ).order_by("table_id", "position"):
         by_table[column.table_id].append(column)
-    statements = COMMENT_SQL_WRITERS[dialect]([(t, by_table[t.pk]) for t in tables])
-    body = "\n".join(statements) if statements else "-- Nothing to write: the comments match."
-    return COMMENT_SQL_HEADERS[dialect] + "\n\n" + body + "\n"
+    return DIALECTS[dialect].comment_sql(_commented(t, by_table[t.pk]) for t in tables)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -43,6 +44,11 @@ class Team(models.Model):
 
     def can_edit(self, user: User | AnonymousUser) -> bool:
         return bool(user.is_staff or self.members.filter(pk=user.pk).exists())  # type: ignore[misc]
+
+    def require_edit(self, user: User | AnonymousUser, *, to: str) -> None:
+        """Refuse (403) a user who may not edit what the team owns; ``to`` names the action."""
+        if not self.can_edit(user):
+            raise PermissionDenied(f"Only members of the team {self.name} can {to}.")
 
 
 class Connection(models.Model):
@@ -132,6 +138,15 @@ class SchemaDocument(models.Model):
         return self.fingerprint[:12]
 
 
+class SnapshotQuerySet(models.QuerySet["Snapshot"]):
+    def succeeded(self) -> SnapshotQuerySet:
+        """Succeeded snapshots, latest first."""
+        return self.filter(status=Snapshot.Status.SUCCEEDED).order_by("-started_at", "-pk")
+
+    def latest_succeeded(self) -> Snapshot | None:
+        return self.succeeded().first()
+
+
 class Snapshot(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -160,6 +175,8 @@ class Snapshot(models.Model):
     observations = models.JSONField(default=dict, blank=True)
     # The task delivery that took it ("<task id>:<retry>"): a redelivery finds its work here.
     task_attempt = models.CharField(max_length=100, blank=True, db_index=True)
+
+    objects = SnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -339,7 +339,11 @@ class ReferenceGuesser:
     def _bare(
         self, table: Table, column: str, words: tuple[str, ...], names: set[str]
     ) -> _Resolution | None:
-        """An integer column named exactly like another table (``page``, ``rev_page``)."""
+        """An integer column named exactly like another table (``page``, ``rev_page``). A
+        plural name counts rows (Synapse's ``current_state_events`` in room_stats_current):
+        only a singular one refers to a row."""
+        if singular_phrase(words) != words:
+            return None
         found = [t for t in self._index.named(words, table.schema) if t.key != table.key]
         if not found or self._skipped(column, words, names):
             return None
@@ -385,6 +389,11 @@ class ReferenceGuesser:
                 found = self._resolve(table, name, target, names) if target else None
                 if target is not None and found is None:
                     continue  # skipped, or the table's own key
+                unresolved = found is not None and not found.tables
+                if unresolved and not integer and target is not None and target[1] == ID_PREFIX:
+                    # id_customer is PrestaShop's reference shape; a text id_server that names
+                    # no table is a word (Synapse's identity server), not a dangling id.
+                    continue
                 if found is None or not found.tables:
                     # Not as it is: without the table's own column tag, or named like a table.
                     tag = tag_of[table.key]
@@ -452,16 +461,66 @@ class ReferenceGuesser:
         return self._declared + self._inferred if include_declared else self._inferred
 
     @cached_property
+    def _key_parts(self) -> dict[str, set[tuple[str, str]]]:
+        """Column name -> the base tables whose primary key or a unique column set holds a
+        column of that name (remote_media_cache's (media_origin, media_id))."""
+        parts: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for table in self.model.tables:
+            if not table.is_base_table:
+                continue
+            keys = [table.primary_key.columns] if table.primary_key else []
+            keys += [u.columns for u in table.unique_constraints]
+            keys += [i.columns for i in table.indexes if i.unique and not i.partial]
+            for column in {c for cols in keys for c in cols}:
+                parts[snake(column)].add(table.key)
+        return parts
+
+    def _keyed_elsewhere(self, table: Table, column: str) -> bool:
+        """Whether a table is keyed (in part) by this name: its own, unless it is a link
+        table (received_transactions' unique (transaction_id, origin) is its identity, not
+        a reference), or another one, also by the name without its leading words
+        (rule_folder_id -> folder_id): a reference to a composite key, or to a table named
+        otherwise (phpbb_privmsgs_folder), is not dangling."""
+        words = split_words(column)
+        parts = self._key_parts
+        keyed = parts.get("_".join(words), set())
+        if keyed - {table.key} or (table.key in keyed and not is_junction(table)):
+            return True
+        return any(
+            parts.get("_".join(words[i:]), set()) - {table.key} for i in range(1, len(words) - 1)
+        )
+
+    @cached_property
     def _dangling(self) -> tuple[DanglingReference, ...]:
         return tuple(
             DanglingReference(table.schema, table.name, column, "_".join(found.words))
             for table, column, own_key, found in self._resolutions
             # A table's own primary key refers to nothing when it resolves nowhere.
-            if not found.tables and not own_key
+            if not found.tables and not own_key and not self._keyed_elsewhere(table, column)
         )
 
     def dangling(self) -> tuple[DanglingReference, ...]:
         return self._dangling
+
+    @cached_property
+    def _resolved_columns(self) -> frozenset[tuple[str, str, str]]:
+        return frozenset(
+            (table.schema, table.name, column)
+            for table, column, _own_key, found in self._resolutions
+            if found.tables
+        )
+
+    @cached_property
+    def referring_names(self) -> frozenset[str]:
+        """Column names (snake_case) of which some use refers to a table: declared, or
+        resolved by name (ambiguous resolutions included)."""
+        declared = {snake(r.column) for r in self._declared}
+        return frozenset(declared | {snake(column) for _, _, column in self._resolved_columns})
+
+    def refers_elsewhere(self, table: Table, column: str) -> bool:
+        """Whether an undeclared column's name resolves to another table (a key named
+        user_id in account_validity, a one-to-one extension of users), ambiguous or not."""
+        return (table.schema, table.name, column) in self._resolved_columns
 
 
 def infer_references(

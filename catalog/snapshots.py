@@ -23,11 +23,10 @@ from catalog import changes, introspection, sampling
 from catalog.bulk import insert_rows, update_objects
 from catalog.crypto import UndecryptableSecret
 from catalog.diff import Change
+from catalog.introspection import model as m
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
-from catalog.introspection.model import Column as ModelColumn
 from catalog.introspection.model import SchemaModel, fingerprint, row_estimates, to_document
-from catalog.introspection.model import Table as ModelTable
 from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 
 log = logging.getLogger(__name__)
@@ -282,9 +281,9 @@ def _store(
     document = to_document(model)
     digest = fingerprint(document)
     previous = (
-        Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
+        Snapshot.objects.filter(connection=connection)
         .exclude(pk=snapshot.pk)
-        .order_by("-started_at", "-pk")
+        .succeeded()
         .values_list("pk", "fingerprint")
         .first()
     )
@@ -339,9 +338,9 @@ def sample_values(connection: Connection, snapshot: Snapshot, model: SchemaModel
     a blown budget or an unreachable target leaves ``"partial": true`` and a reason there.
     """
     previous = (
-        Snapshot.objects.filter(connection=connection, status=Snapshot.Status.SUCCEEDED)
+        Snapshot.objects.filter(connection=connection)
         .exclude(pk=snapshot.pk)
-        .order_by("-started_at", "-pk")
+        .succeeded()
         .values_list("observations", flat=True)
         .first()
     )
@@ -369,7 +368,7 @@ def sample_values(connection: Connection, snapshot: Snapshot, model: SchemaModel
 # Live catalog ---------------------------------------------------------------
 
 
-def _structure(table: ModelTable) -> dict:
+def _structure(table: m.Table) -> dict:
     return {
         "primary_key": asdict(table.primary_key) if table.primary_key else None,
         "unique_constraints": [asdict(u) for u in table.unique_constraints],
@@ -405,7 +404,7 @@ COLUMN_FIELDS = (
 )
 
 
-def _table_values(mt: ModelTable) -> dict[str, object]:
+def _table_values(mt: m.Table) -> dict[str, object]:
     return {
         "kind": mt.kind,
         "ident": mt.ident or "",
@@ -416,7 +415,7 @@ def _table_values(mt: ModelTable) -> dict[str, object]:
     }
 
 
-def _column_values(position: int, mc: ModelColumn) -> tuple[object, ...]:
+def _column_values(position: int, mc: m.Column) -> tuple[object, ...]:
     return (
         position,
         mc.ident or "",
@@ -430,7 +429,7 @@ def _column_values(position: int, mc: ModelColumn) -> tuple[object, ...]:
     )
 
 
-def _refresh_column_idents(tables: dict[int, ModelTable]) -> None:
+def _refresh_column_idents(tables: dict[int, m.Table]) -> None:
     """Column idents of re-created tables (attnums may differ after earlier drops)."""
     moved = []
     for column in Column.objects.filter(table_id__in=tables, dropped_in__isnull=True).only(
@@ -470,7 +469,7 @@ def sync_live_catalog(
             for t in tables.only("pk", "schema", "name", "row_estimate", "ident")
         }
         moved = []
-        recreated: dict[int, ModelTable] = {}
+        recreated: dict[int, m.Table] = {}
         for mt in model.tables:
             row = existing.get(mt.key)
             if row is None:
@@ -492,9 +491,9 @@ def sync_live_catalog(
         for key, t in existing.items()
         if t.ident and t.dropped_in_id is None and key not in wanted
     }
-    to_create: list[tuple[ModelTable, dict[str, object]]] = []
+    to_create: list[tuple[m.Table, dict[str, object]]] = []
     to_update: list[Table] = []
-    pairs: list[tuple[Table, ModelTable]] = []
+    pairs: list[tuple[Table, m.Table]] = []
     for key, mt in wanted.items():
         values = _table_values(mt)
         row = existing.get(key)
@@ -548,7 +547,7 @@ def sync_live_catalog(
 def _sync_columns(
     connection: Connection,
     snapshot: Snapshot,
-    pairs: list[tuple[Table, ModelTable]],
+    pairs: list[tuple[Table, m.Table]],
     *,
     previous_id: int | None,
     renames: changes.Renames = changes.NO_RENAMES,

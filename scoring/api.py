@@ -15,7 +15,6 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -56,8 +55,7 @@ def api_tokens(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     if request.method == "GET":
         return _tokens_page(request, team)
-    if not team.can_edit(request.user):
-        raise PermissionDenied("Only members of this team can create its API tokens.")
+    team.require_edit(request.user, to="create its API tokens")
     name = request.POST.get("name", "").strip()
     if not name:
         return _tokens_page(request, team, error="Name the token after where it is used.")
@@ -71,8 +69,7 @@ def api_tokens(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: SignedInRequest, slug: str, token_pk: int) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
-    if not team.can_edit(request.user):
-        raise PermissionDenied("Only members of this team can revoke its API tokens.")
+    team.require_edit(request.user, to="revoke its API tokens")
     revoke_token(get_object_or_404(ApiToken, pk=token_pk, team=team))
     if request.htmx:
         return _tokens_page(request, team)

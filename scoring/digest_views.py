@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -142,8 +142,7 @@ def digest_html(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_POST
 def digest_test(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
-    if not team.can_edit(request.user):
-        raise PermissionDenied("Only members of this team can send its e-mail.")
+    team.require_edit(request.user, to="send its e-mail")
     address = request.user.email
     if not address:
         messages.error(request, "Your account has no e-mail address to send the test to.")
@@ -160,8 +159,7 @@ def digest_test(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_POST
 def digest_settings(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
-    if not team.can_edit(request.user):
-        raise PermissionDenied("Only members of this team can change its e-mail.")
+    team.require_edit(request.user, to="change its e-mail")
     instance = DigestSettings.objects.filter(team=team).first() or DigestSettings(team=team)
     form = DigestSettingsForm(request.POST, instance=instance)
     if form.is_valid():

@@ -11,20 +11,38 @@ Definitions, exactly as computed here:
 - Lane pass rate r = mean of its units' pass values. A lane with no units is left out.
 - Lane weight w = severity weight (E 3, W 1, I 0) x share, where share = the lane's units /
   the database's tables (the tables and views in scope; a database-level unit counts as
-  all of them; at most 1). So a rule that applies to 1 table of 138 weighs 1/138 of one
+  all of them; at most 1). The changes theme's objects are the window's breaking changes
+  (RULES.md), so there the share is of the tables those changes touched. So a rule that applies to 1 table of 138 weighs 1/138 of one
   that applies to all of them, and fixing one table's error is worth about the same
   whichever E rule it is.
-- Theme score = 100 x sum(w x r) / sum(w) over the theme's lanes. Since w x r =
-  severity weight / tables x sum of the lane's unit pass values, every unit of every lane
-  weighs its severity weight / tables. A theme with no weighted lane is left out (not
-  counted as 100).
+- Theme score = 100 x (sum(w x r) + D - sum(w)) / D over the theme's lanes, where
+  D = max(sum(w), the heaviest severity weight among its lanes). When some lane of the
+  heaviest severity applies to every table (pk-missing, doc-table-missing) D = sum(w) and
+  this is the weighted mean 100 x sum(w x r) / sum(w) of RULES.md. When every lane is
+  narrow, the weight D lacks counts as passing: the tables a narrow rule does not apply to
+  do not fail it. A theme with no weighted lane is left out (not counted as 100).
+- Bound: a lane moves its theme by 100 x w x (1 - r) / D <= 100 x share x (1 - r), since
+  w = severity weight x share and D >= that severity weight. So a rule that applies to one
+  table of 134 moves its theme by at most 100/134 points however few other rules the theme
+  has (alone, an smallint marker on one table used to decide a whole theme: 0 or 100).
+  Every unit of every lane weighs severity weight / (tables x D).
 - Database score = weighted mean of the theme scores (theme weights default to 1).
 - Gain of a finding = how much the database score rises when that one object passes:
-  theme_weight / sum(theme weights) x 100 x w / sum(theme's w) / (lane units x the
-  unit's applicable objects). It is exact (fixing one object changes no applicability,
-  so no share), and every lost point is attributable to a (rule, object).
-- Top fixes are the findings worth at least ``MIN_GAIN`` (0.1 point); info findings are
-  never among them (their gain is 0) and are listed apart.
+  theme_weight / sum(theme weights) x 100 x w / D / (lane units x the unit's applicable
+  objects). It is exact (fixing one object changes no applicability, so no share and no
+  D), and every lost point is attributable to a (rule, object): a theme's gains add up
+  to 100 - its score, over the number of themes.
+- Top fixes are the open findings worth at least ``MIN_GAIN`` (0.01 point, shown with two
+  decimals: on a 500-table database a single table's fix is worth a few hundredths, and
+  0.1 left such a list empty), **errors before warnings**, then by gain. Gains alone would
+  not read as an expert orders them: themes weigh the same in the total, so a unit of a
+  theme with little weight is worth more points than one of a heavy theme. On Synapse
+  (134 tables) one smallint marker in soft_delete (D = 1) is worth 100/6/134 = +0.12,
+  a table without a primary key in keys (D = 3 + 1 + 6/134 = 4.04: pk-missing,
+  pk-unique-substitute over the same tables, pk-misleading-id on 6) 100/6 x 3/134/4.04
+  = +0.09. RULES.md's severities are the catalogue's own
+  order of importance (E 3, W 1), so they order the list and the gain orders within a
+  severity. Info findings are never among them (their gain is 0) and are listed apart.
 
 ``RuleResult.passed`` and ``applicable`` count objects (columns for a column rule), as
 people read them ("238 of 240 columns"); ``rate`` is the unit-weighted rate the score uses.
@@ -54,7 +72,8 @@ from scoring.rules.base import (
 )
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-MIN_GAIN = 0.1  # RULES.md: top fixes list only findings worth at least 0.1 point
+# Top fixes list findings worth at least this (shown with two decimals, never "+0.00").
+MIN_GAIN = 0.01
 
 
 class Finding(NamedTuple):
@@ -105,10 +124,11 @@ class Scorecard:
     )
 
     def top_fixes(self, n: int = 10) -> list[Finding]:
-        """The open findings whose fix raises the score most, each worth at least MIN_GAIN."""
+        """The open findings worth at least MIN_GAIN: errors before warnings, then the ones
+        whose fix raises the score most (see the module docstring)."""
         ranked = sorted(
             (f for f in self.findings if f.gain >= MIN_GAIN),
-            key=lambda f: (-f.gain, _SEVERITY_ORDER[f.severity], f.rule, f.object),
+            key=lambda f: (_SEVERITY_ORDER[f.severity], -f.gain, f.rule, f.object),
         )
         return ranked[:n]
 
@@ -240,24 +260,31 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
             ),
         )
 
-    # Theme scores: mean of lane rates, weighted by severity x share of the tables.
+    # Theme scores: lane rates weighted by severity x share of the tables, over a
+    # denominator of at least the heaviest lane's severity weight (see the docstring).
     tables = _table_count(schema, runs)
+    universes = _own_universes(runs)
     weights: dict[tuple[str, Severity], float] = {}
-    sums: dict[str, list[float]] = {}  # theme -> [sum of weight x rate, sum of weights]
+    # theme -> [sum of weight x rate, sum of weights, heaviest lane's severity weight]
+    sums: dict[str, list[float]] = {}
     for rule, tally, _, rates in runs:
         for severity, rate in rates.items():
             if not WEIGHTS[severity]:
                 continue
             units = tally.lanes[severity]
-            span = tables if DATABASE in units else len(units)
-            weight = weights[rule.id, severity] = WEIGHTS[severity] * min(1.0, span / tables)
-            acc = sums.setdefault(rule.theme, [0.0, 0.0])
+            universe = universes.get(rule.theme, tables)
+            span = universe if DATABASE in units else len(units)
+            weight = weights[rule.id, severity] = WEIGHTS[severity] * min(1.0, span / universe)
+            acc = sums.setdefault(rule.theme, [0.0, 0.0, 0.0])
             acc[0] += weight * rate
             acc[1] += weight
+            acc[2] = max(acc[2], WEIGHTS[severity])
+    # D = max(sum of weights, heaviest severity weight); the weight D lacks passes.
+    denominators = {theme: max(acc[1], acc[2]) for theme, acc in sums.items() if acc[1]}
     themes = {
-        theme: 100 * sums[theme][0] / sums[theme][1]
+        theme: 100 * (sums[theme][0] + (denominators[theme] - sums[theme][1])) / denominators[theme]
         for theme in THEMES
-        if theme in sums and sums[theme][1]
+        if theme in denominators
     }
     theme_weights = {theme: float(ctx.theme_weights.get(theme, 1.0)) for theme in themes}
     weight_total = sum(theme_weights.values())
@@ -276,7 +303,7 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
             / weight_total
             * 100
             * weights[rule.id, severity]
-            / sums[rule.theme][1]
+            / denominators[rule.theme]
             / len(units)
             for severity, units in tally.lanes.items()
             if WEIGHTS[severity] and rule.theme in themes
@@ -314,6 +341,22 @@ def _score(model: SchemaModel, ctx: RuleContext, rules: Iterable[Rule]) -> Score
         theme_weights=theme_weights,
         unit_counts={rule.id: tally.lanes for rule, tally, _, _ in runs},
     )
+
+
+# Themes whose objects are not the schema's tables: RULES.md's changes theme judges the
+# window's breaking changes, so a lane's share is of the tables those changes touched.
+OWN_UNIVERSE_THEMES = frozenset({"changes"})
+
+
+def _own_universes(runs: list[Any]) -> dict[str, int]:
+    """Per theme of OWN_UNIVERSE_THEMES: how many tables its weighted lanes touch."""
+    touched: dict[str, set[str]] = {}
+    for rule, tally, _, _ in runs:
+        if rule.theme in OWN_UNIVERSE_THEMES:
+            for severity, units in tally.lanes.items():
+                if WEIGHTS[severity]:
+                    touched.setdefault(rule.theme, set()).update(units)
+    return {theme: max(1, len(units - {DATABASE})) for theme, units in touched.items()}
 
 
 def _table_count(schema: Schema, runs: list[Any]) -> int:
@@ -356,3 +399,35 @@ def scorecard_to_json(scorecard: Scorecard, *, connection: str, snapshot: Any) -
             for f in scorecard.findings
         ],
     }
+
+
+def table_scores(card: Scorecard) -> dict[str, float]:
+    """Each table's score: the database score's maths restricted to that table's units.
+
+    Within one table every lane's share is the same (one unit of the database's tables), so
+    a lane weighs its severity weight alone: the table's theme score is 100 x the mean of
+    its lanes' unit pass values weighted by severity, and its score the weighted mean of
+    those themes by the card's theme weights. Database-level units belong to no table; a
+    table that no weighted lane applies to has no score. Rounded to 0.1, as pages show it.
+    """
+    sums: dict[str, dict[str, list[float]]] = {}  # table -> theme -> [sum w x r, sum w]
+    for rule_id, lanes in card.unit_counts.items():
+        theme = card.rules[rule_id].theme
+        for severity, units in lanes.items():
+            weight = WEIGHTS[severity]
+            if not weight:
+                continue
+            for unit, (applicable, failing) in units.items():
+                if unit == DATABASE:
+                    continue
+                acc = sums.setdefault(unit, {}).setdefault(theme, [0.0, 0.0])
+                acc[0] += weight * (1 - failing / applicable)
+                acc[1] += weight
+    scores = {}
+    for unit, themes in sums.items():
+        weights = {theme: card.theme_weights.get(theme, 1.0) for theme in themes}
+        total = sum(weights.values())
+        scores[unit] = round(
+            sum(weights[t] * 100 * s / w for t, (s, w) in themes.items()) / total, 1
+        )
+    return scores

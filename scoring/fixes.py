@@ -1,10 +1,11 @@
 """Fix SQL per dialect, and the few dialect facts the rules depend on (pure).
 
 Rules ask for a fix in dialect-neutral terms ("change this column to the timestamp type")
-and get SQL for the model's dialect, with identifiers quoted the dialect's way ("x" on
-PostgreSQL and SQLite, `x` on MySQL), or None where the dialect has no such statement
+and get SQL for the model's dialect, or None where the dialect has no such statement
 (SQLite cannot change a column's type or add a primary key without rebuilding the table).
-Tables are qualified unless they live in the default schema (public, main, the MySQL database).
+Quoting, literals and type names are catalog.sql's (one home for dialect SQL); this module
+adds the statements, and which tables need qualifying: those outside the default schema
+(public, main, the MySQL database).
 """
 
 from __future__ import annotations
@@ -12,17 +13,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from catalog.introspection.model import Column, ForeignKey, SchemaModel, Table
-
-# Logical types the fixes use, and what each dialect calls them (None: no such type).
-TIMESTAMP_TYPE = "timestamp"  # the right type for a moment
-BIGINT = "bigint"
-NUMERIC = "numeric"
-MONEY_NUMERIC = "money_numeric"
-BOOLEAN = "boolean"
-DATE = "date"
-UUID = "uuid"
-JSON = "json"
+from catalog.introspection.model import BOOLEAN, INTEGER, Column, ForeignKey, SchemaModel, Table
+from catalog.sql import MYSQL, POSTGRESQL, SQLITE, TIMESTAMP_TYPE, Dialect
 
 
 def checked(table: Table, column: Column) -> bool:
@@ -39,17 +31,10 @@ def checked(table: Table, column: Column) -> bool:
 
 
 class SqlDialect:
-    name = ""
-    quote_char = '"'
-    folds_to_lower = False  # unquoted names fold to lower case (so upper case needs quoting)
-    has_uuid_type = False
-    has_column_types = True  # False on SQLite: a declared type is a hint, values decide
-    has_identity_columns = False  # serial defaults are the old way of numbering keys
+    dialect: Dialect = POSTGRESQL
     # How ts-without-tz treats naive timestamps: scored, info only (MySQL's datetime is the
     # sound choice there, its timestamp ends in 2038), or not at all (no zone-aware type).
     naive_timestamps = "none"
-    now = ""  # the current-time default expression, where ADD COLUMN accepts one
-    types: dict[str, str | None] = {}
 
     def __init__(self, model: SchemaModel) -> None:
         self.model = model
@@ -62,12 +47,11 @@ class SqlDialect:
     def quote(self, identifier: str) -> str:
         quoted = self._quoted.get(identifier)
         if quoted is None:  # a fix for every finding: the same names, many times
-            q = self.quote_char
-            quoted = self._quoted[identifier] = q + identifier.replace(q, q + q) + q
+            quoted = self._quoted[identifier] = self.dialect.quote(identifier)
         return quoted
 
     def literal(self, text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
+        return self.dialect.literal(text)
 
     def table(self, table: Table) -> str:
         return self.table_named(table.schema, table.name)
@@ -84,7 +68,7 @@ class SqlDialect:
         return quoted
 
     def type_name(self, logical: str) -> str | None:
-        return self.types.get(logical)
+        return self.dialect.type_name(logical)
 
     # Statements ---------------------------------------------------------------
 
@@ -118,10 +102,11 @@ class SqlDialect:
         if kind is None:
             return None
         sql = self.add_column(table, name, kind)
-        if default_now and self.now and sql:
+        now = self.dialect.now
+        if default_now and now and sql:
             sql += (
                 f"\nALTER TABLE {self.table(table)} ALTER COLUMN {self.quote(name)} "
-                f"SET DEFAULT {self.now};"
+                f"SET DEFAULT {now};"
             )
         return sql
 
@@ -152,22 +137,8 @@ class SqlDialect:
 
 
 class PostgresSql(SqlDialect):
-    name = "postgresql"
-    folds_to_lower = True
-    has_uuid_type = True
-    has_identity_columns = True
+    dialect = POSTGRESQL
     naive_timestamps = "score"
-    now = "now()"
-    types = {
-        TIMESTAMP_TYPE: "timestamptz",
-        BIGINT: "bigint",
-        NUMERIC: "numeric",
-        MONEY_NUMERIC: "numeric(19,4)",
-        BOOLEAN: "boolean",
-        DATE: "date",
-        UUID: "uuid",
-        JSON: "jsonb",
-    }
 
     def alter_type(
         self, table: Table, column: Column, new_type: str, *, using: str | None = None
@@ -177,12 +148,19 @@ class PostgresSql(SqlDialect):
             # (post_time >= 0): views and checks must be dropped and re-created around it.
             return None
         name = self.quote(column.name)
-        using = using if using is not None else f"{name}::{new_type}"
-        # A default of the old type ('0', '') would not cast: it goes first.
+        flag = new_type == self.type_name(BOOLEAN) and column.type_family == INTEGER
+        if using is None:  # smallint has no cast to boolean; a comparison works for all
+            using = f"{name} <> 0" if flag else f"{name}::{new_type}"
+        # A default of the old type ('0', '') would not cast: it goes first, and a flag's
+        # 0/1 default comes back as false/true (a NOT NULL flag must keep one).
         drop = f"ALTER COLUMN {name} DROP DEFAULT, " if column.default is not None else ""
+        default = (column.default or "").strip("'() ")
+        restore = ""
+        if flag and default in ("0", "1"):
+            restore = f", ALTER COLUMN {name} SET DEFAULT {'true' if default == '1' else 'false'}"
         return (
             f"ALTER TABLE {self.table(table)} {drop}ALTER COLUMN {name} TYPE {new_type} "
-            f"USING {using};"
+            f"USING {using}{restore};"
         )
 
     def _used_by_view(self, table: Table, column: Column) -> bool:
@@ -228,20 +206,8 @@ class PostgresSql(SqlDialect):
 
 
 class MySql(SqlDialect):
-    name = "mysql"
-    quote_char = "`"
+    dialect = MYSQL
     naive_timestamps = "info"
-    now = "(CURRENT_TIMESTAMP(6))"
-    types = {
-        TIMESTAMP_TYPE: "DATETIME(6)",
-        BIGINT: "BIGINT",
-        NUMERIC: None,  # precision and scale cannot be guessed from the name
-        MONEY_NUMERIC: "DECIMAL(19,4)",
-        BOOLEAN: None,  # 'yes'/'no' strings do not convert by MODIFY
-        DATE: "DATE",
-        UUID: None,
-        JSON: "JSON",
-    }
 
     def default_schema(self) -> str:
         return self.model.database
@@ -282,9 +248,7 @@ class MySql(SqlDialect):
 class SqliteSql(SqlDialect):
     """SQLite changes types, keys and constraints only by rebuilding the table: no fix SQL."""
 
-    name = "sqlite"
-    has_column_types = False
-    types = {TIMESTAMP_TYPE: "TIMESTAMP", BIGINT: "INTEGER", DATE: "DATE", BOOLEAN: "BOOLEAN"}
+    dialect = SQLITE
 
     def default_schema(self) -> str:
         return "main"
@@ -313,12 +277,10 @@ class SqliteSql(SqlDialect):
         return None
 
 
-DIALECTS: dict[str, type[SqlDialect]] = {
-    "postgresql": PostgresSql,
-    "mysql": MySql,
-    "sqlite": SqliteSql,
+_BY_DIALECT: dict[str, type[SqlDialect]] = {
+    cls.dialect.name: cls for cls in (PostgresSql, MySql, SqliteSql)
 }
 
 
 def sql_for(model: SchemaModel) -> SqlDialect:
-    return DIALECTS.get(model.dialect, PostgresSql)(model)
+    return _BY_DIALECT.get(model.dialect, PostgresSql)(model)

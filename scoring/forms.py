@@ -26,7 +26,7 @@ from scoring.options import (
     parse_json,
 )
 from scoring.rules import ALL_RULES, RULES_BY_ID
-from scoring.rules.base import CHANGES, THEMES
+from scoring.rules.base import CHANGES, THEMES, Choice
 
 THEME_LABELS = {
     "keys": "Keys",
@@ -122,7 +122,9 @@ class RuleSettingForm(forms.Form):
         rule = RULES_BY_ID.get(data.get("rule", ""))
         if rule is None:
             return data
-        for name, message in check_options(data.get("options") or {}, rule.options).items():
+        for name, message in check_options(
+            data.get("options") or {}, rule.options, rule.option_kinds
+        ).items():
             self.add_error("options", f"{name}: {message}" if name else message)
         return data
 
@@ -165,14 +167,17 @@ class RuleSettingsPageForm(forms.Form):
             options = dict(row.options) if row is not None and row.options else {}
             advanced = {}
             for name, default in rule.options.items():
-                kind = kind_of(name, default)
+                declared = rule.option_kinds.get(name)
+                kind = kind_of(name, default, declared)
                 if kind == MAPPING:
                     if name in options:
                         advanced[name] = options[name]
                     continue
                 value = options.get(name)
-                initial = field_text(value, name, default) if name in options else ""
-                self.fields[f"{rule.id}__opt__{name}"] = _option_field(name, kind, initial)
+                initial = field_text(value, name, default, declared) if name in options else ""
+                self.fields[f"{rule.id}__opt__{name}"] = _option_field(
+                    name, kind, initial, declared
+                )
             self.fields[f"{rule.id}__json"] = forms.CharField(
                 required=False,
                 label="Advanced: options as JSON",
@@ -189,7 +194,10 @@ class RuleSettingsPageForm(forms.Form):
                 {
                     "name": name,
                     "field": self[f"{rule.id}__opt__{name}"],
-                    "inherited": field_text(inherited.get(name), name, default) or "(none)",
+                    "inherited": field_text(
+                        inherited.get(name), name, default, rule.option_kinds.get(name)
+                    )
+                    or "(none)",
                 }
                 for name, default in rule.options.items()
                 if f"{rule.id}__opt__{name}" in self.fields
@@ -218,7 +226,7 @@ class RuleSettingsPageForm(forms.Form):
                 except OptionError as exc:
                     self.add_error(f"{rule.id}__json", exc.message)
                     value = {}
-                errors = check_options(value, rule.options)
+                errors = check_options(value, rule.options, rule.option_kinds)
                 for name, message in errors.items():
                     label = f"{name}: {message}" if name else message
                     self.add_error(f"{rule.id}__json", label)
@@ -230,7 +238,7 @@ class RuleSettingsPageForm(forms.Form):
                 if key not in self.fields or not raw:
                     continue
                 try:
-                    options[name] = parse_field(raw, name, default)
+                    options[name] = parse_field(raw, name, default, rule.option_kinds.get(name))
                 except OptionError as exc:
                     self.add_error(key, exc.message)
             enabled = {"on": True, "off": False}.get(data.get(f"{rule.id}__enabled") or "")
@@ -238,8 +246,15 @@ class RuleSettingsPageForm(forms.Form):
         return data
 
 
-def _option_field(name: str, kind: str, initial: str) -> forms.Field:
+def _option_field(name: str, kind: str, initial: str, declared: Choice | None) -> forms.Field:
     label = name.replace("_", " ")
+    if declared is not None:
+        return forms.ChoiceField(
+            required=False,
+            choices=[("", "inherit"), *((value, value) for value in declared.values)],
+            initial=initial,
+            label=label,
+        )
     if kind == BOOL:
         return forms.ChoiceField(
             required=False,

@@ -26,7 +26,6 @@ import datetime
 import logging
 import smtplib
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -67,8 +66,15 @@ from scoring.digests import (
 )
 from scoring.models import DigestSend, DigestSettings, DigestSubscription, Finding, SnapshotScore
 from scoring.rules import RULES_BY_ID
-from scoring.runs import score_points
-from scoring.trends import ScorePoint, lost_by_rule, rule_movements, team_series, value_at
+from scoring.trends import (
+    ScorePoint,
+    latest_points,
+    lost_by_rule,
+    rule_movements,
+    team_series,
+    team_shares,
+    value_at,
+)
 
 log = logging.getLogger(__name__)
 
@@ -111,21 +117,6 @@ def _gain_per_finding(point: ScorePoint | None, rule: str) -> float:
     return float(result.get("lost") or 0.0) / failing if failing > 0 else 0.0
 
 
-def _latest(points: Iterable[ScorePoint], when: datetime.datetime) -> dict[int, ScorePoint]:
-    latest: dict[int, ScorePoint] = {}
-    for point in points:
-        if point.at <= when:
-            latest[point.connection] = point
-    return latest
-
-
-def _team_share(latest: dict[int, ScorePoint]) -> dict[int, float]:
-    """Each connection's weight in the team score (table-weighted, as trends.weighted_mean)."""
-    weights = {c: max(p.tables, 1) for c, p in latest.items() if p.total is not None}
-    total = sum(weights.values())
-    return {c: w / total for c, w in weights.items()} if total else {}
-
-
 def gather_week(
     team: Team,
     *,
@@ -146,7 +137,7 @@ def gather_week(
     first = end - datetime.timedelta(weeks=TREND_WEEKS - 1)
     # Every score of the 8 weeks, light (a connection snapshotted hourly has 1,344), then
     # the rules and fixes of the few that the week's comparisons read.
-    light = score_points(
+    light = SnapshotScore.objects.score_points(
         ids, since=min(first, start), until=end, with_baseline=True, with_rules=False
     )
     series = team_series(light)
@@ -155,7 +146,11 @@ def gather_week(
         firsts.setdefault(point.connection, point)
     wanted = {
         (p.connection, p.at)
-        for p in (*_latest(light, end).values(), *_latest(light, start).values(), *firsts.values())
+        for p in (
+            *latest_points(light, end).values(),
+            *latest_points(light, start).values(),
+            *firsts.values(),
+        )
     }
     details = _score_details(ids, wanted)
     points = [
@@ -167,12 +162,12 @@ def gather_week(
     # Coverage and rule movements need the rules only where they are compared: at the
     # week's start and end (and a young connection's first score).
     coverage = team_series(points, measure="coverage")
-    now_points, before_points = _latest(points, end), _latest(points, start)
+    now_points, before_points = latest_points(points, end), latest_points(points, start)
     # What fixed findings were worth: as the databases stood a week ago, or, for one
     # younger than the week, at its first score (as the team page compares).
     baseline_points = {p.connection: p for p in reversed(points) if p.at <= end}
     baseline_points.update(before_points)
-    share_now, share_before = _team_share(now_points), _team_share(baseline_points)
+    share_now, share_before = team_shares(now_points), team_shares(baseline_points)
 
     rows = []
     for c in connections:
@@ -447,20 +442,23 @@ def _score_details(
 def _next_fix(
     fixes_of: dict[int, list[dict[str, Any]]], names: dict[int, str], share: dict[int, float]
 ) -> FixItem | None:
-    """The open finding whose fix raises the team score most: the connections' best fixes
-    (kept with each score), weighted by each connection's share of the team score."""
-    best: tuple[float, str, str, int, dict[str, Any]] | None = None
+    """The open finding to fix first: the connections' best fixes (kept with each score),
+    errors before warnings as in the top fixes, then the one that raises the team score
+    most, weighted by each connection's share of the team score."""
+    best: tuple[int, float, str, str, int, dict[str, Any]] | None = None
     for connection, fixes in fixes_of.items():
         for fix in fixes:
             points = float(fix.get("gain") or 0.0) * share.get(connection, 0.0)
-            key = (points, names[connection], fix.get("object", ""), connection, fix)
+            rank = 0 if fix.get("severity") == "E" else 1
+            key = (rank, points, names[connection], fix.get("object", ""), connection, fix)
             if points > 0 and (
-                best is None or (-key[0], key[1], key[2]) < (-best[0], best[1], best[2])
+                best is None
+                or (key[0], -key[1], key[2], key[3]) < (best[0], -best[1], best[2], best[3])
             ):
                 best = key
     if best is None:
         return None
-    points, name, _, connection, fix = best
+    _, points, name, _, connection, fix = best
     return FixItem(
         connection=name,
         rule=fix["rule"],

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import datetime
 from fnmatch import fnmatchcase
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from catalog.models import Connection, Snapshot, Team
+from scoring.trends import ScorePoint
 
 SEVERITY_CHOICES = [("E", "error"), ("W", "warning"), ("I", "info")]
 
@@ -140,6 +142,51 @@ class Waiver(models.Model):
         return self.revoked_at is None and (self.expires_on is None or self.expires_on > today)
 
 
+class SnapshotScoreQuerySet(models.QuerySet["SnapshotScore"]):
+    def newest_first(self) -> SnapshotScoreQuerySet:
+        """By the snapshot's start, newest first (the snapshot id breaks a tie)."""
+        return self.order_by("-snapshot__started_at", "-snapshot_id")
+
+    def newest_of(self, connection: Any) -> SnapshotScoreQuerySet:
+        """A connection's scores, newest first; ``connection`` may be an OuterRef."""
+        return self.filter(connection=connection).newest_first()
+
+    def latest_of(self, connection: Connection | int) -> SnapshotScore | None:
+        """The connection's current score: that of its latest scored snapshot."""
+        return self.newest_of(connection).first()
+
+    def score_points(
+        self,
+        connection_ids: list[int],
+        *,
+        since: datetime.datetime,
+        until: datetime.datetime | None = None,
+        with_baseline: bool = False,
+        with_rules: bool = True,
+    ) -> list[ScorePoint]:
+        """The scored snapshots of these connections from ``since`` (to ``until``), oldest
+        first: one query. ``with_baseline`` adds each connection's last point before
+        ``since``, so a trend starts from where the databases stood rather than from
+        nothing. Without ``with_rules`` the points' rules are left empty (and unread: the
+        bulk of each row)."""
+        window = Q(snapshot__started_at__gte=since)
+        if with_baseline:
+            before = (
+                SnapshotScore.objects.newest_of(OuterRef("connection"))
+                .filter(snapshot__started_at__lt=since)
+                .values("snapshot_id")[:1]
+            )
+            window |= Q(snapshot_id=Subquery(before))
+        rows = self.filter(window, connection_id__in=connection_ids)
+        if until is not None:
+            rows = rows.filter(snapshot__started_at__lte=until)
+        fields = ["connection_id", "snapshot__started_at", "total", "snapshot__table_count"]
+        rows = rows.order_by("snapshot__started_at", "snapshot_id")
+        if not with_rules:
+            return [ScorePoint(*row, {}) for row in rows.values_list(*fields)]  # type: ignore[call-arg]
+        return [ScorePoint(*row) for row in rows.values_list(*fields, "rules")]
+
+
 class SnapshotScore(models.Model):
     """The scores of one snapshot: a small row, kept for trends."""
 
@@ -164,6 +211,8 @@ class SnapshotScore(models.Model):
     # settings, descriptions, active waivers, observations, the scoring code): the next
     # snapshot with the same inputs copies this row instead of running the engine again.
     inputs_digest = models.CharField(max_length=64, blank=True)
+
+    objects = SnapshotScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["-scored_at"]

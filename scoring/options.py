@@ -4,7 +4,9 @@ Pure (no Django). A rule's option schema is its defaults: a tuple or list takes 
 of strings, a bool true/false, an int or float a bounded number (a float default a share
 from 0 to 1), a str a string, None a string or nothing, a dict an object of lists of
 strings. Options named ``*_pattern`` are regular expressions matched against identifiers:
-they must compile and must not backtrack catastrophically (see ``check_pattern``).
+they must compile and must not backtrack catastrophically (see ``check_pattern``). A rule
+declares the kind a default cannot tell (``Rule.option_kinds``): a ``Choice`` takes one of
+its values or nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import math
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from scoring.rules.base import Choice
 
 try:  # the parser moved in Python 3.11; its old name warns
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -26,7 +30,7 @@ MAX_TEXT = 200
 MAX_PATTERN = 300
 MAX_JSON = 20_000
 
-LIST, BOOL, INT, SHARE, TEXT, OPTIONAL_TEXT, MAPPING, PATTERN = (
+LIST, BOOL, INT, SHARE, TEXT, OPTIONAL_TEXT, MAPPING, PATTERN, CHOICE = (
     "list",
     "bool",
     "int",
@@ -35,6 +39,7 @@ LIST, BOOL, INT, SHARE, TEXT, OPTIONAL_TEXT, MAPPING, PATTERN = (
     "optional text",
     "mapping",
     "pattern",
+    "choice",
 )
 
 
@@ -46,8 +51,10 @@ class OptionError(ValueError):
         self.message = message
 
 
-def kind_of(name: str, default: Any) -> str:
-    """The kind of field an option takes, from its name and its default."""
+def kind_of(name: str, default: Any, declared: Choice | None = None) -> str:
+    """The kind of field an option takes: as declared, else from its name and default."""
+    if declared is not None:
+        return CHOICE
     if name.endswith("_pattern"):
         return PATTERN
     if isinstance(default, tuple | list | frozenset | set):
@@ -139,9 +146,14 @@ def _strings(value: Any) -> list[str]:
     return list(value)
 
 
-def check_value(name: str, value: Any, default: Any) -> Any:
-    """The value if an option with this default may take it, else OptionError."""
-    kind = kind_of(name, default)
+def check_value(name: str, value: Any, default: Any, declared: Choice | None = None) -> Any:
+    """The value if an option with this default (and declared kind) may take it, else
+    OptionError."""
+    kind = kind_of(name, default, declared)
+    if declared is not None:
+        if value is not None and value not in declared.values:
+            raise OptionError(f"Takes one of {', '.join(declared.values)}, or nothing.")
+        return value
     if kind == PATTERN:
         check_pattern(_text(value, "a regular expression"))
         return value
@@ -170,8 +182,11 @@ def check_value(name: str, value: Any, default: Any) -> Any:
     return {_text(k): _strings(v) for k, v in value.items()}
 
 
-def check_options(options: Any, defaults: Mapping[str, Any]) -> dict[str, str]:
-    """Errors by option name ("" for the whole object); empty when all can be saved."""
+def check_options(
+    options: Any, defaults: Mapping[str, Any], kinds: Mapping[str, Choice] | None = None
+) -> dict[str, str]:
+    """Errors by option name ("" for the whole object); empty when all can be saved.
+    ``kinds`` are the rule's declared option kinds."""
     if not isinstance(options, Mapping):
         return {"": 'Options are a JSON object: {"name": value}.'}
     errors = {}
@@ -181,7 +196,7 @@ def check_options(options: Any, defaults: Mapping[str, Any]) -> dict[str, str]:
             errors[""] = f"Unknown option {name!r}; this rule takes: {known}."
             continue
         try:
-            check_value(name, value, defaults[name])
+            check_value(name, value, defaults[name], (kinds or {}).get(name))
         except OptionError as exc:
             errors[name] = exc.message
     return errors
@@ -199,10 +214,12 @@ def parse_json(text: str) -> Any:
         raise OptionError("The JSON is nested too deeply.") from None
 
 
-def parse_field(text: str, name: str, default: Any) -> Any:
+def parse_field(text: str, name: str, default: Any, declared: Choice | None = None) -> Any:
     """A typed form field's text as the option's value (checked)."""
-    kind = kind_of(name, default)
+    kind = kind_of(name, default, declared)
     text = text.strip()
+    if kind == CHOICE:
+        return check_value(name, text, default, declared)
     if kind == LIST:
         return check_value(
             name, [p.strip() for p in re.split(r"[,\n]", text) if p.strip()], default
@@ -226,9 +243,9 @@ def parse_field(text: str, name: str, default: Any) -> Any:
     return check_value(name, text, default)
 
 
-def field_text(value: Any, name: str, default: Any) -> str:
+def field_text(value: Any, name: str, default: Any, declared: Choice | None = None) -> str:
     """An option's value as its typed field shows it."""
-    kind = kind_of(name, default)
+    kind = kind_of(name, default, declared)
     if value is None:
         return ""
     if kind == LIST:

@@ -31,9 +31,10 @@ from catalog.introspection.model import to_document
 from catalog.lineage import connection_lineage, downstream_of_change
 from catalog.models import Announcement, Connection, SchemaDocument, Snapshot
 from catalog.snapshots import target_limits
+from scoring.context import rule_context, snapshot_observations
 from scoring.engine import Finding, score_schema
 from scoring.rules.base import ChangeFact
-from scoring.runs import latest_snapshot, rule_context, snapshot_observations
+from scoring.runs import latest_snapshot
 
 PASS, FAIL = "pass", "fail"
 

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: take ids, call one function of runs.py."""
+"""Thin Celery tasks: take ids, call one service function (runs.py, waivers.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from celery import shared_task
 
 from catalog.models import Connection, Snapshot, Team
 from scoring.mailings import due_digests, send_weekly_digest
-from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_snapshot
+from scoring.runs import rescore_latest, score_snapshot
+from scoring.waivers import connections_with_lapsed_waivers
 
 
 # Scoring is idempotent (a rescore replaces the snapshot's scores): a task whose worker died
@@ -14,7 +15,7 @@ from scoring.runs import connections_with_lapsed_waivers, rescore_latest, score_
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def score_snapshot_task(snapshot_id: int) -> float | None:
     """Score one succeeded snapshot; returns its total (None when skipped or nothing applied)."""
-    snapshot = Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.SUCCEEDED).first()
+    snapshot = Snapshot.objects.succeeded().filter(pk=snapshot_id).first()
     if snapshot is None:
         return None
     return score_snapshot(snapshot).total

@@ -33,14 +33,35 @@ class TrendPoint:
     value: float
 
 
+def _weight(tables: int) -> int:
+    return max(tables, 1)  # an empty database still counts, as one table
+
+
 def weighted_mean(pairs: Iterable[tuple[float | None, int]]) -> float | None:
     """Table-weighted mean; databases without a score (nothing applied) are left out."""
     total = weight = 0.0
     for value, tables in pairs:
         if value is not None:
-            total += value * max(tables, 1)
-            weight += max(tables, 1)
+            total += value * _weight(tables)
+            weight += _weight(tables)
     return total / weight if weight else None
+
+
+def team_shares(latest: Mapping[int, ScorePoint]) -> dict[int, float]:
+    """Each connection's share of the team score (the weights of ``weighted_mean``), from
+    its latest point; a connection without a score has none."""
+    weights = {c: _weight(p.tables) for c, p in latest.items() if p.total is not None}
+    total = sum(weights.values())
+    return {c: w / total for c, w in weights.items()} if total else {}
+
+
+def latest_points(points: Iterable[ScorePoint], when: datetime.datetime) -> dict[int, ScorePoint]:
+    """Each connection's point as it stood at ``when`` (points oldest first)."""
+    latest: dict[int, ScorePoint] = {}
+    for point in points:
+        if point.at <= when:
+            latest[point.connection] = point
+    return latest
 
 
 def coverage(rules: Mapping[str, Mapping[str, Any]]) -> float | None:
@@ -78,19 +99,11 @@ def value_at(series: list[TrendPoint], when: datetime.datetime) -> float | None:
 
 def lost_by_rule(points: Iterable[ScorePoint], when: datetime.datetime) -> dict[str, float]:
     """Points each rule cost the team as its databases stood at ``when`` (table-weighted)."""
-    latest: dict[int, ScorePoint] = {}
-    for point in points:
-        if point.at <= when:
-            latest[point.connection] = point
-    weight = sum(max(p.tables, 1) for p in latest.values() if p.total is not None)
+    latest = latest_points(points, when)
     lost: dict[str, float] = {}
-    for p in latest.values():
-        if p.total is None:
-            continue
-        for rule, result in p.rules.items():
-            lost[rule] = (
-                lost.get(rule, 0.0) + float(result.get("lost") or 0.0) * max(p.tables, 1) / weight
-            )
+    for connection, share in team_shares(latest).items():
+        for rule, result in latest[connection].rules.items():
+            lost[rule] = lost.get(rule, 0.0) + float(result.get("lost") or 0.0) * share
     return lost
 
 
@@ -106,3 +119,73 @@ def rule_movements(
         key=lambda item: (-abs(item[1]), item[0]),
     )
     return ranked[:limit]
+
+
+@dataclass(frozen=True)
+class TeamScores:
+    """A team's score and docs-rule coverage series, read now and a week before."""
+
+    series: list[TrendPoint]
+    coverage_series: list[TrendPoint]
+    score: float | None
+    score_before: float | None
+    coverage: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.score is None or self.score_before is None:
+            return None
+        return self.score - self.score_before
+
+
+def team_scores(
+    points: list[ScorePoint], *, now: datetime.datetime, before: datetime.datetime
+) -> TeamScores:
+    series = team_series(points)
+    coverage_series = team_series(points, measure="coverage")
+    return TeamScores(
+        series=series,
+        coverage_series=coverage_series,
+        score=value_at(series, now),
+        score_before=value_at(series, before),
+        coverage=value_at(coverage_series, now),
+    )
+
+
+@dataclass(frozen=True)
+class TeamMoves:
+    """What moved a team's score between ``baseline`` and now.
+
+    The baseline is a week before, or the team's first scored state when it is younger.
+    Connections scored only after the baseline moved the score by arriving, not by any
+    rule: ``present`` are the others, whose rules the movements compare, and
+    ``arrivals_effect`` is how far the team score stands from theirs alone.
+    """
+
+    baseline: datetime.datetime
+    present: frozenset[int]
+    movements: list[tuple[str, float]]
+    arrivals_effect: float | None
+
+
+def team_moves(
+    points: list[ScorePoint], *, now: datetime.datetime, before: datetime.datetime
+) -> TeamMoves:
+    """``points`` oldest first, as SnapshotScore.objects.score_points gives them."""
+    baseline = before if any(p.at <= before for p in points) else (points[0].at if points else now)
+    present = frozenset(p.connection for p in points if p.at <= baseline)
+    kept = [p for p in points if p.connection in present]
+    effect = None
+    if kept:
+        with_arrivals, without = (
+            value_at(team_series(points), now),
+            value_at(team_series(kept), now),
+        )
+        if with_arrivals is not None and without is not None:
+            effect = with_arrivals - without
+    return TeamMoves(
+        baseline=baseline,
+        present=present,
+        movements=rule_movements(lost_by_rule(kept, baseline), lost_by_rule(kept, now)),
+        arrivals_effect=effect,
+    )

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, F, FloatField, OuterRef, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
@@ -28,10 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.changes import recent_breaking_changes
-from catalog.documentation import docs_coverage, undocumented_tables
+from catalog.documentation import undocumented_tables
 from catalog.http import SignedInRequest
 from catalog.models import Connection, Table, Team
+from catalog.views import paginate
 from scoring.charts import line_chart
+from scoring.context import effective_settings
 from scoring.engine import MIN_GAIN
 from scoring.forms import (
     THEME_LABELS,
@@ -45,21 +46,24 @@ from scoring.forms import (
 from scoring.models import Finding, RuleSetting, ScoringFailure, SnapshotScore, Waiver
 from scoring.rules import ALL_RULES, RULES_BY_ID
 from scoring.rules.base import THEMES
-from scoring.runs import effective_settings, latest_score, score_points, week_ago
 from scoring.tasks import rescore_connection_task
-from scoring.trends import ScorePoint, lost_by_rule, rule_movements, team_series, value_at
+from scoring.trends import ScorePoint, team_moves, team_scores
 
 FINDINGS_PER_PAGE = 50
 TREND_POINTS = 12
 
 
+def _week_ago() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=7)
+
+
+def _latest_score(connection: Connection) -> SnapshotScore | None:
+    # The per-table scores are thousands of entries on a big schema: not read here.
+    return SnapshotScore.objects.defer("table_scores").latest_of(connection)
+
+
 def _connection(pk: int) -> Connection:
     return get_object_or_404(Connection.objects.select_related("team"), pk=pk)
-
-
-def _require_edit(request: SignedInRequest, team: Team) -> None:
-    if not team.can_edit(request.user):
-        raise PermissionDenied("Only members of this team can change its scoring.")
 
 
 def _rescore_after_commit(connection_ids: list[int]) -> None:
@@ -127,13 +131,13 @@ def _top_fixes(score: SnapshotScore | None) -> list[dict[str, Any]]:
 @require_GET
 def scorecard(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
-    score = latest_score(connection)
-    since = week_ago()
+    score = _latest_score(connection)
+    since = _week_ago()
     findings = Finding.objects.filter(connection=connection)
     trend = list(
-        SnapshotScore.objects.filter(connection=connection)
-        .order_by("-snapshot__started_at")
-        .values_list("snapshot__started_at", "total")[:TREND_POINTS]
+        SnapshotScore.objects.newest_of(connection).values_list("snapshot__started_at", "total")[
+            :TREND_POINTS
+        ]
     )[::-1]
     disabled = {rule_id for rule_id, s in effective_settings(connection).items() if not s.enabled}
     return render(
@@ -157,7 +161,7 @@ def scorecard(request: SignedInRequest, pk: int) -> HttpResponse:
 def score_summary(request: SignedInRequest, pk: int) -> HttpResponse:
     """The score box of the connection page (loaded lazily by htmx)."""
     connection = _connection(pk)
-    score = latest_score(connection)
+    score = _latest_score(connection)
     return render(
         request,
         "scoring/_summary.html",
@@ -202,12 +206,7 @@ def _filtered_findings(connection: Connection, form: FindingFilterForm) -> Any:
 
 def _rule_gains(connection: Connection) -> dict[str, float]:
     """Score points won by fixing one finding of each rule, from the latest score."""
-    row = (
-        SnapshotScore.objects.filter(connection=connection)
-        .order_by("-snapshot__started_at", "-snapshot_id")
-        .values_list("rules", flat=True)
-        .first()
-    )
+    row = SnapshotScore.objects.newest_of(connection).values_list("rules", flat=True).first()
     gains = {}
     for rule_id, entry in (row or {}).items():
         failing = (entry.get("applicable") or 0) - (entry.get("passed") or 0)
@@ -239,7 +238,7 @@ def findings(request: SignedInRequest, pk: int) -> HttpResponse:
     form = FindingFilterForm(request.GET or None)
     queryset, status = _filtered_findings(connection, form)
     queryset = _ordered(queryset, _rule_gains(connection))
-    page = Paginator(queryset, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paginate(request, queryset, FINDINGS_PER_PAGE)
     # Object names link to their table pages: one query for the page's tables.
     page.object_list = list(page.object_list)
     names = {f.table for f in page.object_list if f.table}
@@ -251,14 +250,12 @@ def findings(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     for f in page.object_list:
         f.table_pk = tables.get(f.table)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "connection": connection,
         "form": form,
         "page": page,
         "status": status,
-        "query": query.urlencode(),
+        "query": query,
         "can_edit": connection.team.can_edit(request.user),
         "next": request.get_full_path(),
         "today": timezone.localdate(),
@@ -279,8 +276,7 @@ def table_findings(request: SignedInRequest, pk: int, table_pk: int) -> HttpResp
     name = table.qualified_name
     # Only this table's entry of the latest score's per-table map is read from the row.
     latest = (
-        SnapshotScore.objects.filter(connection=connection)
-        .order_by("-snapshot__started_at", "-snapshot_id")
+        SnapshotScore.objects.newest_of(connection)
         .annotate(table_score=KeyTransform(name, "table_scores"))
         .values_list("pk", "table_score")
         .first()
@@ -317,7 +313,7 @@ def waivers(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = _connection(pk)
     form = WaiverForm(request.POST or None, initial=request.GET.dict() or None)
     if request.method == "POST":
-        _require_edit(request, connection.team)
+        connection.team.require_edit(request.user, to="change its scoring")
         if form.is_valid():
             waiver = form.save(commit=False)
             waiver.connection = connection
@@ -349,7 +345,7 @@ def waivers(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def waiver_revoke(request: SignedInRequest, pk: int, waiver_pk: int) -> HttpResponse:
     connection = _connection(pk)
-    _require_edit(request, connection.team)
+    connection.team.require_edit(request.user, to="change its scoring")
     # Another connection's waiver is not found here (it was a silent redirect).
     get_object_or_404(Waiver, pk=waiver_pk, connection=connection)
     updated = Waiver.objects.filter(
@@ -382,7 +378,7 @@ def _settings_page(
         inherited=inherited,
     )
     if request.method == "POST":
-        _require_edit(request, team)
+        team.require_edit(request.user, to="change its scoring")
         saved: list[str] = []
         if single and form.is_valid():
             _save_setting(form, team=team, connection=connection, user=request.user)
@@ -495,12 +491,14 @@ TREND_DAYS = 90
 
 def _score_points(connection_ids: list[int]) -> list[ScorePoint]:
     """Every scored snapshot of these connections in the trend window: one query."""
-    return score_points(connection_ids, since=timezone.now() - datetime.timedelta(days=TREND_DAYS))
+    return SnapshotScore.objects.score_points(
+        connection_ids, since=timezone.now() - datetime.timedelta(days=TREND_DAYS)
+    )
 
 
 def _team_rows(teams: Any) -> list[dict[str, Any]]:
     """Each team with its score now and a week ago, from its databases' latest scores."""
-    now, before = timezone.now(), week_ago()
+    now, before = timezone.now(), _week_ago()
     team_of = dict(Connection.objects.filter(team__in=teams).values_list("pk", "team_id"))
     # Group once: each team then reads only its own points.
     points_of: dict[int, list[ScorePoint]] = {}
@@ -509,17 +507,16 @@ def _team_rows(teams: Any) -> list[dict[str, Any]]:
     connections_of = Counter(team_of.values())
     rows = []
     for team in teams:
-        mine = points_of.get(team.pk, [])
-        series = team_series(mine)
-        coverage_series = team_series(mine, measure="coverage")
+        scores = team_scores(points_of.get(team.pk, []), now=now, before=before)
         rows.append(
             {
                 "team": team,
                 "connections": connections_of[team.pk],
-                "score": value_at(series, now),
-                "week_ago": value_at(series, before),
-                "coverage": value_at(coverage_series, now),
-                "series": series,
+                "score": scores.score,
+                "week_ago": scores.score_before,
+                "delta": scores.delta,
+                "coverage": scores.coverage,
+                "series": scores.series,
             }
         )
     return rows
@@ -535,9 +532,7 @@ def team_list(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def team_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
-    latest = SnapshotScore.objects.filter(connection=OuterRef("pk")).order_by(
-        "-snapshot__started_at", "-snapshot_id"
-    )
+    latest = SnapshotScore.objects.newest_of(OuterRef("pk"))
     connections = list(
         Connection.objects.filter(team=team).annotate(
             score=Subquery(latest.values("total")[:1]),
@@ -545,53 +540,42 @@ def team_detail(request: SignedInRequest, slug: str) -> HttpResponse:
         )
     )
     points = _score_points([c.pk for c in connections])
-    series = team_series(points)
-    coverage_series = team_series(points, measure="coverage")
-    now, before = timezone.now(), week_ago()
-    # Younger than a week: compare with the team's first scored state instead.
-    baseline = before if any(p.at <= before for p in points) else (points[0].at if points else now)
-    # Connections scored only after the baseline moved the score by arriving, not by any
-    # rule: they are reported apart, and the rule movements compare the others.
-    present = {p.connection for p in points if p.at <= baseline}
-    kept = [p for p in points if p.connection in present]
-    movements = [
-        {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
-        for rule, delta in rule_movements(lost_by_rule(kept, baseline), lost_by_rule(kept, now))
-    ]
-    added = [c for c in connections if c.score is not None and c.pk not in present]
-    added_effect = None
-    if added and kept:
-        with_added, without = value_at(series, now), value_at(team_series(kept), now)
-        if with_added is not None and without is not None:
-            added_effect = with_added - without
-    score, score_before = value_at(series, now), value_at(series, before)
+    now, before = timezone.now(), _week_ago()
+    scores = team_scores(points, now=now, before=before)
+    moves = team_moves(points, now=now, before=before)
+    # Connections scored since the baseline are reported apart from the rule movements.
+    added = [c for c in connections if c.score is not None and c.pk not in moves.present]
     return render(
         request,
         "scoring/team_detail.html",
         {
             "team": team,
             "connections": connections,
-            "score": score,
-            "delta": None if score is None or score_before is None else score - score_before,
-            "coverage": docs_coverage([c.pk for c in connections]),
+            "score": scores.score,
+            "delta": scores.delta,
+            # The chart's measure, as the team list shows it (one definition: trends.coverage).
+            "coverage": scores.coverage,
             "breaking_changes": recent_breaking_changes(request.user, team=team),
             # line_chart escapes every text it writes; the rest is numbers.
             "score_chart": mark_safe(
-                line_chart(series, label=f"{team.name}: score", css_class="score")
+                line_chart(scores.series, label=f"{team.name}: score", css_class="score")
             ),
             "coverage_chart": mark_safe(
                 line_chart(
-                    coverage_series,
+                    scores.coverage_series,
                     label=f"{team.name}: documentation coverage",
                     unit="%",
                     css_class="coverage",
                 )
             ),
-            "movements": movements,
+            "movements": [
+                {"rule": RULES_BY_ID.get(rule), "rule_id": rule, "delta": delta}
+                for rule, delta in moves.movements
+            ],
             "added": added,
-            "added_effect": added_effect,
-            "since_first": baseline != before,
-            "baseline": baseline,
+            "added_effect": moves.arrivals_effect if added else None,
+            "since_first": moves.baseline != before,
+            "baseline": moves.baseline,
             "can_edit": team.can_edit(request.user),
             "members": list(team.members.order_by("username")),
         },
@@ -613,8 +597,6 @@ def overview(request: SignedInRequest) -> HttpResponse:
         teams = list(Team.objects.order_by("name"))
     rows = _team_rows(teams)
     for row in rows:
-        score, before = row["score"], row["week_ago"]
-        row["delta"] = None if score is None or before is None else score - before
         # line_chart escapes every text it writes; the rest is numbers.
         row["chart"] = mark_safe(
             line_chart(row["series"], label=f"{row['team'].name}: score", css_class="score")

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from catalog.models import Team
+from catalog.models import Connection, Team
 from schemajoy_site.celery import app as celery_app
 
 # The broker of the few tests that run a real worker (tests/catalog/test_worker.py), set
@@ -25,6 +29,40 @@ def _eager_celery() -> Iterator[None]:
 @pytest.fixture
 def team(db: None) -> Team:
     return Team.objects.create(name="Shop backend", slug="shop-backend")
+
+
+# A DSN for connections whose target is never opened (pages, history, tasks that are mocked).
+NEVER_OPENED = "sqlite:////nonexistent/schemajoy-never-opened.db"
+
+
+@pytest.fixture
+def make_connection(team: Team) -> Callable[..., Connection]:
+    """Saves a connection to ``dsn``, of the ``team`` fixture unless another team is given;
+    other keyword arguments are Connection fields (sampling_enabled=False, ...)."""
+
+    def make(
+        dsn: str = NEVER_OPENED, *, name: str = "shop", team: Team = team, **fields: Any
+    ) -> Connection:
+        connection = Connection(name=name, team=team, **fields)
+        connection.set_dsn(dsn)
+        connection.save()
+        return connection
+
+    return make
+
+
+@pytest.fixture
+def sqlite_target(tmp_path: Path) -> Callable[..., str]:
+    """Runs an SQL script in a SQLite file under tmp_path and returns the file's DSN; the
+    same ``name`` again changes the same database (the script runs on what is there)."""
+
+    def build(script: str, *, name: str = "shop.db") -> str:
+        path = tmp_path / name
+        with closing(sqlite3.connect(path)) as db:
+            db.executescript(script)
+        return f"sqlite:///{path}"
+
+    return build
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from catalog.models import Connection, SchemaDocument, Snapshot, Table
+from catalog.models import SchemaDocument, Snapshot, Table
 from catalog.snapshots import WORKER_STOPPED, release_stale_locks, take_snapshot
 from tests.fixtures.tcp import Proxy, free_port
 from tests.fixtures.worker import wait_for
@@ -108,12 +108,10 @@ CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES custom
 
 
 def test_a_snapshot_cut_off_mid_write_keeps_nothing_half_written(
-    proxy: Proxy, pg_target, team, settings
+    proxy: Proxy, pg_target, settings, make_connection
 ) -> None:
     pg_target.execute(SHOP)
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn)
     admin_dsn = _database_url(int(settings.DATABASES["default"]["PORT"] or 5432)).replace(
         "postgres://", "postgresql://"
     )

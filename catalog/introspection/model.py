@@ -227,14 +227,26 @@ class SchemaModel:
     def column_count(self) -> int:
         return sum(len(t.columns) for t in self.tables)
 
-    def iter_columns(self) -> Iterator[tuple[Table, Column]]:
-        for table in self.tables:
-            for column in table.columns:
-                yield table, column
-
     def sorted(self) -> SchemaModel:
         """The same model with tables in canonical (schema, name) order."""
         return replace(self, tables=tuple(sorted(self.tables, key=lambda t: t.key)))
+
+
+# Descriptions --------------------------------------------------------------
+
+# Where the description a reader sees comes from.
+SCHEMAJOY = "schemajoy"  # written in SchemaJoy (Markdown)
+COMMENT = "comment"  # the database's own COMMENT
+DBT = "dbt"  # imported from a dbt project
+
+
+def pick_description(own: str | None, comment: str | None, dbt: str | None) -> tuple[str, str]:
+    """The effective description and its source: SchemaJoy's own, else the database
+    comment, else dbt's; blank text counts as none. ("", "") when there is none."""
+    for text, source in ((own, SCHEMAJOY), (comment, COMMENT), (dbt, DBT)):
+        if text and text.strip():
+            return text, source
+    return "", ""
 
 
 # Canonical document -------------------------------------------------------

@@ -28,8 +28,8 @@ from catalog.introspection.dsn import Target
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import SchemaModel
+from catalog.sql import MYSQL
 
-READ_ONLY_ROLE = "schemajoy_ro"
 # GENERATION_EXPRESSION and CHECK_CONSTRAINTS arrived in these releases.
 MIN_MYSQL = (5, 7)
 MIN_MARIADB = (10, 2)
@@ -193,52 +193,26 @@ class Server:
 
 
 def introspect(target: Target, *, limits: Limits) -> SchemaModel:
-    with _session(target, limits) as (conn, server):
+    with read_only_session(target, limits) as (conn, server):
         rows = fetch_catalog(conn, server=server, database=target.database)
         if not rows.tables and not _can_read_database(_grants(conn), target.database):
             raise IntrospectionError(
                 f"No tables are visible in database {target.database!r} to user "
                 f"{target.user!r}: MySQL hides the tables a user has no privilege on, so the "
                 "user probably lacks SELECT. Grant it with: "
-                f"GRANT SELECT, SHOW VIEW ON {quote_grant_database(target.database)}.* TO ..."
+                f"GRANT SELECT, SHOW VIEW ON {MYSQL.grant_database(target.database)}.* TO ..."
             )
     return build_model(rows, database=target.database)
 
 
 def probe(target: Target, *, limits: Limits) -> tuple[str, list[str]]:
-    with _session(target, limits) as (conn, server):
+    with read_only_session(target, limits) as (conn, server):
         grants = _grants(conn)
     return server.label, describe_write_privileges(grants)
 
 
 def read_only_role_sql(target: Target) -> str:
-    user = f"{quote_string(READ_ONLY_ROLE)}@'%'"
-    return "\n".join(
-        [
-            f"CREATE USER {user} IDENTIFIED BY 'choose-a-strong-password';",
-            f"GRANT SELECT, SHOW VIEW ON {quote_grant_database(target.database)}.* TO {user};",
-            "-- MySQL lists triggers only to users with the TRIGGER privilege, which also lets",
-            "-- them create and drop triggers: left out, so triggers stay unseen.",
-        ]
-    )
-
-
-# SQL for people ------------------------------------------------------------
-
-
-def quote_ident(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def quote_grant_database(name: str) -> str:
-    """A database name for GRANT ... ON `db`.*, where _ and % are wildcards unless escaped."""
-    escaped = name.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
-    return quote_ident(escaped)
-
-
-def quote_string(value: str) -> str:
-    # Backslashes are doubled too: they escape unless NO_BACKSLASH_ESCAPES is set.
-    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+    return MYSQL.role_sql(database=target.database)
 
 
 # Privileges ----------------------------------------------------------------
@@ -545,7 +519,7 @@ def _default(value: str | None, extra: str, family: str) -> str | None:
         return value
     if re.fullmatch(r"-?\d+(\.\d+)?", value) or re.fullmatch(r"\w+\(.*\)", value):
         return value
-    return quote_string(value)
+    return MYSQL.literal(value)
 
 
 def _indexes(statistics: list[tuple[Any, ...]]) -> dict[str, list[m.Index]]:
@@ -579,7 +553,7 @@ def parse_server(version_text: str) -> Server:
 
 
 @contextmanager
-def _session(
+def read_only_session(
     target: Target, limits: Limits
 ) -> Iterator[tuple[pymysql.connections.Connection, Server]]:
     try:
@@ -665,7 +639,7 @@ def _error(
         return IntrospectionError(
             f"User {target.user!r} has no privileges on database {target.database!r}. "
             f"Grant read access with: GRANT SELECT, SHOW VIEW ON "
-            f"{quote_grant_database(target.database)}.* TO ...",
+            f"{MYSQL.grant_database(target.database)}.* TO ...",
         )
     if code == 1049:
         return IntrospectionError(f"Database {target.database!r} does not exist on {where}.")

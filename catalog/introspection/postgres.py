@@ -24,9 +24,9 @@ from catalog.introspection.dsn import Target
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import SchemaModel
+from catalog.sql import POSTGRESQL
 
 MIN_SERVER_VERSION = 120000  # PostgreSQL 12: the first with generated columns and pg_constraint.conparentid everywhere
-READ_ONLY_ROLE = "schemajoy_ro"
 
 RELATIONS_SQL = """
 SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, i.inhparent, c.reltuples,
@@ -273,30 +273,7 @@ def read_only_role_sql(target: Target) -> str:
             schemas = [r[0] for r in conn.execute(SCHEMAS_SQL)]
     except IntrospectionError:
         schemas = []
-    return role_sql(database=target.database, schemas=schemas or ["public"])
-
-
-# SQL for people ------------------------------------------------------------
-
-
-def quote_ident(name: str) -> str:
-    """Always quoted: correct for any name, reserved word, case or character."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def role_sql(*, database: str, schemas: list[str], role: str = READ_ONLY_ROLE) -> str:
-    r = quote_ident(role)
-    names = ", ".join(quote_ident(s) for s in schemas)
-    return "\n".join(
-        [
-            f"CREATE ROLE {r} LOGIN PASSWORD 'choose-a-strong-password';",
-            f"GRANT CONNECT ON DATABASE {quote_ident(database)} TO {r};",
-            f"GRANT USAGE ON SCHEMA {names} TO {r};",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA {names} TO {r};",
-            "-- Run as the role that creates tables, so future tables are readable too:",
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {names} GRANT SELECT ON TABLES TO {r};",
-        ]
-    )
+    return POSTGRESQL.role_sql(database=target.database, schemas=schemas)
 
 
 def describe_write_privileges(

@@ -29,6 +29,7 @@ from catalog.introspection.dsn import Target
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import SchemaModel
+from catalog.sql import SQLITE
 
 SCHEMA = "main"
 
@@ -92,26 +93,19 @@ class CatalogRows:
 
 
 def introspect(target: Target, *, limits: Limits) -> SchemaModel:
-    with _session(target, limits) as read:
+    with read_only_session(target, limits) as read:
         rows = fetch_catalog(read)
     return build_model(rows, database=target.database)
 
 
 def probe(target: Target, *, limits: Limits) -> tuple[str, list[str]]:
-    with _session(target, limits) as read:
+    with read_only_session(target, limits) as read:
         read("SELECT count(*) FROM sqlite_master")  # proves the file is a database
     return f"SQLite {sqlite3.sqlite_version}", []
 
 
 def read_only_role_sql(target: Target) -> str:
-    return "\n".join(
-        [
-            "-- SQLite has no users, roles or GRANT: there is nothing to create.",
-            f"-- SchemaJoy opens {target.database} read-only (mode=ro), so it never writes to it",
-            "-- and never creates it. To be doubly sure, let the account that runs SchemaJoy",
-            "-- read the file but not write it (for example chmod 444, or a read-only mount).",
-        ]
-    )
+    return SQLITE.role_sql(database=target.database)
 
 
 # Reading -------------------------------------------------------------------
@@ -494,7 +488,7 @@ NO_DATABASE = "No readable SQLite database at {path} (missing, not a file, or no
 
 
 @contextmanager
-def _session(target: Target, limits: Limits) -> Iterator[Read]:
+def read_only_session(target: Target, limits: Limits) -> Iterator[Read]:
     path = target.database
     # One message for missing, not a file and not SQLite: a member must not learn which
     # files exist on the SchemaJoy host.

@@ -30,8 +30,7 @@ from catalog.introspection.model import (
     SchemaModel,
     Table,
 )
-from catalog.introspection.mysql import Server, quote_ident
-from catalog.introspection.mysql import _session as read_only_session
+from catalog.introspection.mysql import Server, read_only_session
 from catalog.sampling.parsing import MAX_VALUE_CHARS
 from catalog.sampling.plan import (
     FUTURE_MARGIN_SECONDS,
@@ -42,6 +41,7 @@ from catalog.sampling.plan import (
     plan_table,
     tally_rows,
 )
+from catalog.sql import MYSQL
 
 _PROFILED = frozenset({TEXT, BINARY})
 CHUNKS = 4  # ranges per sample: rows from several parts of the table, not one stretch
@@ -149,20 +149,15 @@ def with_time_limit(statement: str, seconds: float, *, mariadb: bool) -> str:
     return f"SELECT /*+ MAX_EXECUTION_TIME({ms}) */ * FROM ({statement}) AS sampled"  # noqa: S608 -- statement built from quoted identifiers and integers
 
 
-def _table_name(table: Table) -> str:
-    return f"{quote_ident(table.schema)}.{quote_ident(table.name)}"
-
-
 def bounds_statement(table: Table, key: Column) -> str:
-    k = quote_ident(key.name)
-    return f"SELECT MIN({k}), MAX({k}) FROM {_table_name(table)}"  # noqa: S608 -- quoted identifiers
+    return MYSQL.key_bounds(MYSQL.qualified(table.schema, table.name), MYSQL.quote(key.name))
 
 
 _FUTURE = f"GREATEST(NOW(), UTC_TIMESTAMP()) + INTERVAL {FUTURE_MARGIN_SECONDS} SECOND"
 
 
 def _profiled(column: Column) -> str:
-    value = f"LEFT({quote_ident(column.name)}, {MAX_VALUE_CHARS + 1})"
+    value = f"LEFT({MYSQL.quote(column.name)}, {MAX_VALUE_CHARS + 1})"
     if column.type_family == BINARY:
         # Bytes read as text: values that are not UTF-8 parse as nothing, as they should.
         return f"CONVERT({value} USING utf8mb4)"
@@ -173,16 +168,16 @@ def select_list(plan: TablePlan) -> str:
     """Profiled values (cut to MAX_VALUE_CHARS + 1), then the row-level flags."""
     exprs = [_profiled(c) for c in plan.profile]
     if plan.created is not None and plan.updated is not None:
-        exprs.append(f"({quote_ident(plan.updated.name)} < {quote_ident(plan.created.name)})")
+        exprs.append(f"({MYSQL.quote(plan.updated.name)} < {MYSQL.quote(plan.created.name)})")
     if plan.moments:
         # Naive DATETIMEs may be in the session's zone or in UTC: ahead of both to count.
         exprs.append(
-            "(" + " OR ".join(f"{quote_ident(c.name)} > {_FUTURE}" for c in plan.moments) + ")"
+            "(" + " OR ".join(f"{MYSQL.quote(c.name)} > {_FUTURE}" for c in plan.moments) + ")"
         )
     if plan.stamp is not None and plan.flag is not None:
         exprs.append(
-            f"(({quote_ident(plan.stamp.name)} IS NOT NULL) "
-            f"<> (COALESCE({quote_ident(plan.flag.name)}, 0) <> 0))"
+            f"(({MYSQL.quote(plan.stamp.name)} IS NOT NULL) "
+            f"<> (COALESCE({MYSQL.quote(plan.flag.name)}, 0) <> 0))"
         )
     return ", ".join(exprs)
 
@@ -191,14 +186,8 @@ def sample_statement(
     plan: TablePlan, rows: int, *, key: Column | None = None, starts: list[int] | None = None
 ) -> str:
     """The sampling statement: key ranges from sorted ``starts`` with a key, else LIMIT."""
-    source = f"SELECT {select_list(plan)} FROM {_table_name(plan.table)}"  # noqa: S608 -- quoted identifiers
-    if key is None or not starts:
+    table = MYSQL.qualified(plan.table.schema, plan.table.name)
+    source = f"SELECT {select_list(plan)} FROM {table}"  # noqa: S608 -- quoted identifiers
+    if key is None:
         return f"{source} LIMIT {int(rows)}"
-    k = quote_ident(key.name)
-    per_chunk = max(1, math.ceil(rows / len(starts)))
-    # Disjoint ranges [start, next start): no row is read twice.
-    ends = [*(f" AND {k} < {int(end)}" for end in starts[1:]), ""]
-    return " UNION ALL ".join(
-        f"({source} WHERE {k} >= {int(start)}{end} ORDER BY {k} LIMIT {per_chunk})"
-        for start, end in zip(starts, ends, strict=True)
-    )
+    return MYSQL.key_ranges(source, MYSQL.quote(key.name), starts=starts or [], rows=rows)

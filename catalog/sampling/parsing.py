@@ -19,13 +19,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
+# A value that parses as a date, a UUID or JSON belongs in the column type of that family.
+from catalog.introspection.model import DATE, JSON, UUID
+
 INT = "int"
 DECIMAL = "decimal"
 BOOL = "bool"
-DATE = "date"
 TIMESTAMP = "timestamp"
-UUID = "uuid"
-JSON = "json"
 KINDS = (BOOL, INT, DECIMAL, UUID, DATE, TIMESTAMP, JSON)
 
 # Samplers read at most this many characters of a value (one more, to see that it was cut):

@@ -16,7 +16,6 @@ interrupts a statement past the statement timeout (cut to the budget when the ru
 
 from __future__ import annotations
 
-import math
 import random
 import sqlite3
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from typing import Any
 from catalog.introspection.dsn import Target
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import DATE, TEXT, Column, SchemaModel, Table
-from catalog.introspection.sqlite import _session as read_only_session
+from catalog.introspection.sqlite import read_only_session
 from catalog.sampling.parsing import MAX_VALUE_CHARS
 from catalog.sampling.plan import (
     FUTURE_MARGIN_SECONDS,
@@ -35,6 +34,7 @@ from catalog.sampling.plan import (
     plan_table,
     tally_rows,
 )
+from catalog.sql import SQLITE
 
 PROFILED_FAMILIES = frozenset({TEXT, DATE})
 CHUNKS = 4
@@ -107,19 +107,15 @@ def _sample_table(read: Read, recorder: Recorder, plan: TablePlan, rng: random.R
     recorder.sampled(plan, *tally_rows(plan, rows))
 
 
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def bounds_statement(table: Table, rowid: str) -> str:
-    return f"SELECT min({rowid}), max({rowid}) FROM {quote_ident(table.name)}"  # noqa: S608 -- quoted identifier
+    return SQLITE.key_bounds(SQLITE.quote(table.name), rowid)
 
 
 _NUMERIC = "('integer', 'real')"
 
 
 def _future(column: Column) -> str:
-    c = quote_ident(column.name)
+    c = SQLITE.quote(column.name)
     margin = FUTURE_MARGIN_SECONDS
     return (
         f"CASE typeof({c}) "
@@ -131,9 +127,9 @@ def _future(column: Column) -> str:
 
 def select_list(plan: TablePlan) -> str:
     """Profiled values (cut to MAX_VALUE_CHARS + 1), then the row-level flags."""
-    exprs = [f"substr({quote_ident(c.name)}, 1, {MAX_VALUE_CHARS + 1})" for c in plan.profile]
+    exprs = [f"substr({SQLITE.quote(c.name)}, 1, {MAX_VALUE_CHARS + 1})" for c in plan.profile]
     if plan.created is not None and plan.updated is not None:
-        u, c = quote_ident(plan.updated.name), quote_ident(plan.created.name)
+        u, c = SQLITE.quote(plan.updated.name), SQLITE.quote(plan.created.name)
         exprs.append(
             f"CASE WHEN typeof({u}) = 'text' AND typeof({c}) = 'text' "
             f"THEN julianday({u}) < julianday({c}) "
@@ -142,7 +138,7 @@ def select_list(plan: TablePlan) -> str:
     if plan.moments:
         exprs.append("(" + " OR ".join(f"({_future(c)})" for c in plan.moments) + ")")
     if plan.stamp is not None and plan.flag is not None:
-        s, f = quote_ident(plan.stamp.name), quote_ident(plan.flag.name)
+        s, f = SQLITE.quote(plan.stamp.name), SQLITE.quote(plan.flag.name)
         exprs.append(
             f"(({s} IS NOT NULL) <> "
             f"(lower(coalesce({f}, 0)) NOT IN ('0', 'false', 'f', 'n', 'no', '')))"
@@ -154,14 +150,7 @@ def sample_statement(
     plan: TablePlan, rows: int, *, rowid: str | None = None, starts: list[int] | None = None
 ) -> str:
     """Disjoint rowid ranges from sorted ``starts``, or LIMIT alone."""
-    source = f"SELECT {select_list(plan)} FROM {quote_ident(plan.table.name)}"  # noqa: S608 -- quoted identifiers
-    if rowid is None or not starts:
+    source = f"SELECT {select_list(plan)} FROM {SQLITE.quote(plan.table.name)}"  # noqa: S608 -- quoted identifiers
+    if rowid is None:
         return f"{source} LIMIT {int(rows)}"
-    per_chunk = max(1, math.ceil(rows / len(starts)))
-    ends = [*(f" AND {rowid} < {int(end)}" for end in starts[1:]), ""]
-    parts = [
-        f"({source} WHERE {rowid} >= {int(start)}{end} ORDER BY {rowid} LIMIT {per_chunk})"
-        for start, end in zip(starts, ends, strict=True)
-    ]
-    # SQLite allows LIMIT in a compound's parts only inside subqueries.
-    return " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts)  # noqa: S608 -- quoted identifiers and integers
+    return SQLITE.key_ranges(source, rowid, starts=starts or [], rows=rows)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +13,9 @@ from catalog import changes as change_history
 from catalog.forms import ChangeFilterForm
 from catalog.http import SignedInRequest
 from catalog.models import Column, Connection, SchemaChange, Table, Watch
-from scoring.runs import move_waivers
+from catalog.views import paginate
 from scoring.tasks import rescore_connection_task
+from scoring.waivers import move_waivers
 
 CHANGES_PER_PAGE = 50
 
@@ -32,20 +31,19 @@ def connection_changes(request: SignedInRequest, pk: int) -> HttpResponse:
             history,
             **{k: v for k, v in filters.cleaned_data.items() if v not in (None, "")},
         )
-    page = Paginator(
+    page, query = paginate(
+        request,
         history.select_related("snapshot", "announcement").order_by(
             "-detected_at", "-snapshot_id", "position"
         ),
         CHANGES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    )
     change_history.link_tables([connection.pk], page.object_list)  # type: ignore[arg-type]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "connection": connection,
         "filters": filters,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "can_edit": connection.team.can_edit(request.user),
     }
     if request.htmx:
@@ -78,8 +76,7 @@ def undo_rename(request: SignedInRequest, pk: int, change_pk: int) -> HttpRespon
         pk=change_pk,
         connection_id=pk,
     )
-    if not change.connection.team.can_edit(request.user):
-        raise PermissionDenied("Only members of this connection's team can undo a rename.")
+    change.connection.team.require_edit(request.user, to="undo a rename")
     try:
         change_history.undo_rename(change)
     except change_history.CannotUndo as exc:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import HttpResponse
@@ -24,6 +22,7 @@ from catalog.forms import ConnectionForm, TableFilterForm, teams_for
 from catalog.http import SignedInRequest
 from catalog.models import Connection, Table
 from catalog.tasks import enqueue_snapshot
+from catalog.views import paginate
 from schemajoy_site.celery import BACKGROUND_UNAVAILABLE
 from scoring.models import Finding, SnapshotScore
 
@@ -32,16 +31,13 @@ TABLES_PER_PAGE = 50
 
 def _editable_connection(request: SignedInRequest, pk: int) -> Connection:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
-    if not connection.team.can_edit(request.user):
-        raise PermissionDenied("Only members of this connection's team can change it.")
+    connection.team.require_edit(request.user, to="change its connections")
     return connection
 
 
 @require_GET
 def connection_list(request: SignedInRequest) -> HttpResponse:
-    latest_score = SnapshotScore.objects.filter(connection=OuterRef("pk")).order_by(
-        "-snapshot__started_at"
-    )
+    latest_score = SnapshotScore.objects.newest_of(OuterRef("pk"))
     connections = Connection.objects.select_related("team").annotate(
         live_tables=Count("tables", filter=Q(tables__dropped_in__isnull=True)),
         score=Subquery(latest_score.values("total")[:1]),
@@ -99,16 +95,12 @@ def connection_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             tables = tables.filter(dropped_in__isnull=True)
     else:
         tables = tables.filter(dropped_in__isnull=True)
-    page = Paginator(tables.select_related("dropped_in"), TABLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, tables.select_related("dropped_in"), TABLES_PER_PAGE)
     context = {
         "connection": connection,
         "filters": filters,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "can_edit": connection.team.can_edit(request.user),
     }
     if request.htmx:

@@ -10,8 +10,6 @@ import difflib
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +41,7 @@ from catalog.http import SignedInRequest
 from catalog.markup import render_markdown, too_long_message
 from catalog.models import Column, Connection, DocRevision, Table
 from catalog.search import search_catalog
+from catalog.views import paginate
 from scoring.models import Finding
 from scoring.tasks import rescore_connection_task
 
@@ -55,11 +54,6 @@ def _rescore_docs(connection_id: int) -> None:
     transaction.on_commit(
         lambda: rescore_connection_task.delay(connection_id, Finding.Resolution.DOCUMENTED)
     )
-
-
-def _require_edit(request: SignedInRequest, connection: Connection) -> None:
-    if not connection.team.can_edit(request.user):
-        raise PermissionDenied("Only members of this connection's team can edit its docs.")
 
 
 def _table(pk: int, table_pk: int) -> Table:
@@ -106,7 +100,7 @@ def doc_edit(
 ) -> HttpResponse:
     """GET: the edit form. POST: save, then the rendered description (or the conflict form)."""
     table, obj = _doc_target(pk, table_pk, column_pk)
-    _require_edit(request, table.connection)
+    table.connection.team.require_edit(request.user, to="edit its docs")
     template = "catalog/docs/_doc_form.html" if request.htmx else "catalog/docs/edit_page.html"
     if request.method == "GET":
         context = _doc_context(
@@ -187,7 +181,7 @@ def doc_history(request: SignedInRequest, pk: int, table_pk: int) -> HttpRespons
 @require_POST
 def doc_revert(request: SignedInRequest, pk: int, table_pk: int, revision_pk: int) -> HttpResponse:
     table = _table(pk, table_pk)
-    _require_edit(request, table.connection)
+    table.connection.team.require_edit(request.user, to="edit its docs")
     revision = get_object_or_404(DocRevision, pk=revision_pk, table=table)
     try:
         reverted = revert(revision, user=request.user)
@@ -251,7 +245,7 @@ def dbt_import(request: SignedInRequest, pk: int) -> HttpResponse:
     Bodies over SCHEMAJOY_UPLOAD_MAX_BYTES never get here: RequestLimitsMiddleware refuses
     them by Content-Length before they are read."""
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
-    _require_edit(request, connection)
+    connection.team.require_edit(request.user, to="edit its docs")
     context: dict[str, Any] = {"connection": connection}
     if request.method == "POST":
         uploads = request.FILES.getlist("files")
@@ -272,7 +266,7 @@ def dbt_import(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def dbt_import_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection.objects.select_related("team"), pk=pk)
-    _require_edit(request, connection)
+    connection.team.require_edit(request.user, to="edit its docs")
     plan = take_import_preview(
         request.POST.get("token", ""), connection=connection, user=request.user
     )
@@ -322,9 +316,11 @@ def undocumented(request: SignedInRequest, pk: int) -> HttpResponse:
     schema = request.GET.get("schema") or ""
     if schema:
         columns = columns.filter(table__schema=schema)
-    page = Paginator(
-        columns.order_by("table__schema", "table__name", "position"), UNDOCUMENTED_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page, _ = paginate(
+        request,
+        columns.order_by("table__schema", "table__name", "position"),
+        UNDOCUMENTED_PER_PAGE,
+    )
     for column in page.object_list:
         column.table.connection = connection
     context = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -21,8 +20,7 @@ def dbt_lineage(request: SignedInRequest, pk: int) -> HttpResponse:
     can_edit = connection.team.can_edit(request.user)
     error = ""
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Only members of this connection's team can upload lineage.")
+        connection.team.require_edit(request.user, to="upload lineage")
         upload = request.FILES.get("manifest")
         if upload is None:
             error = "Choose the dbt project's target/manifest.json to upload."

@@ -27,7 +27,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple, TypeAlias, TypeVar, cast
 
 from catalog.inflection import split_words
-from catalog.introspection.model import Column, SchemaModel, Table
+from catalog.introspection.model import Column, SchemaModel, Table, pick_description
 from catalog.relations import DEFAULT_IGNORE, ReferenceGuesser, is_junction
 from scoring.fixes import SqlDialect, sql_for
 from scoring.observations import NO_OBSERVATIONS, Observations
@@ -136,7 +136,7 @@ def lane_severity(base: Severity, lane: str | None) -> Severity:
 @dataclass(frozen=True)
 class ChangeFact:
     """A breaking change the connection's history saw in the ``changes`` window (pure facts
-    for the chg- rules; scoring/runs.py reads them from catalog's SchemaChange rows)."""
+    for the chg- rules; scoring/context.py reads them from catalog's SchemaChange rows)."""
 
     kind: str  # catalog.diff's kind: column_dropped, table_renamed, ...
     object: str  # schema.table or schema.table.column (the new name for a rename)
@@ -193,6 +193,17 @@ ColumnGroup = tuple[Table, str, tuple[str, ...], tuple[ColumnRef, ...]]
 
 
 @dataclass(frozen=True)
+class Choice:
+    """An option's declared kind: one of ``values``, or None for "not set".
+
+    Other options take their kind from their default (see scoring/options.py); a default of
+    None says only "a string or nothing", too loose for a closed set of answers.
+    """
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     title: str
@@ -202,6 +213,8 @@ class Rule:
     rationale: str
     check: Check
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Kinds declared where the default cannot tell them, by option name.
+    option_kinds: Mapping[str, Choice] = field(default_factory=dict)
     sampling: bool = False  # needs Observations; applies to nothing without them
 
     def outcomes(self, model: SchemaModel, ctx: RuleContext | None = None) -> list[Outcome]:
@@ -336,18 +349,12 @@ class Schema:
         return self._guessers[key]
 
     def description(self, obj: str, comment: str | None) -> str | None:
-        """Effective description: SchemaJoy's own, else the database comment, else dbt's."""
+        """Effective description (``pick_description``), stripped; None when there is none."""
         own, dbt = self.ctx.descriptions, self.ctx.dbt_descriptions
         if not own and not dbt:  # the common case, kept cheap: every column passes here
             return (comment.strip() or None) if comment else None
-        for text in (own.get(obj), comment, dbt.get(obj)):
-            if text and text.strip():
-                return text.strip()
-        return None
-
-
-def column_object(table: Table, column: str) -> str:
-    return f"{table.qualified_name}.{column}"
+        text, _ = pick_description(own.get(obj), comment, dbt.get(obj))
+        return text.strip() or None
 
 
 def percent(part: int, whole: int) -> str:

@@ -7,9 +7,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from catalog.inflection import singular_phrase, singularize, snake, split_words, strip_prefix
-from catalog.introspection.model import TEXT, Column, Table
+from catalog.introspection.model import TEXT, UUID, Column, Table
 from catalog.relations import column_prefix, table_prefixes
-from scoring.fixes import UUID
 from scoring.rules.base import (
     KEYS,
     TABLE,
@@ -116,9 +115,14 @@ def check_pk_name_pattern(schema: Schema, options: Mapping[str, Any]) -> Iterato
         captured = match.groupdict().get("table") if match else None
         # The database's own key conventions pass too: id_customer (the id_{x} reference
         # shape) and the table's column tag (cat_id in category, whose columns are cat_*).
-        if (match and (captured is None or captured.lower() in singulars)) or (
-            key in {f"id_{s}" for s in singulars}
+        # So does a key that refers to another table's row: a one-to-one extension keyed
+        # by its parent (Synapse's account_validity by user_id, event_expiry by event_id).
+        if (
+            (match and (captured is None or captured.lower() in singulars))
+            or key in {f"id_{s}" for s in singulars}
             or ((tag := column_prefix(table)) is not None and key == f"{tag}_id")
+            or any(fk.columns == (column,) for fk in table.foreign_keys)
+            or schema.references().refers_elsewhere(table, column)
         ):
             yield passed(unit, unit)
         else:
@@ -137,7 +141,7 @@ def _uuid_width(column: Column) -> bool:
 
 def check_pk_uuid_as_string(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     # Only where a uuid type exists: Django stores UUIDs as char(32) on MySQL and SQLite.
-    if not schema.sql.has_uuid_type:
+    if not schema.sql.dialect.has_uuid_type:
         return
     for table in schema.base_tables:
         if table.primary_key is None:
@@ -172,7 +176,7 @@ def _serial_fix(schema: Schema, table: Table, column: str, sequence: str) -> str
 
 
 def check_pk_serial(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
-    if not schema.sql.has_identity_columns:
+    if not schema.sql.dialect.has_identity_columns:
         return
     for table in schema.base_tables:
         if table.primary_key is None:

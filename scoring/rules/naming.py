@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from catalog.inflection import (
+    PLURAL,
     SINGULAR,
     plurality,
     pluralize,
@@ -33,6 +34,7 @@ from scoring.rules.base import (
     DATABASE_LEVEL,
     NAMING,
     TABLE,
+    Choice,
     Outcome,
     Rule,
     Schema,
@@ -257,7 +259,7 @@ def _unquoted_ok(name: str, folds_to_lower: bool) -> str | None:
 
 
 def check_needs_quoting(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
-    folds = schema.sql.folds_to_lower
+    folds = schema.sql.dialect.folds_to_lower
     for population, (names, counts) in _populations(schema).items():
         bad = {}
         for name in counts:
@@ -428,11 +430,13 @@ def _rebase(name: str, suffix: str, new_suffix: str) -> str:
 
 
 def check_fk_suffix_outlier(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
+    # A column named exactly like the key it holds (destination_rooms.destination ->
+    # destinations.destination, a server name) already says what it is: not judged.
     columns = [
         (table, fk.columns[0])
         for table in schema.base_tables
         for fk in table.foreign_keys
-        if len(fk.columns) == 1
+        if len(fk.columns) == 1 and fk.columns[0] != fk.ref_columns[0]
     ]
     expected = options.get("expected")
     if expected:
@@ -559,6 +563,11 @@ def check_concept_synonyms(schema: Schema, options: Mapping[str, Any]) -> Iterat
                 )
 
 
+# The answers a fixed "expected" option may give, one set per dimension.
+CASING_CHOICE = Choice(CASINGS)
+NUMBER_CHOICE = Choice((SINGULAR, PLURAL))
+SUFFIX_CHOICE = Choice((*(suffix for suffix, _ in _SUFFIXES), NO_SUFFIX))
+
 _DOMINANCE = (
     "Judged against the database's own dominant convention: a class dominates when it has "
     "at least the threshold share (0.6 by default) of the names that can be classified."
@@ -581,6 +590,7 @@ RULES = (
         ),
         check=check_casing_outlier,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": CASING_CHOICE},
     ),
     Rule(
         id="name-no-dominant-convention",
@@ -596,6 +606,7 @@ RULES = (
         ),
         check=check_no_dominant_convention,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": CASING_CHOICE},
     ),
     Rule(
         id="name-needs-quoting",
@@ -640,6 +651,7 @@ RULES = (
         ),
         check=check_inflection_outlier,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": NUMBER_CHOICE},
     ),
     Rule(
         id="name-fk-suffix-outlier",
@@ -654,6 +666,7 @@ RULES = (
         ),
         check=check_fk_suffix_outlier,
         options={"threshold": THRESHOLD, "expected": None},
+        option_kinds={"expected": SUFFIX_CHOICE},
     ),
     Rule(
         id="name-boolean-prefix",

@@ -8,8 +8,7 @@ from typing import Any
 
 from catalog.inflection import snake, split_words
 from catalog.introspection.model import BOOLEAN, INTEGER, TIMESTAMP, TIMESTAMPTZ, Column, Table
-from scoring.fixes import BOOLEAN as BOOLEAN_TYPE
-from scoring.fixes import TIMESTAMP_TYPE
+from catalog.sql import TIMESTAMP_TYPE
 from scoring.rules.base import (
     COLUMN,
     ESCALATE,
@@ -125,7 +124,7 @@ def check_marker_shape(schema: Schema, options: Mapping[str, Any]) -> Iterator[V
                     fix = schema.sql.drop_not_null(table, column)
             elif not _is_boolean(column):
                 problem = f"{column.name} is {column.data_type}, not a boolean"
-                kind = schema.sql.type_name(BOOLEAN_TYPE)
+                kind = schema.sql.type_name(BOOLEAN)
                 fix = schema.sql.alter_type(table, column, kind) if kind else None
             elif column.nullable:
                 problem = f"{column.name} is nullable: NULL is neither deleted nor live"

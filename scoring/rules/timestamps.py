@@ -22,7 +22,7 @@ from catalog.introspection.model import (
     Table,
 )
 from catalog.relations import column_prefix, table_prefixes
-from scoring.fixes import TIMESTAMP_TYPE
+from catalog.sql import TIMESTAMP_TYPE
 from scoring.rules.base import (
     COLUMN,
     DEMOTE,
@@ -43,6 +43,7 @@ MOMENT_SUFFIXES = frozenset({"at", "time", "ts", "timestamp", "ms"})
 DURATION_WORDS = frozenset(
     {"duration", "elapsed", "timeout", "latency", "delay", "interval", "ttl", "runtime", "took"}
     | {"wait", "age", "lifetime", "period", "window", "offset", "spent", "total", "max", "min"}
+    | {"throttle", "backoff", "cooldown"}
 )
 # date_format, date_type: about dates, not a date.
 _NOT_A_DATE = frozenset(
@@ -142,7 +143,7 @@ def _to_timestamp(
 
 def check_ts_date_typed(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     profiles = schema.observations.columns
-    confirm = not schema.sql.has_column_types
+    confirm = not schema.sql.dialect.has_column_types
     for table, column, obj, unit in _moment_columns(schema):
         failed = column.type_family == DATE
         note = ""

@@ -13,19 +13,23 @@ from typing import Any
 from catalog.inflection import split_words
 from catalog.introspection.model import (
     BINARY,
+    BOOLEAN,
+    DATE,
     DECIMAL,
     FLOAT,
     INTEGER,
+    JSON,
     MONEY,
     TEXT,
     TIMESTAMP,
     TIMESTAMPTZ,
+    UUID,
     Column,
     Table,
 )
 from catalog.relations import DEFAULT_IGNORE, reference_target
+from catalog.sql import BIGINT, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE
 from scoring import observations as obs
-from scoring.fixes import BIGINT, BOOLEAN, DATE, JSON, MONEY_NUMERIC, NUMERIC, TIMESTAMP_TYPE, UUID
 from scoring.observations import ValueProfile
 from scoring.rules.base import (
     COLUMN,
@@ -168,6 +172,19 @@ def _compared(column: Column) -> str:
     return _COMPARED_FAMILY.get(column.type_family, column.type_family)
 
 
+def _references_to_nothing(schema: Schema, names: set[str]) -> set[str]:
+    """The names among ``names`` that mean one thing only as references, while no use of
+    them refers to a table (Synapse's stream_id: a stream position, text in one table for
+    a remote server's opaque id; txn_id: an appservice counter and a client's string).
+    Nothing says two of them mean the same thing."""
+    referring = schema.references().referring_names
+    return {
+        name
+        for name in names - referring
+        if not (is_moment_name(name) or is_money_name(name) or name.split("_")[0] in _FLAG_VERBS)
+    }
+
+
 def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iterator[Verdict]:
     generic = {n.lower() for n in options["ignore_names"]}
     snake = schema.snake_names.__getitem__
@@ -184,6 +201,8 @@ def check_same_name_mismatch(schema: Schema, options: Mapping[str, Any]) -> Iter
         for name, n in in_tables.items()
         if n > 1 and name not in generic and means_one_thing(name)
     }
+    if compared:
+        compared -= _references_to_nothing(schema, compared)
     if not compared:
         return
     raw = list(chain.from_iterable(map(_FAMILY, t[0].columns) for t in tables))

@@ -4,8 +4,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from catalog.models import Connection
-
 pytestmark = pytest.mark.django_db
 
 
@@ -18,14 +16,10 @@ def admin_client(client):
 
 
 def test_admin_test_connection_action_reports_success_and_the_posture(
-    admin_client, team, pg_target
+    admin_client, pg_target, make_connection
 ):
-    ok = Connection(name="ok", team=team)
-    ok.set_dsn(pg_target.dsn)  # as postgres: a superuser
-    ok.save()
-    down = Connection(name="down", team=team)
-    down.set_dsn("postgresql://app:hunter2@127.0.0.1:1/db")
-    down.save()
+    ok = make_connection(pg_target.dsn, name="ok")  # as postgres: a superuser
+    down = make_connection("postgresql://app:hunter2@127.0.0.1:1/db", name="down")
 
     response = admin_client.post(
         reverse("admin:catalog_connection_changelist"),
@@ -39,10 +33,8 @@ def test_admin_test_connection_action_reports_success_and_the_posture(
     assert not any("hunter2" in m for m in messages)
 
 
-def test_admin_never_shows_the_connection_string(admin_client, team):
-    connection = Connection(name="prod", team=team)
-    connection.set_dsn("postgresql://app:hunter2@db:5432/shop")
-    connection.save()
+def test_admin_never_shows_the_connection_string(admin_client, make_connection):
+    connection = make_connection("postgresql://app:hunter2@db:5432/shop", name="prod")
     html = admin_client.get(
         reverse("admin:catalog_connection_change", args=[connection.pk])
     ).content.decode()

@@ -4,7 +4,6 @@ redis-server on a free port plays the broker (the shared one is never touched)."
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,15 +86,10 @@ def broker(tmp_path: Path, settings) -> Iterator[PrivateRedis]:
 
 
 @pytest.fixture
-def shop(team, tmp_path: Path) -> Connection:
-    path = tmp_path / "shop.db"
-    db = sqlite3.connect(path)
-    db.executescript("CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT);")
-    db.close()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
-    return connection
+def shop(make_connection, sqlite_target) -> Connection:
+    return make_connection(
+        sqlite_target("CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT);")
+    )
 
 
 def test_with_the_broker_down_pages_serve_and_snapshot_now_says_so_then_work_resumes(

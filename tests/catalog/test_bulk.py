@@ -6,15 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.bulk import update_objects
-from catalog.models import Connection, Snapshot, Table
+from catalog.models import Snapshot, Table
 
 pytestmark = pytest.mark.django_db
 
 
-def test_update_objects_writes_text_json_foreign_keys_and_nulls_in_one_statement(team):
-    connection = Connection(name="bulk", team=team)
-    connection.set_dsn("sqlite:///unused.db")
-    connection.save()
+def test_update_objects_writes_text_json_foreign_keys_and_nulls_in_one_statement(make_connection):
+    connection = make_connection("sqlite:///unused.db", name="bulk")
     first, later = (
         Snapshot.objects.create(connection=connection, started_at=timezone.now()) for _ in range(2)
     )

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from catalog import diff
 from catalog.changes import announce
-from catalog.models import Announcement, Column, Connection, SchemaChange, Table, Team
+from catalog.models import Announcement, Column, Connection, SchemaChange, Table
 from catalog.snapshots import take_snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def make_connection(team: Team, dsn: str, name: str = "shop") -> Connection:
-    connection = Connection(name=name, team=team, sampling_enabled=False)
-    connection.set_dsn(dsn)
-    connection.save()
-    return connection
 
 
 def recorded(connection: Connection) -> list[tuple[str, str, str, str, bool]]:
@@ -50,9 +40,9 @@ CREATE TABLE rental (
 """
 
 
-def test_postgresql_alters_between_two_snapshots_are_recorded_exactly(pg_target, team):
+def test_postgresql_alters_between_two_snapshots_are_recorded_exactly(pg_target, make_connection):
     pg_target.execute(PG_SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn, sampling_enabled=False)
     first = snapshot_ok(connection)
     assert not SchemaChange.objects.exists()  # the first snapshot is the baseline
 
@@ -85,18 +75,20 @@ def test_postgresql_alters_between_two_snapshots_are_recorded_exactly(pg_target,
     assert change.table == "public.rental" and change.schema == "public"
 
 
-def test_postgresql_unchanged_schema_records_nothing(pg_target, team):
+def test_postgresql_unchanged_schema_records_nothing(pg_target, make_connection):
     pg_target.execute(PG_SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn, sampling_enabled=False)
     snapshot_ok(connection)
     pg_target.execute("INSERT INTO customers (email) VALUES ('a@example.com')")
     snapshot_ok(connection)
     assert not SchemaChange.objects.exists()
 
 
-def test_postgresql_table_dropped_and_recreated_identically_records_nothing(pg_target, team):
+def test_postgresql_table_dropped_and_recreated_identically_records_nothing(
+    pg_target, make_connection
+):
     pg_target.execute(PG_SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn, sampling_enabled=False)
     snapshot_ok(connection)
     pg_target.execute("DROP TABLE rental;" + PG_SHOP.split(";", 1)[1])
     snapshot_ok(connection)
@@ -114,11 +106,11 @@ CREATE TABLE products (
 """
 
 
-def test_mariadb_alters_and_a_probable_rename_are_recorded_exactly(mysql_target, team):
+def test_mariadb_alters_and_a_probable_rename_are_recorded_exactly(mysql_target, make_connection):
     for statement in MARIADB_SHOP.strip().split(";"):
         if statement.strip():
             mysql_target.execute(statement)
-    connection = make_connection(team, mysql_target.dsn)
+    connection = make_connection(mysql_target.dsn, sampling_enabled=False)
     snapshot_ok(connection)
     products = Table.objects.get(connection=connection, name="products")
     Column.objects.filter(table=products, name="desc").update(description="What the buyer reads")
@@ -152,26 +144,18 @@ def test_mariadb_alters_and_a_probable_rename_are_recorded_exactly(mysql_target,
     assert not Column.objects.filter(table=products, name="desc").exists()
 
 
-def _sqlite(path: Path, script: str) -> None:
-    with closing(sqlite3.connect(path)) as conn:
-        conn.executescript(script)
-
-
-def test_sqlite_file_alters_are_recorded_exactly(tmp_path, team):
-    path = tmp_path / "shop.db"
-    _sqlite(
-        path,
+def test_sqlite_file_alters_are_recorded_exactly(make_connection, sqlite_target):
+    dsn = sqlite_target(
         """
         CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, total REAL NOT NULL);
         CREATE TABLE products (id INTEGER PRIMARY KEY, "desc" TEXT, price REAL);
         CREATE TABLE clients (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
         """,
     )
-    connection = make_connection(team, f"sqlite:///{path}")
+    connection = make_connection(dsn, sampling_enabled=False)
     snapshot_ok(connection)
 
-    _sqlite(
-        path,
+    sqlite_target(
         """
         ALTER TABLE products RENAME COLUMN "desc" TO description;
         ALTER TABLE orders DROP COLUMN shipped_at;
@@ -196,10 +180,11 @@ def test_sqlite_file_alters_are_recorded_exactly(tmp_path, team):
     ) == [("customers", None)]
 
 
-def test_an_announced_change_is_marked_announced_when_a_snapshot_sees_it(tmp_path, team, member):
-    path = tmp_path / "shop.db"
-    _sqlite(path, "CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, note TEXT);")
-    connection = make_connection(team, f"sqlite:///{path}")
+def test_an_announced_change_is_marked_announced_when_a_snapshot_sees_it(
+    member, make_connection, sqlite_target
+):
+    dsn = sqlite_target("CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, note TEXT);")
+    connection = make_connection(dsn, sampling_enabled=False)
     snapshot_ok(connection)
     drop = diff.Change(
         diff.COLUMN_DROPPED, "main.orders.shipped_at", "main.orders", before="DATE", breaking=True
@@ -209,7 +194,7 @@ def test_an_announced_change_is_marked_announced_when_a_snapshot_sees_it(tmp_pat
         connection, [drop, other], message="Dropping shipped_at Friday", author=member
     )
 
-    _sqlite(path, "ALTER TABLE orders DROP COLUMN shipped_at;")
+    sqlite_target("ALTER TABLE orders DROP COLUMN shipped_at;")
     snapshot = snapshot_ok(connection)
 
     change = SchemaChange.objects.get(kind="column_dropped")
@@ -219,10 +204,9 @@ def test_an_announced_change_is_marked_announced_when_a_snapshot_sees_it(tmp_pat
     assert Announcement.objects.filter(matched_at__isnull=True).count() == 1  # the note one
 
 
-def test_an_announcement_older_than_the_window_does_not_count(tmp_path, team):
-    path = tmp_path / "shop.db"
-    _sqlite(path, "CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE);")
-    connection = make_connection(team, f"sqlite:///{path}")
+def test_an_announcement_older_than_the_window_does_not_count(make_connection, sqlite_target):
+    dsn = sqlite_target("CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE);")
+    connection = make_connection(dsn, sampling_enabled=False)
     snapshot_ok(connection)
     drop = diff.Change(diff.COLUMN_DROPPED, "main.orders.shipped_at", "main.orders", breaking=True)
     [announcement] = announce(connection, [drop], message="Soon")
@@ -230,7 +214,7 @@ def test_an_announcement_older_than_the_window_does_not_count(tmp_path, team):
         created_at=timezone.now() - timedelta(days=91)
     )
 
-    _sqlite(path, "ALTER TABLE orders DROP COLUMN shipped_at;")
+    sqlite_target("ALTER TABLE orders DROP COLUMN shipped_at;")
     snapshot_ok(connection)
 
     assert SchemaChange.objects.get().announcement is None
@@ -249,11 +233,11 @@ CREATE TABLE plain (id int PRIMARY KEY, label text);
 """
 
 
-def test_postgresql_enum_labels_changed_between_two_snapshots(pg_target, team):
+def test_postgresql_enum_labels_changed_between_two_snapshots(pg_target, make_connection):
     """ADD VALUE, RENAME VALUE and a type dropped and re-created under its name: the labels
     live on the enum type, not on the column, and each column of the type reports them."""
     pg_target.execute(PG_ENUMS)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn, sampling_enabled=False)
     snapshot_ok(connection)
 
     pg_target.execute("ALTER TYPE mood ADD VALUE 'ecstatic'")

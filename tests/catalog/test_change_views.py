@@ -17,18 +17,10 @@ from catalog.models import (
     SchemaChange,
     Snapshot,
     Table,
-    Team,
     Watch,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def make_connection(team: Team, name: str = "shop") -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn("sqlite:////tmp/schemajoy-never-opened.db")
-    connection.save()
-    return connection
 
 
 def make_snapshot(connection: Connection, *, days_ago: float = 0) -> Snapshot:
@@ -59,8 +51,8 @@ def add_change(snapshot: Snapshot, kind: str, obj: str, *, breaking: bool, **ext
 
 
 @pytest.fixture
-def history(team: Team) -> Connection:
-    connection = make_connection(team)
+def history(make_connection) -> Connection:
+    connection = make_connection()
     old = make_snapshot(connection, days_ago=10)
     new = make_snapshot(connection, days_ago=1)
     Table.objects.create(
@@ -151,8 +143,8 @@ def test_a_bad_date_range_says_so_and_lists_everything(member_client, history):
     assert "main.orders.note" in html
 
 
-def test_changes_tab_paginates(member_client, team):
-    connection = make_connection(team, "big")
+def test_changes_tab_paginates(member_client, make_connection):
+    connection = make_connection(name="big")
     snapshot = make_snapshot(connection)
     for i in range(60):
         add_change(snapshot, "column_added", f"main.t.c{i:02d}", breaking=False, position=i)
@@ -163,9 +155,9 @@ def test_changes_tab_paginates(member_client, team):
     assert "main.t.c59" in second.content.decode()
 
 
-def test_changes_tab_issues_a_constant_number_of_queries(member_client, team):
+def test_changes_tab_issues_a_constant_number_of_queries(member_client, make_connection):
     def count(n: int) -> int:
-        connection = make_connection(team, f"c{n}")
+        connection = make_connection(name=f"c{n}")
         for s in range(3):
             snapshot = make_snapshot(connection, days_ago=s)
             for i in range(n):
@@ -183,8 +175,8 @@ def test_changes_tab_issues_a_constant_number_of_queries(member_client, team):
     assert count(2) == count(12)
 
 
-def test_table_history_follows_the_table_across_its_renames(member_client, team):
-    connection = make_connection(team)
+def test_table_history_follows_the_table_across_its_renames(member_client, make_connection):
+    connection = make_connection()
     one, two = make_snapshot(connection, days_ago=20), make_snapshot(connection, days_ago=2)
     table = Table.objects.create(
         connection=connection, schema="main", name="customers", kind="table", first_seen=one
@@ -294,8 +286,10 @@ def test_only_the_team_undoes_a_probable_rename(outsider_client, history):
     assert SchemaChange.objects.filter(pk=change.pk).exists()
 
 
-def test_a_connection_sets_its_own_changes_window_or_takes_the_teams(member_client, team):
-    connection = make_connection(team)
+def test_a_connection_sets_its_own_changes_window_or_takes_the_teams(
+    member_client, team, make_connection
+):
+    connection = make_connection()
     url = reverse("catalog:connection_edit", args=[connection.pk])
     data = {"name": "shop", "team": team.pk, "dsn": "", "schedule_interval": "3600"}
     member_client.post(url, {**data, "changes_window_days": "30"})

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 
 from catalog import diff
 from catalog.changes import InvalidAnnouncement, announce
-from catalog.models import Announcement, Connection, Team
+from catalog.models import Announcement, Connection
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,8 @@ ADD = diff.Change(
 )
 
 
-def make_connection(team: Team, name: str = "shop") -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn("sqlite:////tmp/schemajoy-never-opened.db")
-    connection.save()
-    return connection
-
-
-def test_announce_records_each_change_with_message_author_and_time(team, member):
-    connection = make_connection(team)
+def test_announce_records_each_change_with_message_author_and_time(member, make_connection):
+    connection = make_connection()
 
     rows = announce(
         connection,
@@ -53,15 +46,17 @@ def test_announce_records_each_change_with_message_author_and_time(team, member)
     assert stored.created_at is not None and stored.matched_at is None
 
 
-def test_announce_without_an_author_records_none(team):
-    connection = make_connection(team)
+def test_announce_without_an_author_records_none(make_connection):
+    connection = make_connection()
     [row] = announce(connection, [DROP], message="Dropping it Friday", author=None)
     assert row.created_by is None
 
 
 @pytest.mark.parametrize(("changes", "message"), [([DROP], "   "), ([], "Dropping it")])
-def test_announce_refuses_a_blank_message_or_no_changes_and_stores_nothing(team, changes, message):
-    connection = make_connection(team)
+def test_announce_refuses_a_blank_message_or_no_changes_and_stores_nothing(
+    changes, message, make_connection
+):
+    connection = make_connection()
     with pytest.raises(InvalidAnnouncement):
         announce(connection, changes, message=message)
     assert not Announcement.objects.exists()
@@ -79,14 +74,14 @@ def test_the_smtp_fixture_receives_what_django_sends(smtp_server):
 # The changes command ----------------------------------------------------------------------
 
 
-def _history(team: Team) -> Connection:
+def _history(make_connection) -> Connection:
     from datetime import timedelta
 
     from django.utils import timezone
 
     from catalog.models import SchemaChange, Snapshot
 
-    connection = make_connection(team)
+    connection = make_connection()
     for days, kind, obj, breaking in (
         (20, "column_added", "main.orders.note", False),
         (2, "column_dropped", "main.orders.shipped_at", True),
@@ -121,10 +116,10 @@ def _run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_changes_command_prints_the_json_shape_newest_first(team):
+def test_changes_command_prints_the_json_shape_newest_first(make_connection):
     import json
 
-    connection = _history(team)
+    connection = _history(make_connection)
     out, _ = _run("shop", "--json")
     data = json.loads(out)
     assert data["connection"] == "shop"
@@ -151,13 +146,13 @@ def test_changes_command_prints_the_json_shape_newest_first(team):
     assert first["snapshot"] == connection.snapshots.order_by("-started_at").first().pk
 
 
-def test_changes_command_filters_breaking_and_since(team):
+def test_changes_command_filters_breaking_and_since(make_connection):
     import json
     from datetime import timedelta
 
     from django.utils import timezone
 
-    _history(team)
+    _history(make_connection)
     breaking = json.loads(_run("shop", "--json", "--breaking")[0])["changes"]
     assert [c["kind"] for c in breaking] == ["column_dropped"]
     since = (timezone.now() - timedelta(days=5)).date().isoformat()
@@ -167,10 +162,10 @@ def test_changes_command_filters_breaking_and_since(team):
     assert "column_dropped       main.orders.shipped_at BREAKING, not announced" in text
 
 
-def test_changes_command_errors_exit_non_zero_with_a_clear_message(team, capsys):
+def test_changes_command_errors_exit_non_zero_with_a_clear_message(capsys, make_connection):
     from catalog.management.commands.changes import Command
 
-    make_connection(team)
+    make_connection()
     for args, message in (
         (["nope"], "No connection named 'nope'."),
         (["shop", "--since", "12/01/2026"], "--since wants a date as YYYY-MM-DD"),

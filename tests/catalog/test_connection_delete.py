@@ -138,15 +138,8 @@ def test_the_service_functions_never_contact_the_target(shop):
     assert not Connection.objects.filter(pk=shop.pk).exists()
 
 
-def test_scored_connections_delete_with_their_findings(team, tmp_path):
-    import sqlite3
-
-    path = tmp_path / "t.db"
-    with sqlite3.connect(path) as con:
-        con.execute("CREATE TABLE t (x text)")
-    connection = Connection(name="scored", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
+def test_scored_connections_delete_with_their_findings(make_connection, sqlite_target):
+    connection = make_connection(sqlite_target("CREATE TABLE t (x text)"), name="scored")
     score_snapshot(take_snapshot(connection))
     assert Finding.objects.filter(connection=connection).exists()
 

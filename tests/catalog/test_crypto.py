@@ -9,10 +9,8 @@ from catalog.models import Connection
 pytestmark = pytest.mark.django_db
 
 
-def test_connection_string_is_encrypted_at_rest(team):
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn("postgresql://app_ro:hunter2@db:5432/shop")
-    connection.save()
+def test_connection_string_is_encrypted_at_rest(make_connection):
+    make_connection("postgresql://app_ro:hunter2@db:5432/shop")
 
     stored = Connection.objects.values("dsn_encrypted", "dsn_redacted").get()
     assert "hunter2" not in stored["dsn_encrypted"]

@@ -254,23 +254,16 @@ def test_import_command_prints_the_plan_and_applies_only_when_asked(shop, capsys
     assert Table.objects.get(name="orders").dbt_description.startswith("One row per checkout.")
 
 
-def test_export_writes_no_yaml_anchors(db, tmp_path):
-    import sqlite3
+def test_export_writes_no_yaml_anchors(db, make_connection, sqlite_target):
 
     from catalog.dbt import export_dbt
-    from catalog.models import Connection, Team
     from catalog.snapshots import take_snapshot
 
-    path = tmp_path / "a.db"
-    con = sqlite3.connect(path)
-    con.executescript(
+    dsn = sqlite_target(
         "CREATE TABLE a (id INTEGER PRIMARY KEY, updated_at TIMESTAMP);"
         "CREATE TABLE b (id INTEGER PRIMARY KEY, updated_at TIMESTAMP);"
     )
-    con.close()
-    connection = Connection(name="anchors", team=Team.objects.create(name="T", slug="t"))
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
+    connection = make_connection(dsn, name="anchors")
     take_snapshot(connection)
 
     text = export_dbt(connection)

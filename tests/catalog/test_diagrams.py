@@ -7,7 +7,6 @@ import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from io import StringIO
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -29,41 +28,36 @@ SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 
 
-def sqlite_target(path: Path, tables: int = 3, *, hostile: bool = True) -> str:
-    """A chain of tables t0000 <- t0001 <- ..., each with a parent_id foreign key."""
-    db = sqlite3.connect(path)
-    for i in range(tables):
-        db.execute(
-            f"CREATE TABLE t{i:04d} (id INTEGER PRIMARY KEY, name TEXT, parent_id INTEGER "
-            f"REFERENCES t{max(i - 1, 0):04d}(id))"
-        )
+def chain(tables: int = 3, *, hostile: bool = True) -> str:
+    """DDL of a chain of tables t0000 <- t0001 <- ..., each with a parent_id foreign key."""
+    script = [
+        f"CREATE TABLE t{i:04d} (id INTEGER PRIMARY KEY, name TEXT, parent_id INTEGER "
+        f"REFERENCES t{max(i - 1, 0):04d}(id));"
+        for i in range(tables)
+    ]
     if hostile:
         quoted = '"' + HOSTILE.replace('"', '""') + '"'
-        db.execute(
-            f"CREATE TABLE {quoted} (id INTEGER PRIMARY KEY, t0000_id INTEGER REFERENCES t0000(id))"
+        script.append(
+            f"CREATE TABLE {quoted} (id INTEGER PRIMARY KEY, t0000_id INTEGER REFERENCES t0000(id));"
         )
-    db.commit()
-    db.close()
-    return f"sqlite:///{path}"
+    return "\n".join(script)
 
 
-def snapshotted(team, path: Path, name: str = "shop", **shape) -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn(sqlite_target(path, **shape))
-    connection.save()
+def snapshotted(make_connection, sqlite_target, name: str = "shop", **shape) -> Connection:
+    connection = make_connection(sqlite_target(chain(**shape), name=f"{name}.db"), name=name)
     assert take_snapshot(connection).succeeded
     return connection
 
 
 @pytest.fixture
-def shop(team, tmp_path) -> Connection:
-    return snapshotted(team, tmp_path / "shop.db")
+def shop(make_connection, sqlite_target) -> Connection:
+    return snapshotted(make_connection, sqlite_target)
 
 
 @pytest.fixture
-def big(team, tmp_path) -> Connection:
+def big(make_connection, sqlite_target) -> Connection:
     """Past the compact threshold (150 tables): whole-database renders go to the worker."""
-    return snapshotted(team, tmp_path / "big.db", name="big", tables=200, hostile=False)
+    return snapshotted(make_connection, sqlite_target, name="big", tables=200, hostile=False)
 
 
 def diagram_url(connection: Connection, **query: str) -> str:
@@ -318,10 +312,8 @@ def test_unknown_schemas_areas_and_formats_are_not_found(member_client, shop):
     assert not Diagram.objects.exists()
 
 
-def test_a_connection_without_a_snapshot_says_so(member_client, team):
-    connection = Connection(name="fresh", team=team)
-    connection.set_dsn("sqlite:////nonexistent.db")
-    connection.save()
+def test_a_connection_without_a_snapshot_says_so(member_client, make_connection):
+    connection = make_connection("sqlite:////nonexistent.db", name="fresh")
 
     html = member_client.get(diagram_url(connection)).content.decode()
 
@@ -335,10 +327,10 @@ def count_queries(client: Client, url: str, **headers: str) -> int:
 
 
 def test_cache_hits_cost_the_same_queries_for_10_and_1000_tables(
-    member_client, team, tmp_path, django_capture_on_commit_callbacks
+    member_client, django_capture_on_commit_callbacks, make_connection, sqlite_target
 ):
-    small = snapshotted(team, tmp_path / "small.db", name="small", tables=10)
-    huge = snapshotted(team, tmp_path / "huge.db", name="huge", tables=1000, hostile=False)
+    small = snapshotted(make_connection, sqlite_target, name="small", tables=10)
+    huge = snapshotted(make_connection, sqlite_target, name="huge", tables=1000, hostile=False)
     counts = {}
     for connection in (small, huge):
         table = Table.objects.get(connection=connection, name="t0005")
@@ -385,15 +377,15 @@ def test_erd_command_draws_a_table_by_its_bare_name(shop, tmp_path):
     assert "t0000" in text and "t0002" in text and "t0003" not in text
 
 
-def test_erd_command_refuses_an_ambiguous_table_and_lists_candidates(team, pg_target, tmp_path):
+def test_erd_command_refuses_an_ambiguous_table_and_lists_candidates(
+    pg_target, tmp_path, make_connection
+):
     pg_target.execute(
         "CREATE SCHEMA sales; CREATE SCHEMA archive;"
         "CREATE TABLE sales.orders (id int PRIMARY KEY);"
         "CREATE TABLE archive.orders (id int PRIMARY KEY);"
     )
-    connection = Connection(name="pg", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn, name="pg")
     assert take_snapshot(connection).succeeded
 
     with pytest.raises(CommandError) as failure:

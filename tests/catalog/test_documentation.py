@@ -16,9 +16,6 @@ from catalog.documentation import (
     docs_coverage,
     docs_coverage_by_schema,
     effective_description,
-    mysql_string,
-    pg_ident,
-    pg_string,
     revert,
     set_column_doc,
     set_table_doc,
@@ -157,13 +154,11 @@ def test_reverting_a_dbt_revision_restores_the_dbt_text_only(shop, member):
 
 @pytest.mark.django_db
 def test_a_documented_column_keeps_its_description_when_its_table_is_dropped_and_recreated(
-    pg_target, team, member
+    pg_target, member, make_connection
 ):
     ddl = "CREATE TABLE orders (id bigint PRIMARY KEY, shipped_at date)"
     pg_target.execute(ddl)
-    connection = Connection(name="pg", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn, name="pg")
     assert take_snapshot(connection).succeeded
     shipped = Column.objects.get(table__connection=connection, name="shipped_at")
     set_column_doc(shipped, "When it *left* the warehouse", user=member, base_version=0)
@@ -214,22 +209,6 @@ def test_coverage_counts_any_non_blank_text_and_ignores_dropped_objects(team, me
     assert per_schema["one"].documented_tables == 1 and per_schema["one"].columns == 3
     assert (per_schema["two"].documented_tables, per_schema["two"].documented_columns) == (1, 0)
     assert docs_coverage(Table.objects.filter(schema="two")).tables == 1
-
-
-# COMMENT SQL: quoting (pure) --------------------------------------------------------
-
-
-def test_postgresql_strings_double_quotes_and_escape_backslashes_in_e_strings():
-    assert pg_string("it's") == "'it''s'"
-    assert pg_string("a\\b") == "E'a\\\\b'"
-    assert pg_string("line\nnext ü") == "'line\nnext ü'"
-    assert pg_ident('we"ird') == '"we""ird"'
-
-
-def test_mysql_strings_escape_quotes_backslashes_and_control_characters():
-    assert mysql_string("it's") == "'it''s'"
-    assert mysql_string("a\\b") == "'a\\\\b'"
-    assert mysql_string("line\r\nnext\x00ü") == "'line\\r\\nnext\\0ü'"
 
 
 @pytest.mark.django_db
@@ -296,11 +275,9 @@ COMMENT ON COLUMN "Sales ""Dept""".orders.note IS 'already in the database';
 
 
 @pytest.mark.django_db
-def test_generated_postgresql_sql_runs_and_sets_the_comments(pg_target, team, member):
+def test_generated_postgresql_sql_runs_and_sets_the_comments(pg_target, member, make_connection):
     pg_target.execute(AWKWARD_PG)
-    connection = Connection(name="pg", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn, name="pg")
     assert take_snapshot(connection).succeeded
     texts = {
         ("orders", None): TRICKY,
@@ -336,13 +313,11 @@ AWKWARD_MYSQL = [
 
 @pytest.mark.django_db
 def test_generated_mariadb_sql_runs_sets_the_comments_and_keeps_the_columns(
-    mysql_target, team, member
+    mysql_target, member, make_connection
 ):
     for statement in AWKWARD_MYSQL:
         mysql_target.execute(statement)
-    connection = Connection(name="my", team=team)
-    connection.set_dsn(mysql_target.dsn)
-    connection.save()
+    connection = make_connection(mysql_target.dsn, name="my")
     assert take_snapshot(connection).succeeded
     before = {
         c.name: (c.data_type, c.nullable, c.default, c.identity)

@@ -6,6 +6,7 @@ import ast
 import re
 from pathlib import Path
 
+import catalog.erd
 from catalog.erd import (
     COMPACT_TABLES,
     HUB_THRESHOLD,
@@ -18,61 +19,10 @@ from catalog.erd import (
 )
 from catalog.erd.graph import DOT_EDGE_LIMIT, RADIAL_NEIGHBOURS
 from catalog.introspection.model import (
-    INTEGER,
-    TEXT,
     VIEW,
-    Column,
-    ForeignKey,
-    PrimaryKey,
     SchemaModel,
-    Table,
 )
-
-HOSTILE = ['<b>"x"</b>', "a&b", 'it\'s "quoted"', "back\\slash \\N \\G", "ünï ☃ 🎸", "&amp;"]
-
-
-def col(name: str, data_type: str = "integer") -> Column:
-    return Column(
-        name=name, data_type=data_type, type_family=INTEGER if "int" in data_type else TEXT
-    )
-
-
-def table(
-    name: str,
-    *columns: str,
-    schema: str = "public",
-    pk: tuple[str, ...] = ("id",),
-    fks: tuple[ForeignKey, ...] = (),
-    kind: str = "table",
-) -> Table:
-    names = columns or ("id",)
-    return Table(
-        schema=schema,
-        name=name,
-        kind=kind,
-        columns=tuple(col(c) for c in names),
-        primary_key=PrimaryKey(name=f"{name}_pkey", columns=pk) if pk else None,
-        foreign_keys=fks,
-    )
-
-
-def fk(
-    columns: tuple[str, ...],
-    ref: str,
-    ref_columns: tuple[str, ...] = ("id",),
-    schema: str = "public",
-) -> ForeignKey:
-    return ForeignKey(
-        name=f"fk_{'_'.join(columns)}_{ref}",
-        columns=columns,
-        ref_schema=schema,
-        ref_table=ref,
-        ref_columns=ref_columns,
-    )
-
-
-def model(*tables: Table) -> SchemaModel:
-    return SchemaModel(dialect="postgresql", database="shop", tables=tables)
+from tests.catalog.erd.builders import HOSTILE, fk, hostile_model, model, table, wide
 
 
 def shop() -> SchemaModel:
@@ -215,20 +165,6 @@ def test_styles_views_and_dropped_tables() -> None:
 
 
 # Escaping --------------------------------------------------------------------
-
-
-def hostile_model() -> SchemaModel:
-    return model(
-        *(
-            Table(
-                schema='sch"<i>',
-                name=name,
-                columns=(Column(name=name, data_type=f"{name}(1)", type_family=TEXT),),
-                primary_key=PrimaryKey(name=None, columns=(name,)),
-            )
-            for name in HOSTILE
-        )
-    )
 
 
 def test_escapes_hostile_identifiers_in_labels() -> None:
@@ -404,22 +340,6 @@ def test_draws_one_cluster_per_schema_when_several_are_shown() -> None:
     assert "subgraph cluster_" not in schema_to_graph(shop()).source
 
 
-def wide(count: int, *, refs: int = 1) -> SchemaModel:
-    return model(
-        table("t0", "id", "name"),
-        *(
-            table(
-                f"t{i}",
-                "id",
-                "name",
-                *(f"ref{j}" for j in range(refs)),
-                fks=tuple(fk((f"ref{j}",), f"t{(i * 7 + j) % i}") for j in range(refs)),
-            )
-            for i in range(1, count)
-        ),
-    )
-
-
 def test_switches_to_compact_mode_past_the_table_threshold() -> None:
     small = schema_to_graph(wide(COMPACT_TABLES))
     big = schema_to_graph(wide(COMPACT_TABLES + 1))
@@ -571,7 +491,7 @@ def test_inline_svg_drops_the_prolog_and_fixed_size() -> None:
 
 
 def test_erd_builder_imports_nothing_from_django() -> None:
-    package = Path(__file__).resolve().parents[2] / "catalog" / "erd"
+    package = Path(catalog.erd.__file__).resolve().parent
     for path in package.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             names = []

@@ -22,7 +22,7 @@ from catalog.erd import (
 from catalog.introspection import introspect
 from catalog.introspection.model import TEXT, Column, PrimaryKey, SchemaModel, Table
 from tests.builders import col, model, table
-from tests.catalog.test_erd import HOSTILE, hostile_model, wide
+from tests.catalog.erd.builders import HOSTILE, hostile_model, wide
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from psycopg import sql
 
-from catalog.models import Column, Connection, Table
+from catalog.models import Column, Table
 from catalog.snapshots import take_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,9 @@ NAMES = [
 ]
 
 
-def test_awkward_names_survive_snapshot_storage_and_pages(pg_target, team, member_client):
+def test_awkward_names_survive_snapshot_storage_and_pages(
+    pg_target, member_client, make_connection
+):
     pg_target.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier("Odd Schema")))
     for i, name in enumerate(NAMES):
         pg_target.execute(
@@ -33,9 +35,7 @@ def test_awkward_names_survive_snapshot_storage_and_pages(pg_target, team, membe
                 sql.Identifier(f"c{i}"),
             )
         )
-    connection = Connection(name="odd", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn, name="odd")
 
     snapshot = take_snapshot(connection)
 

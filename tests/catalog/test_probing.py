@@ -92,12 +92,13 @@ def test_the_connection_form_refuses_files_outside_the_root(member_client, team,
 
 
 @pytest.mark.django_db
-def test_snapshots_of_a_stored_path_outside_the_root_fail_with_the_reason(team, settings):
+def test_snapshots_of_a_stored_path_outside_the_root_fail_with_the_reason(
+    settings, make_connection
+):
     from catalog.snapshots import take_snapshot
 
-    connection = Connection(name="old", team=team)
-    connection.set_dsn("sqlite:////etc/passwd")  # stored before the root existed
-    connection.save()
+    # Stored before the root existed.
+    connection = make_connection("sqlite:////etc/passwd", name="old")
 
     snapshot = take_snapshot(connection)
 

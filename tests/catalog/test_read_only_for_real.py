@@ -13,7 +13,7 @@ import pytest
 from psycopg import sql
 
 from catalog.connections import probe_connection
-from catalog.models import Connection, Snapshot
+from catalog.models import Snapshot
 from catalog.snapshots import take_snapshot
 from tests.fixtures.postgres_targets import PgTarget, admin_execute
 
@@ -72,7 +72,9 @@ def first_keyword(statement: str) -> str:
     return text.strip().lstrip("(").split(None, 1)[0].upper().rstrip(";")
 
 
-def test_snapshot_sampling_and_test_connection_only_read(pg_target: PgTarget, team, settings):
+def test_snapshot_sampling_and_test_connection_only_read(
+    pg_target: PgTarget, settings, make_connection
+):
     pg_target.execute(
         "CREATE TABLE customers (id bigint PRIMARY KEY, email text, created_at timestamptz);"
         "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers,"
@@ -88,9 +90,9 @@ def test_snapshot_sampling_and_test_connection_only_read(pg_target: PgTarget, te
         ).format(r=sql.Identifier(writer))
     )
     admin_execute(sql.SQL("ALTER ROLE {} SET log_statement = 'all'").format(sql.Identifier(writer)))
-    connection = Connection(name="writable", team=team, sampling_enabled=True)
-    connection.set_dsn(pg_target.dsn_as(writer, password="writer-pw"))
-    connection.save()
+    connection = make_connection(
+        pg_target.dsn_as(writer, password="writer-pw"), name="writable", sampling_enabled=True
+    )
     log = server_log()
     start = log_size(log)
 

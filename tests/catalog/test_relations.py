@@ -176,6 +176,26 @@ def test_dangling_ids_resolve_to_no_table_and_own_keys_never_dangle() -> None:
     assert [d.target for d in dangling_references(m) if d.column == "warehouse_id"] == ["warehouse"]
 
 
+def test_a_name_that_keys_a_table_is_not_a_dangling_id() -> None:
+    m = model(
+        # media_id keys remote_media (with its origin): its thumbnails refer to it.
+        table("remote_media", col("origin", "text"), col("media_id", "text"),
+              unique=(("origin", "media_id"),)),
+        table("remote_media_thumbnails", col("media_id", "text"), col("width")),
+        # folder_id keys privmsgs_folder: rule_folder_id is a folder under a role.
+        table("privmsgs_folder", col("folder_id", pk=True)),
+        table("privmsgs_rules", col("rule_id", pk=True), col("rule_folder_id")),
+        # A table's own identity (with a non-reference column) is not a reference.
+        table("received_transactions", col("transaction_id", "text"), col("origin", "text"),
+              unique=(("transaction_id", "origin"),)),
+        # A link table's key columns are references: one to nothing dangles.
+        table("room_list", col("appservice_id", "text", nullable=False),
+              col("room_id", "text", nullable=False), unique=(("appservice_id", "room_id"),)),
+        table("rooms", col("room_id", "text", pk=True)),
+    )  # fmt: skip
+    assert dangling(m) == {"room_list.appservice_id"}
+
+
 def test_views_are_neither_sources_nor_targets() -> None:
     m = model(
         table("customers", col("id"), kind="view"),
@@ -263,6 +283,26 @@ def test_an_integer_column_named_exactly_like_a_table_is_a_reference() -> None:
         table("notes", col("id", pk=True), col("customer", "text")),
     )
     assert inferred(m) == {"orders.customer": ("public.customer", "id", BARE)}
+
+
+def test_a_plural_integer_named_like_a_table_counts_rows_rather_than_refers() -> None:
+    m = model(
+        table("events", col("id", pk=True)),
+        table("room_stats", col("id", pk=True), col("events")),
+        table("page", col("id", pk=True)),
+        table("revision", col("id", pk=True), col("page")),
+    )
+    # Synapse's room_stats_current.current_state_events: how many, not which.
+    assert inferred(m) == {"revision.page": ("public.page", "id", BARE)}
+    assert dangling(m) == set()
+
+
+def test_a_text_id_prefix_name_that_resolves_nowhere_is_a_word_not_a_dangling_id() -> None:
+    m = model(
+        table("users", col("id", pk=True), col("id_server", "text"), col("id_realm")),
+    )
+    # Synapse's user_threepid_id_server.id_server is an identity server's host name.
+    assert dangling(m) == {"users.id_realm"}
 
 
 def test_recognises_link_tables_by_shape_without_declared_keys() -> None:

@@ -12,7 +12,6 @@ import json
 import sqlite3
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import psycopg
 import pymysql
@@ -21,7 +20,7 @@ import pytest
 from catalog.introspection import introspect
 from catalog.introspection.limits import Limits
 from catalog.introspection.model import SchemaModel
-from catalog.models import Connection, Snapshot, Team
+from catalog.models import Connection, Snapshot
 from catalog.sampling import carry_counters, mysql, postgres, sample
 from catalog.sampling import sqlite as sqlite_sampling
 from catalog.sampling.plan import TYPED_FLAGS, TYPED_MOMENTS, plan_table
@@ -326,21 +325,13 @@ def test_an_unreachable_target_gives_a_partial_result_not_an_error():
 # Delete counters and the snapshot hook ------------------------------------------
 
 
-def make_connection(team: Team, dsn: str, *, sampling: bool = True) -> Connection:
-    name = "sampled" if sampling else "unsampled"
-    connection = Connection(name=name, team=team, sampling_enabled=sampling)
-    connection.set_dsn(dsn)
-    connection.save()
-    return connection
-
-
 @pytest.mark.django_db
-def test_hard_deletes_between_snapshots_raise_the_delete_counter(pg_target, team):
+def test_hard_deletes_between_snapshots_raise_the_delete_counter(pg_target, make_connection):
     pg_target.execute(
         "CREATE TABLE accounts (id integer PRIMARY KEY, email text, deleted_at timestamptz)"
     )
     pg_target.execute("INSERT INTO accounts SELECT g, 'a' || g FROM generate_series(1, 10) g")
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn, name="sampled")
     first = take_snapshot(connection)
     assert first.status == Snapshot.Status.SUCCEEDED, first.error_message
     assert first.observations["tables"]["public.accounts"]["deletes_now"] == 0
@@ -393,10 +384,10 @@ def test_reset_statistics_or_a_recreated_table_leave_deletes_before_unknown():
 
 
 @pytest.mark.django_db
-def test_a_snapshot_stores_the_observations_apart_from_the_fingerprint(pg_target, team):
+def test_a_snapshot_stores_the_observations_apart_from_the_fingerprint(pg_target, make_connection):
     pg_samples(pg_target)
-    sampled = make_connection(team, pg_target.dsn)
-    unsampled = make_connection(team, pg_target.dsn, sampling=False)
+    sampled = make_connection(pg_target.dsn, name="sampled")
+    unsampled = make_connection(pg_target.dsn, name="unsampled", sampling_enabled=False)
 
     with_sampling = take_snapshot(sampled)
     without = take_snapshot(unsampled)
@@ -409,10 +400,10 @@ def test_a_snapshot_stores_the_observations_apart_from_the_fingerprint(pg_target
 
 
 @pytest.mark.django_db
-def test_a_spent_budget_never_fails_the_snapshot(pg_target, team, settings):
+def test_a_spent_budget_never_fails_the_snapshot(pg_target, settings, make_connection):
     settings.SAMPLING_BUDGET_SECONDS = 0
     pg_samples(pg_target)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn, name="sampled")
 
     snapshot = take_snapshot(connection)
 
@@ -499,7 +490,7 @@ def test_mariadb_lock_wait_costs_one_table_not_the_run(mysql_target):
 # SQLite -----------------------------------------------------------------------
 
 
-def sqlite_samples(path: Path) -> str:
+def test_sqlite_sample_finds_strings_encoding_types_and_bad_rows(sqlite_target):
     rows = [
         {
             **r,
@@ -508,15 +499,8 @@ def sqlite_samples(path: Path) -> str:
         }
         for r in DATA
     ]
-    with sqlite3.connect(path) as conn:
-        conn.execute(SQLITE_TABLE)
-        conn.execute(insert_sql("samples", rows, booleans=("1", "0")))
-    conn.close()
-    return f"sqlite:///{path}"
-
-
-def test_sqlite_sample_finds_strings_encoding_types_and_bad_rows(tmp_path):
-    dsn = sqlite_samples(tmp_path / "app.db")
+    insert = insert_sql("samples", rows, booleans=("1", "0"))
+    dsn = sqlite_target(f"{SQLITE_TABLE};\n{insert};", name="app.db")
     model = introspect(dsn)
 
     observations = sample(dsn, model, limits=LIMITS, budget=30)

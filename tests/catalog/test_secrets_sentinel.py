@@ -61,7 +61,9 @@ def all_of_redis(url: str) -> str:
     return b"\n".join(out).decode("utf-8", "replace")
 
 
-def test_a_sentinel_password_is_never_seen_anywhere(worker, pg_target, team, caplog, settings):
+def test_a_sentinel_password_is_never_seen_anywhere(
+    worker, pg_target, team, caplog, settings, make_connection
+):
     sentinel = f"Sentinel-{secrets.token_hex(8)}"
     role = pg_target.create_role("app", password=sentinel)
     pg_target.execute("CREATE TABLE orders (id bigint PRIMARY KEY, status text)")
@@ -105,9 +107,9 @@ def test_a_sentinel_password_is_never_seen_anywhere(worker, pg_target, team, cap
                         {"name": "bad", "team": team.pk, "dsn": bad, "schedule_interval": "3600"},
                     )
                 )
-            unreachable = Connection(name="down", team=team)
-            unreachable.set_dsn(good.replace("@127.0.0.1:5432", "@127.0.0.1:1"))
-            unreachable.save()
+            unreachable = make_connection(
+                good.replace("@127.0.0.1:5432", "@127.0.0.1:1"), name="down"
+            )
             for target in (connection, unreachable):
                 responses.append(client.post(reverse("catalog:connection_test", args=[target.pk])))
                 responses.append(client.post(reverse("catalog:snapshot_now", args=[target.pk])))

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from django.utils import timezone
 
-from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table, Team
+from catalog.models import Column, Connection, SchemaDocument, Snapshot, Table
 from catalog.snapshots import (
     WORKER_STOPPED,
     SnapshotAlreadyRunning,
@@ -32,16 +32,9 @@ COMMENT ON TABLE orders IS 'One row per checkout';
 """
 
 
-def make_connection(team: Team, dsn: str, name: str = "shop") -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn(dsn)
-    connection.save()
-    return connection
-
-
-def test_first_snapshot_stores_the_schema_and_fills_the_live_catalog(pg_target, team):
+def test_first_snapshot_stores_the_schema_and_fills_the_live_catalog(pg_target, make_connection):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
 
     snapshot = take_snapshot(connection)
 
@@ -57,9 +50,9 @@ def test_first_snapshot_stores_the_schema_and_fills_the_live_catalog(pg_target, 
     assert connection.snapshot_lock_at is None
 
 
-def test_unchanged_schema_stores_no_second_document(pg_target, team):
+def test_unchanged_schema_stores_no_second_document(pg_target, make_connection):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     first = take_snapshot(connection)
     pg_target.execute("INSERT INTO customers (email) VALUES ('a@example.com')")  # data, not schema
 
@@ -74,10 +67,10 @@ def test_unchanged_schema_stores_no_second_document(pg_target, team):
 
 
 def test_a_schema_dropped_and_recreated_identically_is_unchanged_and_follows_new_oids(
-    pg_target, team
+    pg_target, make_connection
 ):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     first = take_snapshot(connection)
     old_ident = Table.objects.get(connection=connection, name="orders").ident
     pg_target.execute("DROP TABLE orders; DROP TABLE customers;" + SHOP)  # new oids
@@ -97,9 +90,9 @@ def test_a_schema_dropped_and_recreated_identically_is_unchanged_and_follows_new
     assert Table.objects.get(connection=connection, name="purchases").description == "Checkouts"
 
 
-def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, team):
+def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, make_connection):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     last_with_it = take_snapshot(connection)
     Table.objects.filter(name="orders").update(description="Checkouts, one row each")
     Column.objects.filter(table__name="orders", name="shipped_at").update(
@@ -124,9 +117,9 @@ def test_dropped_table_keeps_its_description_and_is_marked_dropped(pg_target, te
     assert Column.objects.get(table=orders, name="shipped_at").description == "When it left"
 
 
-def test_renamed_table_and_column_keep_their_descriptions(pg_target, team):
+def test_renamed_table_and_column_keep_their_descriptions(pg_target, make_connection):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     take_snapshot(connection)
     Table.objects.filter(name="orders").update(description="Checkouts")
     Column.objects.filter(name="shipped_at").update(description="Left the warehouse")
@@ -145,9 +138,9 @@ def test_renamed_table_and_column_keep_their_descriptions(pg_target, team):
     assert column.dropped_in_id is None
 
 
-def test_dropped_column_is_marked_not_deleted(pg_target, team):
+def test_dropped_column_is_marked_not_deleted(pg_target, make_connection):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     take_snapshot(connection)
     pg_target.execute("ALTER TABLE orders DROP COLUMN shipped_at")
 
@@ -158,9 +151,9 @@ def test_dropped_column_is_marked_not_deleted(pg_target, team):
     assert Table.objects.get(name="orders").column_count == 2
 
 
-def test_unreachable_target_fails_clearly_and_keeps_the_last_good_data(pg_target, team):
+def test_unreachable_target_fails_clearly_and_keeps_the_last_good_data(pg_target, make_connection):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     good = take_snapshot(connection)
     connection.set_dsn("postgresql://app:s3cret-pw@127.0.0.1:1/shop")
     connection.save()
@@ -178,17 +171,17 @@ def test_unreachable_target_fails_clearly_and_keeps_the_last_good_data(pg_target
     assert connection.last_snapshot_at == good.finished_at
 
 
-def test_missing_database_is_a_permanent_failure(team):
-    connection = make_connection(team, "postgresql://postgres@127.0.0.1:5432/sjt_does_not_exist")
+def test_missing_database_is_a_permanent_failure(make_connection):
+    connection = make_connection("postgresql://postgres@127.0.0.1:5432/sjt_does_not_exist")
     snapshot = take_snapshot(connection)
     assert snapshot.status == Snapshot.Status.FAILED
     assert "sjt_does_not_exist" in snapshot.error_message
     assert not snapshot.transient_error
 
 
-def test_a_second_snapshot_is_refused_while_one_runs(pg_target, team):
+def test_a_second_snapshot_is_refused_while_one_runs(pg_target, make_connection):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     assert claim_snapshot_lock(connection)  # as a running snapshot would
 
     with pytest.raises(SnapshotAlreadyRunning, match="already running"):
@@ -207,10 +200,12 @@ def _orphan(connection: Connection, *, lock_age: timedelta | None) -> Snapshot:
     )
 
 
-def test_a_stale_lock_is_taken_over_and_its_snapshot_marked_failed(pg_target, team, settings):
+def test_a_stale_lock_is_taken_over_and_its_snapshot_marked_failed(
+    pg_target, settings, make_connection
+):
     settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     orphan = _orphan(connection, lock_age=timedelta(seconds=91))
 
     snapshot = take_snapshot(connection)
@@ -223,10 +218,10 @@ def test_a_stale_lock_is_taken_over_and_its_snapshot_marked_failed(pg_target, te
     assert connection.snapshot_lock_at is None
 
 
-def test_a_lock_renewed_by_its_heartbeat_is_not_taken_over(pg_target, team, settings):
+def test_a_lock_renewed_by_its_heartbeat_is_not_taken_over(pg_target, settings, make_connection):
     settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     orphan = _orphan(connection, lock_age=timedelta(seconds=80))
 
     with pytest.raises(SnapshotAlreadyRunning):
@@ -236,8 +231,8 @@ def test_a_lock_renewed_by_its_heartbeat_is_not_taken_over(pg_target, team, sett
     assert orphan.status == Snapshot.Status.RUNNING
 
 
-def test_the_heartbeat_renews_the_lock_and_the_release_is_by_token(team):
-    connection = make_connection(team, "postgresql://postgres@127.0.0.1:5432/sjt_unused")
+def test_the_heartbeat_renews_the_lock_and_the_release_is_by_token(make_connection):
+    connection = make_connection("postgresql://postgres@127.0.0.1:5432/sjt_unused")
     lock = claim_snapshot_lock(connection)
     first = lock.token
     assert lock.renew() and lock.token > first
@@ -248,11 +243,11 @@ def test_the_heartbeat_renews_the_lock_and_the_release_is_by_token(team):
     assert connection.snapshot_lock_at == first
 
 
-def test_beat_tick_frees_stale_locks_and_fails_what_they_left_running(team, settings):
+def test_beat_tick_frees_stale_locks_and_fails_what_they_left_running(settings, make_connection):
     settings.SNAPSHOT_LOCK_STALE_SECONDS = 90
-    stale = make_connection(team, "postgresql://postgres@127.0.0.1:5432/a", name="stale")
-    live = make_connection(team, "postgresql://postgres@127.0.0.1:5432/b", name="live")
-    unlocked = make_connection(team, "postgresql://postgres@127.0.0.1:5432/c", name="old")
+    stale = make_connection("postgresql://postgres@127.0.0.1:5432/a", name="stale")
+    live = make_connection("postgresql://postgres@127.0.0.1:5432/b", name="live")
+    unlocked = make_connection("postgresql://postgres@127.0.0.1:5432/c", name="old")
     orphans = [
         _orphan(stale, lock_age=timedelta(minutes=2)),
         _orphan(unlocked, lock_age=None),
@@ -271,10 +266,10 @@ def test_beat_tick_frees_stale_locks_and_fails_what_they_left_running(team, sett
 
 
 def test_a_redelivered_attempt_that_finished_returns_its_snapshot_without_running_again(
-    pg_target, team
+    pg_target, make_connection
 ):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     first = take_snapshot(connection, attempt="task-1:0")
 
     again = take_snapshot(connection, attempt="task-1:0")
@@ -285,10 +280,10 @@ def test_a_redelivered_attempt_that_finished_returns_its_snapshot_without_runnin
 
 
 def test_target_killed_mid_snapshot_records_the_failure_and_keeps_the_last_good_data(
-    pg_target, team, settings
+    pg_target, settings, make_connection
 ):
     pg_target.execute(SHOP)
-    connection = make_connection(team, pg_target.dsn)
+    connection = make_connection(pg_target.dsn)
     good = take_snapshot(connection)
     settings.TARGET_LOCK_TIMEOUT = 30
     # The catalog read waits on this lock, so SchemaJoy's session is there to be killed.

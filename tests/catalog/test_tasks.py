@@ -13,19 +13,12 @@ from catalog.tasks import claim_due_connections, snapshot_connection, snapshot_d
 pytestmark = pytest.mark.django_db
 
 
-def make(team, name, **fields) -> Connection:
-    connection = Connection(name=name, team=team, **fields)
-    connection.set_dsn("sqlite:////nonexistent/schemajoy-test.db")
-    connection.save()
-    return connection
-
-
-def test_beat_claims_only_enabled_connections_that_are_due(team):
+def test_beat_claims_only_enabled_connections_that_are_due(make_connection):
     now = timezone.now()
-    never = make(team, "never")
-    due = make(team, "due", next_snapshot_at=now - timedelta(minutes=1))
-    make(team, "later", next_snapshot_at=now + timedelta(minutes=30))
-    make(team, "paused", enabled=False)
+    never = make_connection(name="never")
+    due = make_connection(name="due", next_snapshot_at=now - timedelta(minutes=1))
+    make_connection(name="later", next_snapshot_at=now + timedelta(minutes=30))
+    make_connection(name="paused", enabled=False)
 
     assert sorted(claim_due_connections()) == sorted([never.pk, due.pk])
     # Claimed: the next tick does not enqueue them again while they wait in the queue.
@@ -34,22 +27,16 @@ def test_beat_claims_only_enabled_connections_that_are_due(team):
     assert due.next_snapshot_at > now
 
 
-def test_beat_tick_snapshots_due_connections(team, tmp_path):
-    import sqlite3
-
-    sqlite3.connect(tmp_path / "a.db").execute(
-        "CREATE TABLE a (id INTEGER PRIMARY KEY)"
-    ).connection.commit()
-    connection = make(team, "a")
-    connection.set_dsn(f"sqlite:///{tmp_path / 'a.db'}")
-    connection.save()
+def test_beat_tick_snapshots_due_connections(make_connection, sqlite_target):
+    dsn = sqlite_target("CREATE TABLE a (id INTEGER PRIMARY KEY)", name="a.db")
+    connection = make_connection(dsn, name="a")
 
     assert snapshot_due_connections.delay().get() == [connection.pk]
     assert Snapshot.objects.get(connection=connection).succeeded
 
 
-def test_transient_failures_are_retried_then_recorded(team):
-    connection = make(team, "down")
+def test_transient_failures_are_retried_then_recorded(make_connection):
+    connection = make_connection(name="down")
     connection.set_dsn("postgresql://u:p@127.0.0.1:1/db")
     connection.save()
 
@@ -63,8 +50,8 @@ def test_transient_failures_are_retried_then_recorded(team):
     assert connection.snapshot_lock_at is None
 
 
-def test_permanent_failures_are_not_retried(team):
-    connection = make(team, "missing")  # no such SQLite file
+def test_permanent_failures_are_not_retried(make_connection):
+    connection = make_connection(name="missing")  # no such SQLite file
     snapshot_connection.delay(connection.pk)
     snapshot = Snapshot.objects.get(connection=connection)
     assert snapshot.status == Snapshot.Status.FAILED

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from django.db import connection as db_connection
@@ -19,27 +18,22 @@ pytestmark = pytest.mark.django_db
 HOSTILE = "<b>\"x\"</b> & 'y'"
 
 
-def sqlite_target(path, tables: int = 3) -> str:
-    db = sqlite3.connect(path)
-    for i in range(tables):
-        db.execute(
+def chain(tables: int = 3) -> str:
+    """DDL of tables t0000 <- t0001 <- ... and one with a hostile name."""
+    quoted = '"' + HOSTILE.replace('"', '""') + '"'
+    return "\n".join(
+        [
             f"CREATE TABLE t{i:04d} (id INTEGER PRIMARY KEY, name TEXT, parent_id INTEGER "
-            f"REFERENCES t{max(i - 1, 0):04d}(id), created_at TIMESTAMP)"
-        )
-    db.execute(
-        f'CREATE TABLE "{HOSTILE.replace(chr(34), chr(34) * 2)}" ("{HOSTILE.replace(chr(34), chr(34) * 2)}" TEXT)'
+            f"REFERENCES t{max(i - 1, 0):04d}(id), created_at TIMESTAMP);"
+            for i in range(tables)
+        ]
+        + [f"CREATE TABLE {quoted} ({quoted} TEXT);"]
     )
-    db.commit()
-    db.close()
-    return f"sqlite:///{path}"
 
 
 @pytest.fixture
-def shop(team, tmp_path):
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(sqlite_target(tmp_path / "shop.db"))
-    connection.save()
-    return connection
+def shop(make_connection, sqlite_target):
+    return make_connection(sqlite_target(chain()))
 
 
 def test_pages_require_login(shop):
@@ -54,10 +48,8 @@ def test_pages_require_login(shop):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_connection_list_shows_status_and_never_the_password(member_client, team):
-    connection = Connection(name="prod", team=team)
-    connection.set_dsn("postgresql://app:hunter2@db.internal:5432/shop")
-    connection.save()
+def test_connection_list_shows_status_and_never_the_password(member_client, make_connection):
+    make_connection("postgresql://app:hunter2@db.internal:5432/shop", name="prod")
 
     html = member_client.get(reverse("catalog:connection_list")).content.decode()
 
@@ -239,13 +231,11 @@ def count_queries(client, url) -> int:
 
 
 def test_pages_issue_the_same_number_of_queries_for_10_and_1000_tables(
-    member_client, team, tmp_path
+    member_client, make_connection, sqlite_target
 ):
     counts = []
     for n in (10, 1000):
-        connection = Connection(name=f"db{n}", team=team)
-        connection.set_dsn(sqlite_target(tmp_path / f"db{n}.db", tables=n))
-        connection.save()
+        connection = make_connection(sqlite_target(chain(n), name=f"db{n}.db"), name=f"db{n}")
         take_snapshot(connection)
         take_snapshot(connection)  # a history of two
         table = Table.objects.get(connection=connection, name="t0005")

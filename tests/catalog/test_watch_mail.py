@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from catalog.models import Column, Connection, SchemaChange, Table, Team, Watch
+from catalog.models import Column, Connection, SchemaChange, Table, Watch
 from catalog.snapshots import take_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -22,20 +18,11 @@ CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT);
 """
 
 
-def _sqlite(path: Path, script: str) -> None:
-    with closing(sqlite3.connect(path)) as conn:
-        conn.executescript(script)
-
-
 @pytest.fixture
-def shop(tmp_path: Path, team: Team) -> tuple[Connection, Path]:
-    path = tmp_path / "shop.db"
-    _sqlite(path, SHOP)
-    connection = Connection(name="shop", team=team, sampling_enabled=False)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
+def shop(make_connection, sqlite_target) -> Connection:
+    connection = make_connection(sqlite_target(SHOP), sampling_enabled=False)
     assert take_snapshot(connection).succeeded
-    return connection, path
+    return connection
 
 
 def user(name: str) -> User:
@@ -50,9 +37,9 @@ def snapshot_committed(connection, capture):
 
 
 def test_each_watcher_gets_one_email_per_snapshot_listing_their_breaking_changes(
-    shop, smtp_server, django_capture_on_commit_callbacks, settings
+    shop, smtp_server, django_capture_on_commit_callbacks, settings, sqlite_target
 ):
-    connection, path = shop
+    connection = shop
     settings.SITE_URL = "https://schemajoy.example.com"
     orders = Table.objects.get(connection=connection, name="orders")
     ana, bo, cy = user("ana"), user("bo"), user("cy")
@@ -69,8 +56,7 @@ def test_each_watcher_gets_one_email_per_snapshot_listing_their_breaking_changes
         user=cy, connection=connection, table=Table.objects.get(connection=connection, name="audit")
     )
 
-    _sqlite(
-        path,
+    sqlite_target(
         "ALTER TABLE orders DROP COLUMN shipped_at; ALTER TABLE orders DROP COLUMN note;"
         'ALTER TABLE products RENAME COLUMN "desc" TO description;'
         "ALTER TABLE audit ADD COLUMN who TEXT;",
@@ -100,21 +86,21 @@ def test_each_watcher_gets_one_email_per_snapshot_listing_their_breaking_changes
 
     # A later snapshot with only an unwatched, non-breaking change sends nothing more.
     smtp_server.clear()
-    _sqlite(path, "ALTER TABLE audit ADD COLUMN why TEXT;")
+    sqlite_target("ALTER TABLE audit ADD COLUMN why TEXT;")
     snapshot_committed(connection, django_capture_on_commit_callbacks)
     assert smtp_server.messages == []
 
 
 def test_undoing_a_probable_rename_records_a_drop_and_an_add_and_docs_go_back(
-    shop, member_client, django_capture_on_commit_callbacks
+    shop, member_client, django_capture_on_commit_callbacks, sqlite_target
 ):
     from scoring.models import Finding, Waiver
     from scoring.runs import score_snapshot
 
-    connection, path = shop
+    connection = shop
     products = Table.objects.get(connection=connection, name="products")
     Column.objects.filter(table=products, name="desc").update(description="Shown to buyers")
-    _sqlite(path, 'ALTER TABLE products RENAME COLUMN "desc" TO description;')
+    sqlite_target('ALTER TABLE products RENAME COLUMN "desc" TO description;')
     waiver = Waiver.objects.create(
         connection=connection, rule="doc-column-missing", pattern="main.products.desc", reason="-"
     )
@@ -158,7 +144,7 @@ def test_an_announcement_emails_the_watchers_of_what_it_names_and_the_team_recip
     from catalog import diff
     from catalog.changes import announce
 
-    connection, _ = shop
+    connection = shop
     connection.team.digest_recipients = "data-team@example.com"
     connection.team.save()
     orders = Table.objects.get(connection=connection, name="orders")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 
@@ -31,18 +30,12 @@ def worker(transactional_db) -> Iterator[str]:
 
 
 @pytest.fixture
-def shop(team, tmp_path) -> Connection:
-    path = tmp_path / "shop.db"
-    db = sqlite3.connect(path)
-    db.executescript(
+def shop(make_connection, sqlite_target) -> Connection:
+    dsn = sqlite_target(
         "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT);"
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id));"
     )
-    db.close()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
-    return connection
+    return make_connection(dsn)
 
 
 def test_worker_snapshots_a_connection(worker, shop):

@@ -35,16 +35,16 @@ TIMINGS = {
 
 
 def test_a_worker_killed_mid_snapshot_frees_the_lock_and_the_snapshot_is_taken_once(
-    pg_target: PgTarget, team, tmp_path: Path
+    pg_target: PgTarget, tmp_path: Path, make_connection
 ) -> None:
     pg_target.execute("CREATE TABLE customers (id bigint PRIMARY KEY, email text)")
     proxy = Proxy(5432)
     proxy.stall()  # the target accepts the connection and answers nothing: a slow snapshot
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(pg_target.dsn.replace(":5432/", f":{proxy.port}/"))
-    # Not due: the beat tick below only looks after locks.
-    connection.next_snapshot_at = timezone.now() + timedelta(days=1)
-    connection.save()
+    connection = make_connection(
+        pg_target.dsn.replace(":5432/", f":{proxy.port}/"),
+        # Not due: the beat tick below only looks after locks.
+        next_snapshot_at=timezone.now() + timedelta(days=1),
+    )
     queue = new_queue()
     log = tmp_path / "worker.log"
     first = start_worker(queue, log=log, **TIMINGS)
@@ -102,17 +102,17 @@ def test_a_worker_killed_mid_snapshot_frees_the_lock_and_the_snapshot_is_taken_o
 
 
 def test_a_pool_process_killed_mid_snapshot_is_requeued_at_once_and_taken_once(
-    pg_target: PgTarget, team, tmp_path: Path
+    pg_target: PgTarget, tmp_path: Path, make_connection
 ) -> None:
     """Prefork: the worker outlives its killed child and requeues the task
     (reject_on_worker_lost); the new delivery waits for the dead run's lock to go stale."""
     pg_target.execute("CREATE TABLE customers (id bigint PRIMARY KEY, email text)")
     proxy = Proxy(5432)
     proxy.stall()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(pg_target.dsn.replace(":5432/", f":{proxy.port}/"))
-    connection.next_snapshot_at = timezone.now() + timedelta(days=1)
-    connection.save()
+    connection = make_connection(
+        pg_target.dsn.replace(":5432/", f":{proxy.port}/"),
+        next_snapshot_at=timezone.now() + timedelta(days=1),
+    )
     queue = new_queue()
     # A visibility timeout far away: only the requeue can bring the task back in time.
     timings = {**TIMINGS, "CELERY_VISIBILITY_TIMEOUT": "600"}

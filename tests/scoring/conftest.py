@@ -33,12 +33,10 @@ def ci_database() -> Iterator[PgTarget]:
 
 
 @pytest.fixture
-def release_shop(team, pg_target, ci_database) -> Connection:
+def release_shop(pg_target, ci_database, make_connection) -> Connection:
     """Connection "shop" snapshotted and scored; ci_database holds the same schema."""
     pg_target.execute(SHOP)
     ci_database.execute(SHOP)
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn)
     score_snapshot(take_snapshot(connection))
     return connection

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
-
 import pytest
 
 from catalog import diff
 from catalog.changes import announce
-from catalog.models import Connection, Team
+from catalog.models import Connection
 from catalog.snapshots import take_snapshot
 from scoring.models import Finding, Waiver
 from scoring.rules.base import CHANGES
@@ -19,23 +15,13 @@ from scoring.runs import score_snapshot
 pytestmark = pytest.mark.django_db
 
 
-def _sqlite(path: Path, script: str) -> None:
-    with closing(sqlite3.connect(path)) as conn:
-        conn.executescript(script)
-
-
 @pytest.fixture
-def shop(tmp_path: Path, team: Team) -> tuple[Connection, Path]:
-    path = tmp_path / "shop.db"
-    _sqlite(
-        path,
+def shop(make_connection, sqlite_target) -> Connection:
+    dsn = sqlite_target(
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, note TEXT, "
-        "total REAL NOT NULL);",
+        "total REAL NOT NULL);"
     )
-    connection = Connection(name="shop", team=team, sampling_enabled=False)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
-    return connection, path
+    return make_connection(dsn, sampling_enabled=False)
 
 
 def scored(connection: Connection):
@@ -52,20 +38,20 @@ def open_findings(connection: Connection, rule: str) -> set[str]:
     )
 
 
-def test_the_theme_is_left_out_until_a_breaking_change_and_then_counts(shop):
-    connection, path = shop
+def test_the_theme_is_left_out_until_a_breaking_change_and_then_counts(shop, sqlite_target):
+    connection = shop
     first = scored(connection)
     assert CHANGES not in first.themes
 
-    _sqlite(path, "ALTER TABLE orders DROP COLUMN shipped_at;")
+    sqlite_target("ALTER TABLE orders DROP COLUMN shipped_at;")
     second = scored(connection)
 
     assert second.themes[CHANGES] == 0.0
     assert open_findings(connection, "chg-unannounced-breaking") == {"main.orders.shipped_at"}
 
 
-def test_an_announce_before_the_release_makes_the_change_pass(shop, member):
-    connection, path = shop
+def test_an_announce_before_the_release_makes_the_change_pass(shop, member, sqlite_target):
+    connection = shop
     scored(connection)
     announce(
         connection,
@@ -74,7 +60,7 @@ def test_an_announce_before_the_release_makes_the_change_pass(shop, member):
         author=member,
     )
 
-    _sqlite(path, "ALTER TABLE orders DROP COLUMN note;")
+    sqlite_target("ALTER TABLE orders DROP COLUMN note;")
     score = scored(connection)
 
     assert open_findings(connection, "chg-unannounced-breaking") == set()
@@ -83,8 +69,8 @@ def test_an_announce_before_the_release_makes_the_change_pass(shop, member):
     assert score.themes[CHANGES] == 75.0
 
 
-def test_waivers_follow_a_probable_rename(shop, member):
-    connection, path = shop
+def test_waivers_follow_a_probable_rename(shop, member, sqlite_target):
+    connection = shop
     scored(connection)
     waiver = Waiver.objects.create(
         connection=connection,
@@ -94,7 +80,7 @@ def test_waivers_follow_a_probable_rename(shop, member):
         created_by=member,
     )
 
-    _sqlite(path, "ALTER TABLE orders RENAME COLUMN shipped_at TO shipped_on;")
+    sqlite_target("ALTER TABLE orders RENAME COLUMN shipped_at TO shipped_on;")
     scored(connection)
 
     waiver.refresh_from_db()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import psycopg
 import pytest
 
-from catalog.models import Connection, Team
+from catalog.models import Team
 from catalog.snapshots import take_snapshot
 from scoring.models import Finding, SnapshotScore
 from scoring.runs import score_snapshot
@@ -100,14 +100,14 @@ def query(dsn: str, sql: str) -> set[str]:
 
 
 @pytest.fixture
-def scored(pg_corpus: Callable[[str], str], db) -> Callable[[str], tuple[str, dict]]:
+def scored(
+    pg_corpus: Callable[[str], str], db, make_connection
+) -> Callable[[str], tuple[str, dict]]:
     team = Team.objects.create(name="Corpus", slug="corpus")
 
     def score(name: str) -> tuple[str, dict[str, set[str]]]:
         dsn = pg_corpus(name)
-        connection = Connection(name=name, team=team)
-        connection.set_dsn(dsn)
-        connection.save()
+        connection = make_connection(dsn, name=name, team=team)
         snapshot = take_snapshot(connection)
         assert snapshot.succeeded, snapshot.error_message
         stored = score_snapshot(snapshot)

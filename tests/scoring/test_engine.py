@@ -5,7 +5,7 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from scoring.engine import score_schema, scorecard_to_json
+from scoring.engine import score_schema, scorecard_to_json, table_scores
 from scoring.rules.base import (
     DEMOTE,
     ESCALATE,
@@ -165,8 +165,9 @@ def test_escalated_and_demoted_outcomes_count_at_their_own_severity() -> None:
         bad("s.d", "s.d", DEMOTE),  # I lane: never scored
     )
     card = score_schema(EMPTY, rules=[rule("r", "types", "W", *outcomes)])
-    # 4 tables: the W lane applies to 2 (weight 1 x 2/4), the E lane to 1 (3 x 1/4).
-    assert card.themes["types"] == pytest.approx(100 * (0.5 * 0.5 + 0.75 * 0.0) / 1.25)
+    # 4 tables: the W lane applies to 2 (weight 1 x 2/4), the E lane to 1 (3 x 1/4). Both
+    # are narrow (sum 1.25 < 3): the denominator is the E weight, the rest passes.
+    assert card.themes["types"] == pytest.approx(100 * (0.5 * 0.5 + 0.75 * 0.0 + 1.75) / 3)
     assert {f.object: f.severity for f in card.findings} == {
         "s.b": Severity.WARNING,
         "s.c": Severity.ERROR,
@@ -223,13 +224,52 @@ def test_lost_points_add_up_to_the_gap_to_one_hundred_per_theme() -> None:
         assert lost * n == pytest.approx(100 - score)
 
 
-def test_top_fixes_are_ordered_by_gain_and_skip_info_findings() -> None:
+def test_top_fixes_put_errors_first_then_order_by_gain_and_skip_info_findings() -> None:
     card = score_schema(shop())
-    fixes = card.top_fixes(5)
-    assert len(fixes) == 5
-    assert [f.gain for f in fixes] == sorted((f.gain for f in fixes), reverse=True)
-    assert fixes[0].gain == max(f.gain for f in card.findings)
-    assert all(f.severity != Severity.INFO for f in card.top_fixes(1000))
+    fixes = card.top_fixes(1000)
+    assert len(fixes) >= 5
+    order = {Severity.ERROR: 0, Severity.WARNING: 1}
+    assert [order[f.severity] for f in fixes] == sorted(order[f.severity] for f in fixes)
+    for severity in order:
+        gains = [f.gain for f in fixes if f.severity is severity]
+        assert gains == sorted(gains, reverse=True)
+    errors = [f for f in card.findings if f.severity is Severity.ERROR]
+    assert fixes[0].gain == max(f.gain for f in errors)
+
+
+def test_an_error_outranks_a_warning_worth_more_points_in_a_lighter_theme() -> None:
+    tables = [f"s.t{i}" for i in range(100)]
+    rules = [
+        # keys: an E rule and a W rule over every table; one table has no key.
+        rule("pk", "keys", "E", bad("s.t0", "s.t0"), *(ok(t, t) for t in tables[1:])),
+        rule("sub", "keys", "W", *(ok(t, t) for t in tables)),
+        # soft_delete: one marker of the wrong shape, the only weighted lane of its theme.
+        rule("shape", "soft_delete", "W", bad("s.t5", "s.t5.deleted")),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    gains = {f.rule: f.gain for f in card.findings}
+    # Points: the marker's theme has less weight, so each of its units is worth more ...
+    assert gains["shape"] == pytest.approx(100 / 2 / 100)
+    assert gains["pk"] == pytest.approx(100 / 2 * 3 / 100 / 4)
+    assert gains["shape"] > gains["pk"]
+    # ... but an expert fixes the missing key first.
+    assert [f.rule for f in card.top_fixes()] == ["pk", "shape"]
+
+
+def test_a_narrow_rule_alone_in_its_theme_moves_it_by_at_most_its_tables_share() -> None:
+    tables = [f"s.t{i}" for i in range(134)]
+    rules = [
+        rule("everywhere", "keys", "E", *(ok(t, t) for t in tables)),
+        rule("one", "soft_delete", "W", bad("s.t0", "s.t0.deleted")),
+        rule("two", "types", "E", bad("s.t1", "s.t1"), ok("s.t2", "s.t2")),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    # One failing table of 134: its theme loses 100/134 points, not all of them.
+    assert card.themes["soft_delete"] == pytest.approx(100 - 100 / 134)
+    # An E rule on two tables, one failing: half a share of 2/134.
+    assert card.themes["types"] == pytest.approx(100 - 100 * (2 / 134) * 0.5)
+    [shape] = [f for f in card.findings if f.rule == "one"]
+    assert shape.gain == pytest.approx((100 - card.themes["soft_delete"]) / 3)
 
 
 def test_a_rule_weighs_its_severity_times_the_share_of_tables_it_applies_to() -> None:
@@ -272,12 +312,29 @@ def test_a_database_level_outcome_weighs_as_the_whole_database() -> None:
     assert card.themes["naming"] == pytest.approx(100 * (0 + 0.9) / 2)
 
 
-def test_top_fixes_list_only_findings_worth_a_tenth_of_a_point() -> None:
-    tables = [f"s.t{i}" for i in range(2000)]
-    outcomes = [bad("s.t0", "s.t0")] + [ok(t, t) for t in tables[1:]]
-    card = score_schema(EMPTY, rules=[rule("w", "keys", "W", *outcomes)])
+def test_the_changes_theme_weighs_shares_of_the_tables_its_changes_touched() -> None:
+    tables = [f"s.t{i}" for i in range(100)]
+    rules = [
+        rule("everywhere", "keys", "E", *(ok(t, t) for t in tables)),
+        # One breaking change, unannounced: the window's only object fails.
+        rule("unannounced", "changes", "E", bad("s.t3", "s.t3.note")),
+        rule("short", "changes", "W", ok("s.t3", "s.t3.note")),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    assert card.themes["changes"] == pytest.approx(100 * 1 / 4)
+
+
+def test_top_fixes_list_only_findings_worth_a_hundredth_of_a_point() -> None:
+    def one_failing_of(n: int):
+        outcomes = [bad("s.t0", "s.t0")] + [ok(f"s.t{i}", f"s.t{i}") for i in range(1, n)]
+        return score_schema(EMPTY, rules=[rule("w", "keys", "W", *outcomes)])
+
+    listed = one_failing_of(2000)  # +0.05: a few hundredths, shown as "+0.05"
+    assert 0.01 <= listed.findings[0].gain < 0.1
+    assert listed.top_fixes() == list(listed.findings)
+    card = one_failing_of(20000)
     [finding] = card.findings
-    assert 0 < finding.gain < 0.1
+    assert 0 < finding.gain < 0.01  # would read "+0.00"
     assert card.top_fixes() == []
 
 
@@ -315,3 +372,32 @@ def test_json_form_is_the_stable_interface() -> None:
         "fix": None,
     }
     json.dumps(data)  # serialisable as is
+
+
+def test_a_lone_tables_score_is_the_database_score_lanes_and_all() -> None:
+    # An escalated failure weighs as an error and a demoted one not at all, for the
+    # table as for the database.
+    rules = [
+        rule(
+            "cols",
+            "keys",
+            "W",
+            ok("s.t", "s.t.c0"),
+            bad("s.t", "s.t.c1"),
+            bad("s.t", "s.t.c2", lane=ESCALATE),
+            bad("s.t", "s.t.c3", lane=DEMOTE),
+        ),
+        rule("doc", "docs", "E", ok("s.t", "s.t")),
+    ]
+    card = score_schema(EMPTY, rules=rules)
+    assert card.total is not None
+    assert table_scores(card) == {"s.t": round(card.total, 1)}
+
+
+def test_each_table_is_scored_on_its_own_units_and_the_database_unit_on_none() -> None:
+    rules = [
+        rule("key", "keys", "W", bad("s.a", "s.a"), ok("s.b", "s.b")),
+        rule("db", "naming", "W", bad("", "")),
+        rule("note", "docs", "I", bad("s.c", "s.c")),
+    ]
+    assert table_scores(score_schema(EMPTY, rules=rules)) == {"s.a": 0.0, "s.b": 100.0}

@@ -33,7 +33,7 @@ from scoring.mailings import (
 from scoring.models import DigestSend, DigestSettings, DigestSubscription, Finding, SnapshotScore
 from scoring.runs import score_snapshot
 from tests.fixtures.postgres_targets import PgTarget, create_database, drop_database, unique_name
-from tests.scoring.test_runs import connect, snapshot
+from tests.scoring.test_runs import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def second_target() -> Iterator[PgTarget]:
 
 
 @pytest.fixture
-def history(team, member, pg_target, second_target):
+def history(team, member, pg_target, second_target, make_connection):
     """Two connections; a week ago, then this week's ALTERs: a fix, a new flaw, two
     breaking changes; an announcement still to come; a failed snapshot."""
     pg_target.execute(
@@ -76,8 +76,8 @@ def history(team, member, pg_target, second_target):
     second_target.execute(
         "CREATE TABLE invoices (id int PRIMARY KEY, amount text, created_at date);"
     )
-    shop = connect(team, "shop", pg_target.dsn)
-    billing = connect(team, "billing", second_target.dsn)
+    shop = make_connection(pg_target.dsn)
+    billing = make_connection(second_target.dsn, name="billing")
     snap(shop)
     snap(billing)
     age(shop, DAYS_AGO)
@@ -219,17 +219,12 @@ def _site_url(settings):
     settings.SITE_URL = "http://testserver"
 
 
-def test_gathering_costs_the_same_queries_at_one_and_at_three_connections(team, tmp_path):
-    import sqlite3
-
+def test_gathering_costs_the_same_queries_at_one_and_at_three_connections(
+    team, make_connection, sqlite_target
+):
     def add(name: str) -> None:
-        path = tmp_path / f"{name}.db"
-        db = sqlite3.connect(path)
-        db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
-        db.execute("CREATE TABLE u (x INTEGER)")
-        db.commit()
-        db.close()
-        snap(connect(team, name, f"sqlite:///{path}"))
+        script = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE u (x INTEGER);"
+        snap(make_connection(sqlite_target(script, name=f"{name}.db"), name=name))
 
     def count() -> int:
         week, start, end = this_week(team)
@@ -512,3 +507,14 @@ def test_an_unsubscribe_can_be_undone_from_its_page(readers, smtp_server):
     assert sorted(
         DigestSubscription.objects.filter(team=readers).values_list("user__email", flat=True)
     ) == ["alice@example.com", "bob@example.com"]
+
+
+def test_the_next_fix_is_an_error_before_a_warning_worth_more_points() -> None:
+    from scoring.mailings import _next_fix
+
+    marker = {"rule": "sd-marker-shape", "object": "public.k.deleted", "severity": "W",
+              "gain": 0.12, "message": "", "fix": "", "table": "public.k"}  # fmt: skip
+    key = {"rule": "pk-missing", "object": "public.t", "severity": "E", "gain": 0.09,
+           "message": "", "fix": "", "table": "public.t"}  # fmt: skip
+    fix = _next_fix({1: [marker, key]}, {1: "synapse"}, {1: 1.0})
+    assert fix is not None and fix.rule == "pk-missing"

@@ -13,6 +13,8 @@ from scoring.options import (
     parse_field,
     parse_json,
 )
+from scoring.rules import ALL_RULES
+from scoring.rules.base import Choice
 
 
 @pytest.mark.parametrize(
@@ -78,3 +80,23 @@ def test_typed_fields_parse_lists_numbers_and_booleans():
     with pytest.raises(OptionError, match="too long"):
         parse_field("9" * 400, "min_values", 50)
     assert field_text(("a", "b"), "append_only", ()) == "a\nb"
+
+
+def test_an_option_declared_a_choice_takes_one_of_its_values_or_nothing():
+    casing = Choice(("snake_case", "camelCase"))
+    defaults, kinds = {"expected": None}, {"expected": casing}
+    assert check_options({"expected": "camelCase"}, defaults, kinds) == {}
+    assert check_options({"expected": None}, defaults, kinds) == {}
+    errors = check_options({"expected": "shouty"}, defaults, kinds)
+    assert errors == {"expected": "Takes one of snake_case, camelCase, or nothing."}
+    assert check_options({"expected": ["snake_case"]}, defaults, kinds) != {}
+    assert parse_field(" snake_case ", "expected", None, casing) == "snake_case"
+    with pytest.raises(OptionError, match="Takes one of"):
+        parse_field("Snake", "expected", None, casing)
+
+
+def test_every_naming_rule_with_an_expected_answer_declares_its_choices():
+    for rule in ALL_RULES:
+        if rule.options.get("expected", ...) is None:
+            assert isinstance(rule.option_kinds.get("expected"), Choice), rule.id
+            assert check_options({"expected": "anything"}, rule.options, rule.option_kinds)

@@ -251,10 +251,8 @@ def test_the_endpoints_take_only_post(release_shop, token):
     assert response.status_code == 405
 
 
-def test_a_connection_without_snapshot_gets_409(team, token, body, ci_database):
-    fresh = Connection(name="fresh", team=team)
-    fresh.set_dsn(ci_database.dsn)
-    fresh.save()
+def test_a_connection_without_snapshot_gets_409(token, body, ci_database, make_connection):
+    fresh = make_connection(ci_database.dsn, name="fresh")
 
     response = post(check_url(fresh), body, token=token)
 

@@ -223,10 +223,8 @@ def test_a_wrong_file_exits_2_and_announces_nothing(shop, tmp_path, content, mes
     assert not Announcement.objects.exists()
 
 
-def test_a_connection_without_snapshot_exits_2(team, candidate):
-    connection = Connection(name="fresh", team=team)
-    connection.set_dsn(candidate.dsn)
-    connection.save()
+def test_a_connection_without_snapshot_exits_2(candidate, make_connection):
+    make_connection(candidate.dsn, name="fresh")
 
     with pytest.raises(CommandError, match="no successful snapshot") as raised:
         check("fresh", "--candidate", candidate.dsn)
@@ -322,13 +320,11 @@ def test_check_release_stores_nothing(shop, candidate):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_command_line_exits_1_on_fail_and_2_on_errors_without_traceback(
-    team, pg_target, candidate
+    pg_target, candidate, make_connection
 ):
     pg_target.execute(SHOP)
     candidate.execute(SHOP + "ALTER TABLE orders DROP COLUMN note;")
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn)
     score_snapshot(take_snapshot(connection))
     db = db_connection.settings_dict
     env = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,11 @@ from catalog.bulk import update_rows
 from catalog.models import Column, Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
 from catalog.tasks import snapshot_connection
-from scoring import runs
+from scoring import inputs, runs
+from scoring.context import rule_context
 from scoring.engine import score_schema
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import load_model, rescore_latest, rule_context, score_snapshot
+from scoring.runs import load_model, rescore_latest, score_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,6 @@ CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL,
 CREATE TABLE orders (id bigint, customer_id bigint REFERENCES customers(id) ON DELETE CASCADE,
     shipped_at timestamp, created_at timestamptz NOT NULL);
 """
-
-
-def connect(team, name: str, dsn: str) -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn(dsn)
-    connection.save()
-    return connection
 
 
 def snapshot(connection: Connection) -> Snapshot:
@@ -49,9 +42,9 @@ def current(connection: Connection) -> dict[tuple[str, str], Finding]:
 
 
 @pytest.fixture
-def shop(team, pg_target):
+def shop(pg_target, make_connection):
     pg_target.execute(SHOP)
-    return connect(team, "shop", pg_target.dsn), pg_target
+    return make_connection(pg_target.dsn), pg_target
 
 
 def test_persisted_scores_equal_the_engines(shop):
@@ -277,26 +270,22 @@ def test_descriptions_written_in_schemajoy_or_dbt_count_as_documentation(shop):
     assert ("doc-table-missing", "public.customers") not in rows
 
 
-def test_a_succeeded_snapshot_task_is_scored(team, tmp_path):
-    path = tmp_path / "a.db"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE logs (message TEXT)")
-    db.commit()
-    db.close()
-    connection = connect(team, "logs", f"sqlite:///{path}")
+def test_a_succeeded_snapshot_task_is_scored(make_connection, sqlite_target):
+    dsn = sqlite_target("CREATE TABLE logs (message TEXT);", name="a.db")
+    connection = make_connection(dsn, name="logs")
     snapshot_id = snapshot_connection.delay(connection.pk, trigger="manual").get()
     score = SnapshotScore.objects.get(snapshot_id=snapshot_id)
     assert score.total is not None
     assert Finding.objects.filter(connection=connection, rule="pk-missing").exists()
 
 
-def test_sampled_observations_reach_the_sampling_rules(team, pg_target):
+def test_sampled_observations_reach_the_sampling_rules(pg_target, make_connection):
     pg_target.execute(
         "CREATE TABLE parcels (id bigint PRIMARY KEY, weight_grams text, zip text);"
         "INSERT INTO parcels SELECT i, (i * 7)::text, lpad((i % 90)::text, 5, '0')"
         " FROM generate_series(1, 400) AS i; ANALYZE parcels;"
     )
-    connection = connect(team, "parcels", pg_target.dsn)
+    connection = make_connection(pg_target.dsn, name="parcels")
     taken = snapshot(connection)
     assert taken.observations, "the snapshot sampled nothing"
     score = score_snapshot(taken)
@@ -497,18 +486,18 @@ def test_a_deploy_that_changes_the_scoring_code_scores_in_full(shop, engine_runs
     connection, _ = shop
     settled(connection)
     engine_runs.clear()
-    monkeypatch.setattr(runs, "scoring_code_digest", lambda: "another release")
+    monkeypatch.setattr(inputs, "scoring_code_digest", lambda: "another release")
     score_snapshot(snapshot(connection))
     assert engine_runs == [1]
 
 
 def test_the_scoring_code_digest_covers_every_rule_module():
     root = Path(runs.__file__).resolve().parent.parent
-    files = {path.resolve() for path in runs.scoring_code_files()}
+    files = {path.resolve() for path in inputs.scoring_code_files()}
     assert set((root / "scoring" / "rules").glob("*.py")) <= files
     assert root / "scoring" / "engine.py" in files
     assert root / "catalog" / "relations.py" in files
-    assert len(runs.scoring_code_digest()) == 64
+    assert len(inputs.scoring_code_digest()) == 64
 
 
 def test_no_scoring_code_reads_row_estimates():
@@ -516,7 +505,7 @@ def test_no_scoring_code_reads_row_estimates():
     # them: a rule that starts to must put them back in both.
     readers = [
         path.name
-        for path in runs.scoring_code_files()
+        for path in inputs.scoring_code_files()
         if path.name != "model.py" and "row_estimate" in path.read_text()
     ]
     assert readers == []

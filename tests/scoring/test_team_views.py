@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import sqlite3
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -19,15 +18,13 @@ from scoring.runs import score_snapshot
 pytestmark = pytest.mark.django_db
 
 
-def sqlite_db(path, tables: int, *, with_pk: bool) -> str:
-    db = sqlite3.connect(path)
-    for i in range(tables):
-        key = "id INTEGER PRIMARY KEY" if with_pk else "id INTEGER"
-        db.execute(f"DROP TABLE IF EXISTS t{i:04d}")
-        db.execute(f"CREATE TABLE t{i:04d} ({key}, name TEXT, created_at TIMESTAMP)")
-    db.commit()
-    db.close()
-    return f"sqlite:///{path}"
+def keyed_tables(tables: int, *, with_pk: bool) -> str:
+    """DDL (re)creating tables t0000... with or without a primary key."""
+    key = "id INTEGER PRIMARY KEY" if with_pk else "id INTEGER"
+    return "\n".join(
+        f"DROP TABLE IF EXISTS t{i:04d}; CREATE TABLE t{i:04d} ({key}, name TEXT, created_at TIMESTAMP);"
+        for i in range(tables)
+    )
 
 
 def snapshot_and_score(connection: Connection) -> Snapshot:
@@ -37,21 +34,15 @@ def snapshot_and_score(connection: Connection) -> Snapshot:
     return snapshot
 
 
-def add_connection(team: Team, name: str, dsn: str) -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn(dsn)
-    connection.save()
-    return connection
-
-
-def test_team_page_shows_score_trend_and_what_moved_it(member_client, team, tmp_path):
-    path = tmp_path / "shop.db"
-    shop = add_connection(team, "shop", sqlite_db(path, 4, with_pk=False))
+def test_team_page_shows_score_trend_and_what_moved_it(
+    member_client, team, make_connection, sqlite_target
+):
+    shop = make_connection(sqlite_target(keyed_tables(4, with_pk=False)))
     first = snapshot_and_score(shop)
     Snapshot.objects.filter(pk=first.pk).update(
         started_at=first.started_at - datetime.timedelta(days=8)
     )
-    sqlite_db(path, 4, with_pk=True)  # the team adds primary keys
+    sqlite_target(keyed_tables(4, with_pk=True))  # the team adds primary keys
     snapshot_and_score(shop)
 
     response = member_client.get(reverse("scoring:team_detail", args=[team.slug]))
@@ -73,15 +64,17 @@ def test_team_page_shows_score_trend_and_what_moved_it(member_client, team, tmp_
 
 
 def test_a_connection_added_this_week_is_reported_apart_from_rule_movements(
-    member_client, team, tmp_path
+    member_client, team, make_connection, sqlite_target
 ):
-    shop = add_connection(team, "shop", sqlite_db(tmp_path / "shop.db", 4, with_pk=True))
+    shop = make_connection(sqlite_target(keyed_tables(4, with_pk=True)))
     first = snapshot_and_score(shop)
     Snapshot.objects.filter(pk=first.pk).update(
         started_at=first.started_at - datetime.timedelta(days=8)
     )
     snapshot_and_score(shop)  # nothing changed in shop
-    legacy = add_connection(team, "legacy", sqlite_db(tmp_path / "l.db", 6, with_pk=False))
+    legacy = make_connection(
+        sqlite_target(keyed_tables(6, with_pk=False), name="l.db"), name="legacy"
+    )
     snapshot_and_score(legacy)
 
     response = member_client.get(reverse("scoring:team_detail", args=[team.slug]))
@@ -94,10 +87,16 @@ def test_a_connection_added_this_week_is_reported_apart_from_rule_movements(
     assert 'id="connections-added"' in response.content.decode()
 
 
-def test_overview_ranks_teams_by_score(member_client, team, tmp_path):
+def test_overview_ranks_teams_by_score(member_client, team, make_connection, sqlite_target):
     other = Team.objects.create(name="Billing", slug="billing")
-    snapshot_and_score(add_connection(team, "good", sqlite_db(tmp_path / "a.db", 3, with_pk=True)))
-    snapshot_and_score(add_connection(other, "bad", sqlite_db(tmp_path / "b.db", 3, with_pk=False)))
+    snapshot_and_score(
+        make_connection(sqlite_target(keyed_tables(3, with_pk=True), name="a.db"), name="good")
+    )
+    snapshot_and_score(
+        make_connection(
+            sqlite_target(keyed_tables(3, with_pk=False), name="b.db"), name="bad", team=other
+        )
+    )
 
     rows = member_client.get(reverse("scoring:team_list")).context["rows"]
 
@@ -117,12 +116,16 @@ def count_queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def test_team_pages_issue_the_same_queries_for_10_and_1000_tables(member_client, team, tmp_path):
+def test_team_pages_issue_the_same_queries_for_10_and_1000_tables(
+    member_client, team, make_connection, sqlite_target
+):
     counts = []
     for n in (10, 1000):
         t = Team.objects.create(name=f"T{n}", slug=f"t{n}")
         t.members.add(*team.members.all())
-        c = add_connection(t, f"db{n}", sqlite_db(tmp_path / f"{n}.db", n, with_pk=True))
+        c = make_connection(
+            sqlite_target(keyed_tables(n, with_pk=True), name=f"{n}.db"), name=f"db{n}", team=t
+        )
         snapshot_and_score(c)
         snapshot_and_score(c)
         counts.append(count_queries(member_client, reverse("scoring:team_detail", args=[t.slug])))

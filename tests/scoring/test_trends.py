@@ -3,8 +3,20 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from scoring.charts import line_chart
-from scoring.trends import ScorePoint, TrendPoint, coverage, rule_movements, team_series, value_at
+from scoring.trends import (
+    ScorePoint,
+    TrendPoint,
+    coverage,
+    rule_movements,
+    team_moves,
+    team_scores,
+    team_series,
+    team_shares,
+    value_at,
+)
 
 T0 = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 
@@ -66,3 +78,31 @@ def test_chart_is_valid_svg_with_a_titled_point_each():
 
 def test_chart_without_points_says_so():
     assert "No scores yet" in line_chart([], label="x")
+
+
+def test_team_shares_weigh_each_scored_database_by_its_tables():
+    latest = {1: point(1, 0, 80.0, 10), 2: point(2, 0, None, 5), 3: point(3, 0, 50.0, 30)}
+    assert team_shares(latest) == {1: 0.25, 3: 0.75}
+    assert team_shares({2: point(2, 0, None, 5)}) == {}
+
+
+def test_team_moves_compare_the_rules_of_databases_scored_a_week_ago():
+    points = [
+        point(1, 0, 80.0, 10, {"r": {"lost": 4.0}}),
+        point(1, 8, 90.0, 10, {"r": {"lost": 2.0}}),
+        point(2, 9, 40.0, 10, {"r": {"lost": 6.0}}),  # arrived since: moved the score apart
+    ]
+    moves = team_moves(points, now=day(10), before=day(3))
+    assert (moves.baseline, moves.present) == (day(3), {1})
+    assert moves.movements == [("r", 2.0)]
+    assert moves.arrivals_effect == pytest.approx(65.0 - 90.0)
+
+
+def test_a_team_younger_than_a_week_moves_from_its_first_scored_state():
+    points = [point(1, 8, 90.0, 10, {"r": {"lost": 3.0}}), point(1, 9, 95.0, 10, {"r": {}})]
+    moves = team_moves(points, now=day(10), before=day(3))
+    assert (moves.baseline, moves.present) == (day(8), {1})
+    assert moves.movements == [("r", 3.0)]
+    assert moves.arrivals_effect == 0.0
+    scores = team_scores(points, now=day(10), before=day(3))
+    assert (scores.score, scores.score_before, scores.delta) == (95.0, None, None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from io import StringIO
 
 import pytest
@@ -16,39 +15,38 @@ from django.urls import reverse
 
 from catalog.models import Connection, Snapshot, Table
 from catalog.snapshots import take_snapshot
+from scoring.context import effective_settings
 from scoring.models import Finding, RuleSetting, SnapshotScore, Waiver
-from scoring.runs import effective_settings, score_snapshot
+from scoring.runs import score_snapshot
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-def sqlite_target(path, tables: int = 3) -> str:
+def schema(tables: int = 3) -> str:
     """Tables with a key, a date-typed moment, a reference, and one keyless log table."""
-    db = sqlite3.connect(path)
-    for i in range(tables):
-        db.execute(
+    return "\n".join(
+        [
             f"CREATE TABLE t{i:04d} (id INTEGER PRIMARY KEY, name TEXT, parent_id INTEGER "
-            f"REFERENCES t{max(i - 1, 0):04d}(id), shipped_at DATE, created_at TIMESTAMP)"
-        )
-    db.execute("CREATE TABLE audit_log (message TEXT, logged_at TEXT)")
-    db.commit()
-    db.close()
-    return f"sqlite:///{path}"
+            f"REFERENCES t{max(i - 1, 0):04d}(id), shipped_at DATE, created_at TIMESTAMP);"
+            for i in range(tables)
+        ]
+        + ["CREATE TABLE audit_log (message TEXT, logged_at TEXT);"]
+    )
 
 
-def scored_connection(team, path, name: str = "shop", tables: int = 3) -> Connection:
-    connection = Connection(name=name, team=team)
-    connection.set_dsn(sqlite_target(path, tables))
-    connection.save()
+def scored_connection(
+    make_connection, sqlite_target, name: str = "shop", tables: int = 3
+) -> Connection:
+    connection = make_connection(sqlite_target(schema(tables), name=f"{name}.db"), name=name)
     score_snapshot(take_snapshot(connection))
     return connection
 
 
 @pytest.fixture
-def shop(team, tmp_path) -> Connection:
-    return scored_connection(team, tmp_path / "shop.db")
+def shop(make_connection, sqlite_target) -> Connection:
+    return scored_connection(make_connection, sqlite_target)
 
 
 def test_scorecard_shows_score_theme_bars_rules_and_top_fixes(member_client, shop):
@@ -70,13 +68,11 @@ def test_scorecard_shows_score_theme_bars_rules_and_top_fixes(member_client, sho
     assert RULES_BY_ID[top["rule"]].rationale[:40] in html
 
 
-def test_top_fixes_carry_sql_for_the_dialect(member_client, team, pg_target):
+def test_top_fixes_carry_sql_for_the_dialect(member_client, pg_target, make_connection):
     pg_target.execute(
         "CREATE TABLE orders (id bigint NOT NULL, shipped_at timestamp, created_at timestamptz)"
     )
-    connection = Connection(name="pg", team=team)
-    connection.set_dsn(pg_target.dsn)
-    connection.save()
+    connection = make_connection(pg_target.dsn, name="pg")
     score_snapshot(take_snapshot(connection))
     html = member_client.get(reverse("scoring:scorecard", args=[connection.pk])).content.decode()
     assert "ALTER TABLE &quot;orders&quot;" in html
@@ -125,8 +121,8 @@ def test_findings_filters_return_fragments(member_client, shop):
     )
 
 
-def test_findings_are_paginated(member_client, team, tmp_path):
-    connection = scored_connection(team, tmp_path / "wide.db", name="wide", tables=40)
+def test_findings_are_paginated(member_client, make_connection, sqlite_target):
+    connection = scored_connection(make_connection, sqlite_target, name="wide", tables=40)
     url = reverse("scoring:findings", args=[connection.pk])
     total = Finding.objects.filter(connection=connection).open().count()
     assert total > 50
@@ -293,10 +289,8 @@ def test_score_command_json_is_the_stable_interface(shop):
     assert len(data["findings"]) == Finding.objects.filter(connection=shop).open().count()
 
 
-def test_score_command_fails_without_a_snapshot(team):
-    connection = Connection(name="empty", team=team)
-    connection.set_dsn("sqlite:////nonexistent/x.db")
-    connection.save()
+def test_score_command_fails_without_a_snapshot(make_connection):
+    make_connection("sqlite:////nonexistent/x.db", name="empty")
     with pytest.raises(CommandError, match="no successful snapshot"):
         call_command("score", "empty", stdout=StringIO())
     with pytest.raises(CommandError, match="No connection named"):
@@ -310,11 +304,11 @@ def count_queries(client, url: str, **extra) -> int:
 
 
 def test_pages_issue_the_same_number_of_queries_for_10_and_1000_tables(
-    member_client, team, tmp_path
+    member_client, make_connection, sqlite_target
 ):
     counts = []
     for n in (10, 1000):
-        connection = scored_connection(team, tmp_path / f"db{n}.db", name=f"db{n}", tables=n)
+        connection = scored_connection(make_connection, sqlite_target, name=f"db{n}", tables=n)
         score_snapshot(take_snapshot(connection))  # a history of two
         table = Table.objects.get(connection=connection, name="t0005")
         counts.append(
@@ -335,10 +329,8 @@ def test_pages_issue_the_same_number_of_queries_for_10_and_1000_tables(
     assert counts[0] == counts[1]
 
 
-def test_connection_list_shows_each_latest_score(member_client, shop, team):
-    unscored = Connection(name="unscored", team=team)
-    unscored.set_dsn("sqlite:////nonexistent/x.db")
-    unscored.save()
+def test_connection_list_shows_each_latest_score(member_client, shop, make_connection):
+    unscored = make_connection("sqlite:////nonexistent/x.db", name="unscored")
     score = SnapshotScore.objects.get(connection=shop)
     html = member_client.get(reverse("catalog:connection_list")).content.decode()
     link = reverse("scoring:scorecard", args=[shop.pk])
@@ -442,12 +434,34 @@ def test_the_settings_page_refuses_a_bad_option_next_to_its_field_and_keeps_the_
     assert "Not a valid regular expression" in invalid.content.decode()
 
 
+def test_the_settings_page_offers_the_casings_and_refuses_any_other_string(member_client, shop):
+    url = reverse("scoring:team_rules", args=[shop.team.slug])
+    page = member_client.get(url).content.decode()
+    field = page[page.index('name="name-casing-outlier__opt__expected"') :]
+    assert '<option value="camelCase">' in field[: field.index("</select>")]
+    for posted in (
+        {"name-casing-outlier__opt__expected": "shouty"},
+        {"name-casing-outlier__json": '{"expected": "shouty"}'},
+    ):
+        response = member_client.post(url, posted)
+        assert response.status_code == 400
+    assert "Takes one of snake_case" in response.content.decode()
+    assert not RuleSetting.objects.exists()
+    saved = member_client.post(url, {"name-casing-outlier__opt__expected": "camelCase"})
+    assert saved.status_code == 302
+    assert RuleSetting.objects.get().options == {"expected": "camelCase"}
+
+
 def test_a_stored_option_the_form_would_refuse_falls_back_to_the_default(shop):
     RuleSetting.objects.create(
         team=shop.team, rule="pk-name-pattern", options={"pk_name_pattern": "(a+)+$"}
     )
     setting = effective_settings(shop)["pk-name-pattern"]
     assert setting.options["pk_name_pattern"] == r"id|{table}_id"
+    RuleSetting.objects.create(
+        team=shop.team, rule="name-casing-outlier", options={"expected": "shouty"}
+    )
+    assert effective_settings(shop)["name-casing-outlier"].options["expected"] is None
     score_snapshot(Snapshot.objects.filter(connection=shop).latest("started_at"))
 
 

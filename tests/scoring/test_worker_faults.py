@@ -4,7 +4,6 @@ scored once, with no half-written findings."""
 from __future__ import annotations
 
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from catalog.models import Connection
 from catalog.snapshots import take_snapshot
 from schemajoy_site.celery import app as celery_app
 from scoring.models import Finding, SnapshotScore
@@ -39,17 +37,14 @@ def _scoring_waits_on_the_lock(admin: psycopg.Connection) -> bool:
     return bool(row and row[0])
 
 
-def test_a_worker_killed_mid_scoring_is_redelivered_and_scores_once(team, tmp_path: Path):
-    path = tmp_path / "shop.db"
-    db = sqlite3.connect(path)
-    db.executescript(
+def test_a_worker_killed_mid_scoring_is_redelivered_and_scores_once(
+    tmp_path: Path, make_connection, sqlite_target
+):
+    dsn = sqlite_target(
         "CREATE TABLE customers (email TEXT, created DATE);"
         "CREATE TABLE orders (id INTEGER PRIMARY KEY, customerId TEXT);"
     )
-    db.close()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
+    connection = make_connection(dsn)
     snapshot = take_snapshot(connection)
     assert snapshot.succeeded
 

@@ -78,7 +78,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(data['findings'])} open findings. Top fixes:")
         for i, fix in enumerate(score.top_fixes, start=1):
             self.stdout.write(
-                f"{i:2}. +{fix['gain']:.1f}  [{fix['severity']}] {fix['rule']} "
+                f"{i:2}. +{fix['gain']:.2f}  [{fix['severity']}] {fix['rule']} "
                 f"{fix['object'] or '(database)'}: {fix['message']}"
             )
             if fix["fix"]:

@@ -16,6 +16,7 @@ from catalog.introspection import mysql
 from catalog.introspection.dsn import Target, parse_dsn
 from catalog.introspection.errors import IntrospectionError
 from catalog.introspection.limits import Limits
+from catalog.sql import READ_ONLY_ROLE
 from tests.fixtures.mysql_targets import MysqlTarget, admin_execute, dsn_for, quote_ident
 
 LIMITS = Limits(connect_timeout=5, statement_timeout=30, lock_timeout=5)
@@ -394,7 +395,7 @@ def test_session_is_read_only_with_timeouts(mysql_target: MysqlTarget):
     mysql_target.execute("CREATE TABLE t (id INT PRIMARY KEY)")
     limits = Limits(connect_timeout=5, statement_timeout=7.5, lock_timeout=3)
     with (
-        mysql._session(parse_dsn(mysql_target.dsn), limits) as (conn, server),
+        mysql.read_only_session(parse_dsn(mysql_target.dsn), limits) as (conn, server),
         conn.cursor() as cur,
     ):
         cur.execute("SELECT @@max_statement_time, @@lock_wait_timeout, @@tx_read_only")
@@ -465,7 +466,7 @@ def test_statement_timeout_is_a_transient_error(mysql_target: MysqlTarget):
     limits = Limits(connect_timeout=5, statement_timeout=0.3, lock_timeout=1)
     with (
         pytest.raises(IntrospectionError) as caught,
-        mysql._session(parse_dsn(mysql_target.dsn), limits) as (conn, _),
+        mysql.read_only_session(parse_dsn(mysql_target.dsn), limits) as (conn, _),
         conn.cursor() as cur,
     ):
         cur.execute("SELECT SLEEP(2) FROM information_schema.TABLES LIMIT 2")
@@ -476,7 +477,7 @@ def test_statement_timeout_is_a_transient_error(mysql_target: MysqlTarget):
 def test_lost_connection_is_a_transient_error(mysql_target: MysqlTarget):
     with (
         pytest.raises(IntrospectionError) as caught,
-        mysql._session(parse_dsn(mysql_target.dsn), LIMITS) as (conn, _),
+        mysql.read_only_session(parse_dsn(mysql_target.dsn), LIMITS) as (conn, _),
         conn.cursor() as cur,
     ):
         cur.execute("SELECT CONNECTION_ID()")
@@ -522,7 +523,7 @@ def test_read_only_role_sql_creates_a_user_that_reads_but_cannot_write(
     admin_execute("DROP USER %s@'%%'", (user,))
     statements = [
         s.strip()
-        for s in sql.replace(mysql.READ_ONLY_ROLE, user)
+        for s in sql.replace(READ_ONLY_ROLE, user)
         .replace("choose-a-strong-password", "pw-123456")
         .split(";")
         if s.strip() and not s.strip().startswith("--")

@@ -330,7 +330,10 @@ def test_odd_identifiers_survive(tmp_path: Path):
 
 def test_file_is_opened_read_only(shop: Path):
     target = Target(dialect="sqlite", database=str(shop))
-    with pytest.raises(IntrospectionError) as caught, sqlite._session(target, LIMITS) as read:
+    with (
+        pytest.raises(IntrospectionError) as caught,
+        sqlite.read_only_session(target, LIMITS) as read,
+    ):
         read("INSERT INTO customer (email, name) VALUES ('a@b.c', 'x')")
     assert "readonly" in caught.value.message
     with sqlite3.connect(shop) as conn:
@@ -379,7 +382,10 @@ def test_locked_file_is_a_transient_error(shop: Path):
 def test_statement_timeout_interrupts_a_long_statement(shop: Path):
     target = Target(dialect="sqlite", database=str(shop))
     limits = Limits(connect_timeout=1, statement_timeout=0.05, lock_timeout=1)
-    with pytest.raises(IntrospectionError) as caught, sqlite._session(target, limits) as read:
+    with (
+        pytest.raises(IntrospectionError) as caught,
+        sqlite.read_only_session(target, limits) as read,
+    ):
         read(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000)"
             " SELECT count(*) FROM n"

@@ -77,6 +77,18 @@ def test_key_name_pattern_is_an_option() -> None:
     assert failing("pk-name-pattern", m, ctx) == {"public.orders"}
 
 
+def test_a_key_that_refers_to_another_tables_row_is_well_named() -> None:
+    m = model(
+        table("users", col("id", pk=True)),
+        table("rooms", col("room_id", "text", pk=True)),
+        # One-to-one extensions keyed by their parent (Synapse's account_validity).
+        table("account_validity", col("user_id", pk=True)),
+        table("partial_state_rooms", col("room_id", "text", pk=True)),
+        table("open_id_tokens", col("token", "text", pk=True)),
+    )
+    assert failing("pk-name-pattern", m) == {"public.open_id_tokens"}
+
+
 def test_django_app_prefix_is_stripped_for_the_key_name() -> None:
     m = model(
         table("django_migrations", col("id", pk=True)),

@@ -212,8 +212,12 @@ def test_flags_foreign_key_suffix_outliers() -> None:
             col("owner_fk", fk="users.id"),
         ),
         table("profiles", col("id", pk=True, fk="users.id")),
+        table("servers", col("destination", "text", pk=True)),
+        # Named exactly like the key it holds (Synapse's destination_rooms.destination).
+        table("server_rooms", col("destination", "text", fk="servers.destination")),
     )
     assert failing("name-fk-suffix-outlier", m) == {"public.posts.owner_fk"}
+    assert "public.server_rooms.destination" not in applicable("name-fk-suffix-outlier", m)
     [finding] = [o for o in outcomes("name-fk-suffix-outlier", m) if o.failed]
     assert finding.fix == 'ALTER TABLE "posts" RENAME COLUMN "owner_fk" TO "owner_id";'
 

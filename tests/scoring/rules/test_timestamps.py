@@ -52,6 +52,7 @@ def test_flags_moments_stored_as_strings_and_integers() -> None:
             col("timestamp", "integer"),
             col("sent_ms", "bigint"),
             col("timeout_ms", "bigint"),  # a length of time, not a moment
+            col("throttle_ms", "bigint"),  # Synapse's pusher_throttle: a length too
             col("logged_at", "timestamptz"),
         )
     )

@@ -89,6 +89,7 @@ def test_django_char32_uuids_on_mysql_match_their_target() -> None:
 
 def test_flags_minority_types_of_the_same_column_name() -> None:
     m = model(
+        CUSTOMERS,
         table("orders", col("customer_id", "integer"), col("status", "text")),
         table("invoices", col("customer_id", "bigint"), col("status", "integer")),
         table("tickets", col("customerId", "text")),
@@ -104,6 +105,7 @@ def test_flags_minority_types_of_the_same_column_name() -> None:
 
 def test_a_tie_in_same_name_types_fails_all() -> None:
     m = model(
+        CUSTOMERS,
         table("orders", col("customer_id", "integer")),
         table("tickets", col("customer_id", "text")),
     )
@@ -111,6 +113,21 @@ def test_a_tie_in_same_name_types_fails_all() -> None:
         "public.orders.customer_id",
         "public.tickets.customer_id",
     }
+
+
+def test_reference_names_that_resolve_to_no_table_are_not_compared() -> None:
+    # Synapse: stream_id is a stream position (bigint), and text where it holds a remote
+    # server's opaque id; txn_id an appservice counter and a client's string. No table
+    # says they mean one thing, and casting the text to bigint would fail on real rows.
+    m = model(
+        CUSTOMERS,
+        table("receipts", col("stream_id", "bigint"), col("customer_id")),
+        table("pokes", col("stream_id", "bigint"), col("customer_id")),
+        table("remote_extremities", col("stream_id", "text"), col("customer_id", "text")),
+        table("appservice_txns", col("txn_id", "bigint")),
+        table("event_txns", col("txn_id", "text")),
+    )
+    assert failing("type-same-name-mismatch", m) == {"public.remote_extremities.customer_id"}
 
 
 def profile(
@@ -310,6 +327,7 @@ def test_numbers_differing_in_width_or_scale_and_zones_are_not_findings() -> Non
 
 def test_a_reference_name_as_text_and_as_integer_is_a_finding_in_plain_english() -> None:
     m = model(
+        CUSTOMERS,
         table("orders", col("id", pk=True), col("customer_id")),
         table("invoices", col("id", pk=True), col("customer_id")),
         table("tickets", col("id", pk=True), col("customer_id", "varchar(20)")),
