@@ -40,7 +40,7 @@ def html_text(text: str) -> str:
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         # graphviz's HTML-label lexer rejects an element whose whole text is "]" (found by
-        # tests/catalog/test_hypothesis_models.py); the character reference always parses.
+        # tests/catalog/introspection/test_hypothesis_models.py); a character reference parses.
         .replace("]", "&#93;")
     )
 

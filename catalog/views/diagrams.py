@@ -75,7 +75,7 @@ def _result_context(connection: Connection, row: Diagram) -> dict[str, Any]:
     view = View.from_params(row.params)
     svg = ""
     if row.status == Diagram.Status.READY and row.format == "svg":
-        # Safe: catalog.erd escapes every identifier it writes (tests/catalog/test_erd*.py
+        # Safe: catalog.erd escapes every identifier it writes (tests/catalog/erd/
         # and test_diagrams.py draw hostile names), and inline_svg escapes the label.
         svg = mark_safe(
             inline_svg(bytes(row.content), label=f"Diagram of {connection.name}: {view.describe()}")
