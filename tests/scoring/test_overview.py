@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection as db_connection
@@ -14,10 +16,12 @@ from tests.scoring.test_views import scored_connection
 pytestmark = pytest.mark.django_db
 
 
-def test_the_home_page_is_the_overview_of_the_persons_teams(member_client, team, tmp_path):
-    shop = scored_connection(team, tmp_path / "shop.db")
+def test_the_home_page_is_the_overview_of_the_persons_teams(
+    member_client, make_connection, sqlite_target
+):
+    shop = scored_connection(make_connection, sqlite_target)
     other = Team.objects.create(name="Billing", slug="billing")
-    scored_connection(other, tmp_path / "billing.db", name="billing")
+    scored_connection(partial(make_connection, team=other), sqlite_target, name="billing")
     Connection.objects.filter(pk=shop.pk).update(
         last_status=Connection.Status.FAILED, last_error="could not connect to server"
     )
@@ -44,7 +48,7 @@ def test_signing_in_lands_on_the_overview(client, member):
 
 
 def test_the_overview_issues_the_same_queries_for_one_or_many_connections(
-    member_client, team, tmp_path
+    member_client, make_connection, sqlite_target
 ):
     def count() -> int:
         member_client.get("/")
@@ -52,11 +56,11 @@ def test_the_overview_issues_the_same_queries_for_one_or_many_connections(
             assert member_client.get("/").status_code == 200
         return len(ctx.captured_queries)
 
-    scored_connection(team, tmp_path / "a.db", name="a")
+    scored_connection(make_connection, sqlite_target, name="a")
     one = count()
     for n in range(3):
-        scored_connection(team, tmp_path / f"b{n}.db", name=f"b{n}", tables=20)
+        scored_connection(make_connection, sqlite_target, name=f"b{n}", tables=20)
         team2 = Team.objects.create(name=f"T{n}", slug=f"t{n}")
         team2.members.add(User.objects.get(username="alice"))
-        scored_connection(team2, tmp_path / f"c{n}.db", name=f"c{n}")
+        scored_connection(partial(make_connection, team=team2), sqlite_target, name=f"c{n}")
     assert count() == one
