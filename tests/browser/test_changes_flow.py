@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 import os
-import sqlite3
-from contextlib import closing
 
 import pytest
 from playwright.sync_api import expect
 
-from catalog.models import Connection, Watch
+from catalog.models import Watch
 from catalog.snapshots import take_snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_member_filters_breaking_changes_follows_one_and_watches_its_table(
-    page, login, member, team, tmp_path
+    page, login, member, make_connection, sqlite_target
 ):
-    path = tmp_path / "shop.db"
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript(
-            "CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, total REAL);"
-            "CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT);"
-        )
-    connection = Connection(name="shop", team=team, sampling_enabled=False)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
+    dsn = sqlite_target(
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, shipped_at DATE, total REAL);"
+        "CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT);"
+    )
+    connection = make_connection(dsn, sampling_enabled=False)
     assert take_snapshot(connection).succeeded
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript(
-            "ALTER TABLE orders DROP COLUMN shipped_at;ALTER TABLE products ADD COLUMN price REAL;"
-        )
+    sqlite_target(
+        "ALTER TABLE orders DROP COLUMN shipped_at;ALTER TABLE products ADD COLUMN price REAL;"
+    )
     assert take_snapshot(connection).succeeded
     login("alice", "correct horse battery")
     page.click(".topbar nav >> text=Connections")  # one click from the overview

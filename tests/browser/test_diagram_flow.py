@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,20 +12,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(team, tmp_path) -> Connection:
-    path = tmp_path / "shop.db"
-    db = sqlite3.connect(path)
-    db.executescript(
-        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"
-        "CREATE TABLE orders (id INTEGER PRIMARY KEY,"
-        " customer_id INTEGER REFERENCES customers(id), placed_at TIMESTAMP);"
-        "CREATE TABLE order_items (id INTEGER PRIMARY KEY,"
-        " order_id INTEGER REFERENCES orders(id), quantity INTEGER);"
+def shop(make_connection, sqlite_target) -> Connection:
+    connection = make_connection(
+        sqlite_target(
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY,"
+            " customer_id INTEGER REFERENCES customers(id), placed_at TIMESTAMP);"
+            "CREATE TABLE order_items (id INTEGER PRIMARY KEY,"
+            " order_id INTEGER REFERENCES orders(id), quantity INTEGER);"
+        )
     )
-    db.close()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
     assert take_snapshot(connection).succeeded
     return connection
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,19 +11,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def orders_page(tmp_path, team, live_server):
-    from catalog.models import Column, Connection, Table
+def orders_page(make_connection, sqlite_target, live_server):
+    from catalog.models import Column, Table
     from catalog.snapshots import take_snapshot
 
-    path = tmp_path / "shop.db"
-    db = sqlite3.connect(path)
-    db.executescript(
-        "CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT NOT NULL, shipped_at DATE);"
+    connection = make_connection(
+        sqlite_target(
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT NOT NULL, shipped_at DATE);"
+        )
     )
-    db.close()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
     assert take_snapshot(connection).succeeded
     orders = Table.objects.get(connection=connection, name="orders")
     status = Column.objects.get(table=orders, name="status")

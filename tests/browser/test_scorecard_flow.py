@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
@@ -12,23 +11,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(team, tmp_path):
-    from catalog.models import Connection
+def shop(make_connection, sqlite_target):
     from catalog.snapshots import take_snapshot
     from scoring.runs import score_snapshot
 
-    path = tmp_path / "shop.db"
-    db = sqlite3.connect(path)
-    db.executescript(
-        "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"
-        "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id),"
-        " shipped_at DATE);"
-        "CREATE TABLE audit_log (message TEXT);"
+    connection = make_connection(
+        sqlite_target(
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL);"
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY,"
+            " customer_id INTEGER REFERENCES customers(id), shipped_at DATE);"
+            "CREATE TABLE audit_log (message TEXT);"
+        )
     )
-    db.close()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
     score_snapshot(take_snapshot(connection))
     return connection
 

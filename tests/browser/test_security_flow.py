@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,22 +11,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(tmp_path, team, live_server):
-    from catalog.models import Connection
+def shop(make_connection, sqlite_target, live_server):
     from catalog.snapshots import take_snapshot
     from scoring.runs import score_snapshot
 
-    path = tmp_path / "shop.db"
-    with sqlite3.connect(path) as db:
-        db.executescript(
+    connection = make_connection(
+        sqlite_target(
             "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT);"
             "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER"
             " REFERENCES customers(id), status TEXT, shipped_at DATE);"
         )
-    db.close()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
+    )
     score_snapshot(take_snapshot(connection))
     return connection
 

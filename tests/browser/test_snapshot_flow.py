@@ -55,12 +55,10 @@ def test_member_adds_a_connection_snapshots_it_and_browses_tables(
     expect(page.locator("h1")).to_contain_text("customers")
 
 
-def test_a_failed_snapshot_shows_its_reason_in_place(page, login, member, team, tmp_path):
-    from catalog.models import Connection
-
-    connection = Connection(name="gone", team=team)
-    connection.set_dsn(f"sqlite:///{tmp_path / 'missing.db'}")
-    connection.save()
+def test_a_failed_snapshot_shows_its_reason_in_place(
+    page, login, member, make_connection, tmp_path
+):
+    make_connection(f"sqlite:///{tmp_path / 'missing.db'}", name="gone")
     login("alice", "correct horse battery")
     page.click(".topbar nav >> text=Connections")  # one click from the overview
 

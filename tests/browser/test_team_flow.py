@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from playwright.sync_api import expect
 
-from catalog.models import Connection
 from catalog.snapshots import take_snapshot
 from scoring.runs import score_snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_member_sees_the_team_trend_chart(page, login, member, team, tmp_path):
-    path = tmp_path / "shop.db"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE orders (id INTEGER, shipped_at DATE)")
-    db.commit()
-    connection = Connection(name="shop", team=team)
-    connection.set_dsn(f"sqlite:///{path}")
-    connection.save()
+def test_member_sees_the_team_trend_chart(page, login, member, make_connection, sqlite_target):
+    connection = make_connection(sqlite_target("CREATE TABLE orders (id INTEGER, shipped_at DATE)"))
     score_snapshot(take_snapshot(connection))
-    db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, created_at TIMESTAMP)")
-    db.commit()
-    db.close()
+    sqlite_target("CREATE TABLE customers (id INTEGER PRIMARY KEY, created_at TIMESTAMP)")
     score_snapshot(take_snapshot(connection))
     login("alice", "correct horse battery")
 

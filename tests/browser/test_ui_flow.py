@@ -27,10 +27,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def musicbrainz(team, member, pg_corpus) -> Connection:
-    connection = Connection(name="musicbrainz", team=team)
-    connection.set_dsn(pg_corpus("musicbrainz"))
-    connection.save()
+def musicbrainz(make_connection, member, pg_corpus) -> Connection:
+    connection = make_connection(pg_corpus("musicbrainz"), name="musicbrainz")
     snapshot = take_snapshot(connection)
     assert snapshot.succeeded
     score_snapshot(snapshot)
