@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection as db_connection
@@ -21,7 +19,7 @@ def test_the_home_page_is_the_overview_of_the_persons_teams(
 ):
     shop = scored_connection(make_connection, sqlite_target)
     other = Team.objects.create(name="Billing", slug="billing")
-    scored_connection(partial(make_connection, team=other), sqlite_target, name="billing")
+    scored_connection(make_connection, sqlite_target, name="billing", team=other)
     Connection.objects.filter(pk=shop.pk).update(
         last_status=Connection.Status.FAILED, last_error="could not connect to server"
     )
@@ -62,5 +60,5 @@ def test_the_overview_issues_the_same_queries_for_one_or_many_connections(
         scored_connection(make_connection, sqlite_target, name=f"b{n}", tables=20)
         team2 = Team.objects.create(name=f"T{n}", slug=f"t{n}")
         team2.members.add(User.objects.get(username="alice"))
-        scored_connection(partial(make_connection, team=team2), sqlite_target, name=f"c{n}")
+        scored_connection(make_connection, sqlite_target, name=f"c{n}", team=team2)
     assert count() == one

@@ -37,9 +37,13 @@ def schema(tables: int = 3) -> str:
 
 
 def scored_connection(
-    make_connection, sqlite_target, name: str = "shop", tables: int = 3
+    make_connection, sqlite_target, name: str = "shop", tables: int = 3, **fields
 ) -> Connection:
-    connection = make_connection(sqlite_target(schema(tables), name=f"{name}.db"), name=name)
+    """A scored SQLite connection of ``schema(tables)``; ``fields`` go to make_connection
+    (team=..., for another team's)."""
+    connection = make_connection(
+        sqlite_target(schema(tables), name=f"{name}.db"), name=name, **fields
+    )
     score_snapshot(take_snapshot(connection))
     return connection
 
